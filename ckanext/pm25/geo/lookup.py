@@ -1,0 +1,197 @@
+"""Which province is this point, line or area in: the gazetteer over the province boundaries."""
+from __future__ import annotations
+
+import json
+from functools import cache, cached_property
+from importlib import resources
+from os import PathLike
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import shapely
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+from shapely.strtree import STRtree
+
+from .point_grid import EXACT_TEST, NO_PROVINCE, PointGrid
+from .provinces import Province, by_code, normalise_code
+
+# A province touched by less than this share of a geometry (and covering less than this
+# share of the province) is a sliver from imprecise borders, not a real overlap.
+DEFAULT_MIN_SHARE = 0.02
+_METRES_PER_DEGREE = 111_320.0
+_NO_PROVINCE = NO_PROVINCE
+_UNSET = np.iinfo(np.int64).max
+
+
+class Gazetteer:
+    """Province boundaries indexed for point-in-polygon and overlap queries (WGS 84)."""
+
+    def __init__(self, provinces: Sequence[Province], geometries: Sequence[BaseGeometry]) -> None:
+        if len(provinces) != len(geometries):
+            raise ValueError("provinces and geometries differ in length")
+        self.provinces: tuple[Province, ...] = tuple(provinces)
+        self._geometries = np.asarray(list(geometries), dtype=object)
+        shapely.prepare(self._geometries)
+        self._areas = shapely.area(self._geometries)
+        self._tree = STRtree(self._geometries)
+        self._index_by_code = {province.code: index for index, province in enumerate(self.provinces)}
+
+    @classmethod
+    def from_geojson(
+        cls, features: Iterable[Mapping[str, Any]] | Mapping[str, Any], code_field: str = "code"
+    ) -> Gazetteer:
+        """A gazetteer from WGS 84 GeoJSON features whose ``code_field`` holds a province code.
+
+        Several features of one province (islands stored apart) are merged.
+        """
+        if isinstance(features, Mapping):
+            features = features["features"]
+        parts: dict[str, list[BaseGeometry]] = {}
+        for feature in features:
+            value = (feature.get("properties") or {}).get(code_field)
+            code = normalise_code(value)
+            if code is None:
+                raise ValueError(f"Unknown province code {value!r} in field {code_field!r}")
+            parts.setdefault(code, []).append(shape(feature["geometry"]))
+        codes = sorted(parts)
+        geometries = [items[0] if len(items) == 1 else shapely.union_all(items) for items in (parts[c] for c in codes)]
+        return cls([by_code(code) for code in codes], geometries)  # type: ignore[misc]
+
+    def geometry_of(self, code: str) -> BaseGeometry | None:
+        province = by_code(code)
+        index = self._index_by_code.get(province.code) if province else None
+        return None if index is None else self._geometries[index]
+
+    def province_at(self, lon: float, lat: float, *, snap_m: float = 0.0) -> Province | None:
+        """The province containing the point; with ``snap_m``, the nearest one within that distance.
+
+        A point exactly on a shared border belongs to the province with the lowest code.
+        ``snap_m`` helps coastal stations that generalised coastlines leave just offshore;
+        it is converted to degrees, so it is approximate (up to ~6 % generous in longitude).
+        """
+        known = self._grid.classify_one(lon, lat)
+        if known >= 0:
+            return self.provinces[known]
+        location = shapely.Point(lon, lat)
+        if known == EXACT_TEST:
+            hits = self._tree.query(location, predicate="intersects")
+            if len(hits):
+                return self.provinces[int(hits.min())]
+        if snap_m > 0:
+            nearest = self._tree.query_nearest(location, max_distance=snap_m / _METRES_PER_DEGREE)
+            if len(nearest):
+                return self.provinces[int(nearest.min())]
+        return None
+
+    @cached_property
+    def _grid(self) -> PointGrid:
+        # Built on first point lookup (~0.1 s), not with the gazetteer: area queries never need it.
+        return PointGrid(self._geometries, self._tree)
+
+    def indices_at(self, lons: Sequence[float] | np.ndarray, lats: Sequence[float] | np.ndarray, *,
+                   snap_m: float = 0.0) -> np.ndarray:
+        """Vectorised point lookup: index into :attr:`provinces` per point, -1 where none."""
+        xs = np.asarray(lons, dtype=float).ravel()
+        ys = np.asarray(lats, dtype=float).ravel()
+        if xs.shape != ys.shape:
+            raise ValueError("lons and lats differ in length")
+        result = self._grid.classify(xs, ys)
+        exact = np.flatnonzero(result == EXACT_TEST)
+        if exact.size:
+            result[exact] = self._exact_indices(shapely.points(xs[exact], ys[exact]))
+        if snap_m > 0:
+            missing = np.flatnonzero(result == _NO_PROVINCE)
+            if missing.size:
+                result[missing] = self._nearest_indices(shapely.points(xs[missing], ys[missing]), snap_m)
+        return result
+
+    def _exact_indices(self, locations: np.ndarray) -> np.ndarray:
+        result = np.full(len(locations), _UNSET, dtype=np.int64)
+        point_index, province_index = self._tree.query(locations, predicate="intersects")
+        np.minimum.at(result, point_index, province_index)
+        result[result == _UNSET] = _NO_PROVINCE
+        return result
+
+    def _nearest_indices(self, locations: np.ndarray, snap_m: float) -> np.ndarray:
+        result = np.full(len(locations), _UNSET, dtype=np.int64)
+        point_index, province_index = self._tree.query_nearest(locations, max_distance=snap_m / _METRES_PER_DEGREE)
+        np.minimum.at(result, point_index, province_index)
+        result[result == _UNSET] = _NO_PROVINCE
+        return result
+
+    def provinces_at(self, lons: Sequence[float] | np.ndarray, lats: Sequence[float] | np.ndarray, *,
+                     snap_m: float = 0.0) -> list[Province | None]:
+        """Vectorised :meth:`province_at` for many points at once."""
+        lookup = (*self.provinces, None)  # index -1 maps to None
+        return [lookup[index] for index in self.indices_at(lons, lats, snap_m=snap_m).tolist()]
+
+    def provinces_for(self, geometry: BaseGeometry, min_share: float = DEFAULT_MIN_SHARE) -> list[Province]:
+        """Provinces a geometry lies in, largest share first.
+
+        Areas: a province counts when the overlap is at least ``min_share`` of the geometry's
+        area or of the province's area, so a polygon grazing a neighbour does not count it,
+        while a nationwide polygon still counts every province. Lines: by share of length.
+        Points: every province a point lies in. When nothing passes the rule but something
+        overlaps, the largest overlap is kept so a geometry in Thailand is never left without one.
+        Shares are computed in degrees; the distortion across one geometry is negligible here.
+        """
+        found: dict[str, Province] = {}
+        for part in _parts_by_dimension(geometry):
+            for province in self._provinces_for_part(part, min_share):
+                found.setdefault(province.code, province)
+        return list(found.values())
+
+    def _provinces_for_part(self, part: BaseGeometry, min_share: float) -> list[Province]:
+        candidates = self._tree.query(part, predicate="intersects")
+        if len(candidates) == 0:
+            return []
+        dimension = shapely.get_dimensions(part)
+        if dimension == 0:
+            points = shapely.get_parts(part)
+            point_index, province_index = self._tree.query(points, predicate="intersects")
+            order = np.lexsort((province_index, point_index))
+            unique_provinces = dict.fromkeys(province_index[order].tolist())
+            return [self.provinces[index] for index in unique_provinces]
+        overlaps = shapely.intersection(part, self._geometries[candidates])
+        if dimension == 2:
+            measure = shapely.area(overlaps)
+            share = measure / part.area
+            keep = (share >= min_share) | (measure / self._areas[candidates] >= min_share)
+        else:
+            share = shapely.length(overlaps) / part.length
+            keep = share >= min_share
+        keep &= share > 0  # touching a border only is no overlap
+        if not keep.any() and share.max() > 0:
+            keep = share == share.max()
+        ranked = sorted(zip(share[keep].tolist(), candidates[keep].tolist()), key=lambda item: (-item[0], item[1]))
+        return [self.provinces[index] for _, index in ranked]
+
+
+def _parts_by_dimension(geometry: BaseGeometry) -> list[BaseGeometry]:
+    """One geometry per dimension (areas, then lines, then points) of a possibly mixed geometry."""
+    if geometry.geom_type != "GeometryCollection":
+        return [] if geometry.is_empty else [geometry]
+    flat = shapely.get_parts(geometry)
+    while any(part.geom_type == "GeometryCollection" for part in flat):
+        flat = np.concatenate([shapely.get_parts(part) for part in flat])
+    groups: list[BaseGeometry] = []
+    for dimension in (2, 1, 0):
+        members = [part for part in flat if shapely.get_dimensions(part) == dimension and not part.is_empty]
+        if members:
+            groups.append(shapely.union_all(members) if dimension else shapely.multipoints(
+                shapely.get_coordinates(members)))
+    return groups
+
+
+def load_gazetteer(path: str | PathLike[str], code_field: str = "code") -> Gazetteer:
+    """A gazetteer from a WGS 84 GeoJSON FeatureCollection on disk (e.g. stored official boundaries)."""
+    with open(path, encoding="utf-8") as handle:
+        return Gazetteer.from_geojson(json.load(handle), code_field)
+
+
+@cache
+def default_gazetteer() -> Gazetteer:
+    """The gazetteer over the shipped Natural Earth boundaries, built once per process."""
+    text = resources.files(__package__).joinpath("data", "provinces.geojson").read_text(encoding="utf-8")
+    return Gazetteer.from_geojson(json.loads(text))

@@ -1,0 +1,1 @@
+"""Harvesters: one module per source on shared HTTP (``http``) and normalising (``normalise``)."""

@@ -1,0 +1,414 @@
+"""Bounded, checked HTTP GETs for harvesters. No CKAN imports.
+
+Every fetch:
+
+- accepts only ``http``/``https`` URLs and resolves the host first: if any resolved address is
+  private, loopback, link-local, reserved, multicast or otherwise not global, the request is
+  refused unless the host name or that address is in ``policy.allowed_hosts``;
+- follows redirects itself (up to ``max_redirects``), repeating that check for every hop and
+  dropping caller headers (API keys) when a hop leaves the original origin;
+- retries idempotent GETs on connection errors and on 429/500/502/503/504 with exponential
+  backoff, honouring ``Retry-After`` (capped at ``max_retry_wait``); the sleep is
+  ``policy.sleep`` so tests can observe or shorten it;
+- verifies TLS; only when ``allow_http_fallback`` is set and the https attempt failed with a TLS
+  error does it repeat the request over plain http, and the result says so;
+- streams the body and aborts past ``max_bytes`` (decompressed size) or ``total_timeout``;
+- ignores proxy and ``.netrc`` settings from the environment (``trust_env`` off) so the
+  destination checked is the destination contacted.
+
+Failures raise :class:`FetchError` with a ``kind`` a harvester can act on.
+
+Known limit: the address check and the connection resolve the name separately, so a DNS
+answer that changes in between (rebinding) is not caught.
+"""
+from __future__ import annotations
+
+import codecs
+import ipaddress
+import json
+import logging
+import socket
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import requests
+import urllib3.exceptions
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+log = logging.getLogger(__name__)
+
+FetchErrorKind = Literal[
+    "timeout", "http_status", "too_large", "refused_host", "bad_scheme", "tls", "not_json",
+    "connection",
+]
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+SNIPPET_CHARS = 300
+_CHUNK = 64 * 1024
+
+Resolver = Callable[..., list[tuple[Any, ...]]]
+
+
+@dataclass(frozen=True)
+class HttpPolicy:
+    """How far a harvester may go with one source. Times in seconds, sizes in bytes."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    retries: int = 3
+    backoff_factor: float = 1.0
+    max_bytes: int = 50 * 1024 * 1024
+    user_agent: str = "ckanext-pm25-harvester/0.1"
+    allowed_hosts: frozenset[str] = frozenset()
+    allow_http_fallback: bool = False
+    max_redirects: int = 5
+    max_retry_wait: float = 120.0
+    total_timeout: float = 300.0
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
+    resolve: Resolver = field(default=socket.getaddrinfo, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    data: Any
+    final_url: str
+    used_http_fallback: bool
+    status: int
+    elapsed: float
+    bytes: int
+
+
+class FetchError(Exception):
+    """A fetch that did not yield usable content. ``snippet``: start of the body, if any;
+    ``status``: the HTTP status when one was received."""
+
+    def __init__(self, kind: FetchErrorKind, message: str, url: str, snippet: str = "",
+                 status: int | None = None) -> None:
+        super().__init__(f"{kind}: {message} ({url})")
+        self.kind = kind
+        self.message = message
+        self.url = url
+        self.snippet = snippet[:SNIPPET_CHARS]
+        self.status = status
+
+
+@dataclass(frozen=True)
+class _RawResponse:
+    body: bytes
+    final_url: str
+    status: int
+    content_type: str
+    used_http_fallback: bool = False
+
+
+# --- public ----------------------------------------------------------------------------------
+
+
+def fetch_json(
+    url: str,
+    policy: HttpPolicy,
+    params: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+    session: requests.Session | None = None,
+) -> FetchResult:
+    """GET ``url`` and decode its JSON body. An HTML page (even with status 200), an empty or
+    undecodable body raises ``FetchError("not_json")`` with the body's start as snippet."""
+    started = time.monotonic()
+    raw = _fetch(url, policy, params, {"Accept": "application/json", **(headers or {})}, session)
+    data = _decode_json(raw)
+    return FetchResult(data, raw.final_url, raw.used_http_fallback, raw.status,
+                       time.monotonic() - started, len(raw.body))
+
+
+def fetch_text(
+    url: str,
+    policy: HttpPolicy,
+    params: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+    session: requests.Session | None = None,
+) -> FetchResult:
+    """GET ``url`` and return its body as text (for CSV sources). The charset of the response
+    is used when it names a known codec, else UTF-8; undecodable bytes become U+FFFD."""
+    started = time.monotonic()
+    raw = _fetch(url, policy, params, {"Accept": "text/csv, text/plain, */*", **(headers or {})},
+                 session)
+    text = raw.body.decode(_charset(raw.content_type), errors="replace")
+    return FetchResult(text, raw.final_url, raw.used_http_fallback, raw.status,
+                       time.monotonic() - started, len(raw.body))
+
+
+def make_session(policy: HttpPolicy) -> requests.Session:
+    """A session with the policy's retry rules mounted; reuse it across fetches of one source."""
+    session = requests.Session()
+    session.trust_env = False
+    session.headers["User-Agent"] = policy.user_agent
+    adapter = HTTPAdapter(max_retries=_retry_for(policy))
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def check_destination(url: str, policy: HttpPolicy) -> None:
+    """Raise FetchError unless ``url`` is http(s) to a host whose every address may be contacted."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise FetchError("bad_scheme", f"scheme {parts.scheme!r} is not http or https", url)
+    host = parts.hostname
+    if not host:
+        raise FetchError("bad_scheme", "URL has no host", url)
+    allowed = _canonical_allowed(policy.allowed_hosts)
+    if host.lower().rstrip(".") in allowed:
+        return
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as error:
+        raise FetchError("bad_scheme", f"invalid port: {error}", url) from error
+    try:
+        infos = policy.resolve(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise FetchError("connection", f"cannot resolve {host!r}: {error}", url) from error
+    if not infos:
+        raise FetchError("connection", f"{host!r} resolves to no address", url)
+    for info in infos:
+        address = _address(info[4][0])
+        if _is_internal(address) and str(address) not in allowed:
+            raise FetchError("refused_host",
+                             f"{host!r} resolves to non-public address {address}", url)
+
+
+# --- retries ---------------------------------------------------------------------------------
+
+
+class _PolicyRetry(Retry):
+    """urllib3 Retry whose waits go through an injectable sleep and are capped."""
+
+    sleeper: Callable[[float], None] = staticmethod(time.sleep)
+    max_wait: float = 120.0
+
+    def new(self, **kw: Any) -> _PolicyRetry:
+        fresh = super().new(**kw)
+        fresh.sleeper = self.sleeper
+        fresh.max_wait = self.max_wait
+        return fresh
+
+    def sleep(self, response: Any = None) -> None:
+        delay: float | None = None
+        if self.respect_retry_after_header and response is not None:
+            delay = self.get_retry_after(response)
+        if not delay:
+            delay = self.get_backoff_time()
+        if delay > 0:
+            self.sleeper(min(delay, self.max_wait))
+
+
+def _retry_for(policy: HttpPolicy) -> Retry:
+    retry = _PolicyRetry(
+        total=policy.retries,
+        connect=policy.retries,
+        read=policy.retries,
+        status=policy.retries,
+        other=0,  # TLS and protocol errors are not transient: fail (or fall back) at once
+        redirect=0,
+        allowed_methods=frozenset({"GET"}),
+        status_forcelist=RETRY_STATUSES,
+        backoff_factor=policy.backoff_factor,
+        respect_retry_after_header=True,
+        raise_on_status=False,
+        raise_on_redirect=False,
+    )
+    retry.sleeper = policy.sleep
+    retry.max_wait = policy.max_retry_wait
+    return retry
+
+
+# --- fetching --------------------------------------------------------------------------------
+
+
+def _fetch(url: str, policy: HttpPolicy, params: Mapping[str, Any] | None,
+           headers: Mapping[str, str], session: requests.Session | None) -> _RawResponse:
+    own_session = session is None
+    active = session or make_session(policy)
+    deadline = time.monotonic() + policy.total_timeout
+    try:
+        try:
+            return _follow(active, url, policy, params, headers, deadline)
+        except FetchError as error:
+            if not (error.kind == "tls" and policy.allow_http_fallback
+                    and urlsplit(url).scheme == "https"):
+                raise
+            fallback_url = urlunsplit(urlsplit(url)._replace(scheme="http"))
+            log.warning("TLS failed for %s (%s); falling back to %s", url, error.message,
+                        fallback_url)
+            raw = _follow(active, fallback_url, policy, params, headers, deadline)
+            return replace(raw, used_http_fallback=True)
+    finally:
+        if own_session:
+            active.close()
+
+
+def _follow(session: requests.Session, url: str, policy: HttpPolicy,
+            params: Mapping[str, Any] | None, headers: Mapping[str, str],
+            deadline: float) -> _RawResponse:
+    origin = _origin(url)
+    current, current_params = url, params
+    for _hop in range(policy.max_redirects + 1):
+        check_destination(current, policy)
+        hop_headers = dict(headers) if _origin(current) == origin else {}
+        response = _get(session, current, current_params, hop_headers, policy)
+        try:
+            location = response.headers.get("Location")
+            if response.status_code in REDIRECT_STATUSES and location:
+                current, current_params = urljoin(response.url, location), None
+                continue
+            if not 200 <= response.status_code < 300:
+                raise FetchError("http_status", f"HTTP {response.status_code}", response.url,
+                                 _peek(response), response.status_code)
+            body = _read_capped(response, policy, deadline)
+            return _RawResponse(body, response.url, response.status_code,
+                                response.headers.get("Content-Type", ""))
+        finally:
+            response.close()
+    raise FetchError("http_status", f"more than {policy.max_redirects} redirects", url)
+
+
+def _get(session: requests.Session, url: str, params: Mapping[str, Any] | None,
+         headers: Mapping[str, str], policy: HttpPolicy) -> requests.Response:
+    try:
+        return session.get(url, params=params, headers=dict(headers), stream=True,
+                           allow_redirects=False,
+                           timeout=(policy.connect_timeout, policy.read_timeout))
+    except requests.exceptions.RequestException as error:
+        raise _classify(error, url) from error
+
+
+def _read_capped(response: requests.Response, policy: HttpPolicy, deadline: float) -> bytes:
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > policy.max_bytes:
+        raise FetchError("too_large",
+                         f"Content-Length {declared} exceeds the limit of {policy.max_bytes} bytes",
+                         response.url)
+    chunks: list[bytes] = []
+    received = 0
+    try:
+        for chunk in response.iter_content(_CHUNK):
+            received += len(chunk)
+            if received > policy.max_bytes:
+                raise FetchError("too_large",
+                                 f"body exceeds the limit of {policy.max_bytes} bytes",
+                                 response.url, b"".join(chunks)[:SNIPPET_CHARS].decode(
+                                     "utf-8", errors="replace"))
+            if time.monotonic() > deadline:
+                raise FetchError("timeout", f"body not read within {policy.total_timeout} s",
+                                 response.url)
+            chunks.append(chunk)
+    except requests.exceptions.RequestException as error:
+        raise _classify(error, response.url) from error
+    return b"".join(chunks)
+
+
+def _peek(response: requests.Response) -> str:
+    try:
+        head = response.raw.read(SNIPPET_CHARS * 4, decode_content=True) or b""
+    except Exception:  # the snippet is a courtesy; the status error is what matters
+        return ""
+    return head.decode("utf-8", errors="replace")[:SNIPPET_CHARS]
+
+
+def _decode_json(raw: _RawResponse) -> Any:
+    head = raw.body[: SNIPPET_CHARS * 4].decode("utf-8", errors="replace")[:SNIPPET_CHARS]
+    stripped = raw.body.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not stripped:
+        raise FetchError("not_json", "empty body", raw.final_url, head, raw.status)
+    if stripped[:1] == b"<":
+        served_as = raw.content_type or "no content type"
+        raise FetchError("not_json", f"HTML/XML page with status {raw.status} ({served_as})",
+                         raw.final_url, head, raw.status)
+    try:
+        return json.loads(stripped)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise FetchError("not_json", f"body is not JSON: {error}", raw.final_url, head,
+                         raw.status) from error
+
+
+def _charset(content_type: str) -> str:
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "charset" and value:
+            try:
+                return codecs.lookup(value.strip("\"' ")).name
+            except LookupError:
+                break
+    return "utf-8-sig"
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _classify(error: requests.exceptions.RequestException, url: str) -> FetchError:
+    message = str(error)
+    if isinstance(error, requests.exceptions.SSLError):
+        return FetchError("tls", message, url)
+    if isinstance(error, (requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema,
+                          requests.exceptions.InvalidURL)):
+        return FetchError("bad_scheme", message, url)
+    if isinstance(error, requests.exceptions.Timeout):
+        return FetchError("timeout", message, url)
+    causes = list(_causes(error))
+    if any(isinstance(cause, urllib3.exceptions.NewConnectionError) for cause in causes):
+        return FetchError("connection", message, url)
+    if any(isinstance(cause, (urllib3.exceptions.TimeoutError, socket.timeout))
+           for cause in causes):
+        return FetchError("timeout", message, url)
+    if any(isinstance(cause, urllib3.exceptions.SSLError) for cause in causes):
+        return FetchError("tls", message, url)
+    return FetchError("connection", message, url)
+
+
+def _causes(error: BaseException, depth: int = 0) -> list[BaseException]:
+    """The error and what it wraps (args, reason, __cause__, __context__), a few levels deep."""
+    if depth > 6:
+        return [error]
+    found = [error]
+    nested: list[object] = [*error.args, getattr(error, "reason", None), error.__cause__,
+                            error.__context__]
+    for inner in nested:
+        if isinstance(inner, BaseException) and inner is not error:
+            found.extend(_causes(inner, depth + 1))
+    return found
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    address = ipaddress.ip_address(text.split("%", 1)[0])
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _is_internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return (address.is_private or address.is_loopback or address.is_link_local
+            or address.is_reserved or address.is_multicast or address.is_unspecified
+            or not address.is_global)
+
+
+def _canonical_allowed(hosts: frozenset[str]) -> frozenset[str]:
+    canonical = set()
+    for host in hosts:
+        text = host.strip().strip("[]").lower().rstrip(".")
+        try:
+            canonical.add(str(_address(text)))
+        except ValueError:
+            canonical.add(text)
+    return frozenset(canonical)

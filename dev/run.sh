@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# `make run`: the services, the portal's databases, a sysadmin, demo data, background workers,
+# then the portal at http://127.0.0.1:$PM25_WEB_PORT until stopped (Ctrl-C or `make stop`).
+source "$(dirname "$0")/env.sh"
+cd "$PM25_ROOT"
+
+INI="$PM25_VAR/ckan.ini"
+RUN="$PM25_VAR/run"
+ckan=("$VENV/bin/ckan" -c "$INI")
+own_postgres=1; [ -z "${CKAN_SQLALCHEMY_URL:-}" ] || own_postgres=0
+mkdir -p "$RUN"
+
+bash dev/services.sh start dev
+
+write_config() {
+  [ -f "$INI" ] && return 0
+  say "Writing the portal configuration $INI"
+  "$VENV/bin/ckan" generate config "$INI" >/dev/null
+  "$VENV/bin/ckan" config-tool "$INI" \
+    "ckan.site_url = http://127.0.0.1:$PM25_WEB_PORT" \
+    "ckan.site_id = pm25" \
+    "ckan.site_title = PM2.5 Thailand" \
+    "sqlalchemy.url = $PG_URL_BASE/ckan_dev" \
+    "ckan.datastore.write_url = $DS_WRITE_BASE/datastore_dev" \
+    "ckan.datastore.read_url = $DS_READ_BASE/datastore_dev" \
+    "ckan.datastore.sqlsearch.enabled = true" \
+    "solr_url = http://127.0.0.1:$PM25_SOLR_PORT/solr/ckan" \
+    "ckan.redis.url = redis://127.0.0.1:$PM25_REDIS_PORT/0" \
+    "ckan.storage_path = $PM25_VAR/storage-dev" \
+    "ckan.plugins = $(sed -n 's/^ckan.plugins = //p' test.ini)" \
+    "ckanext.spatial.search_backend = solr-spatial-field" \
+    "scheming.dataset_schemas = ckanext.pm25:schemas/pm25_dataset.yaml" \
+    "scheming.dataset_fallback = false" \
+    "ckan.locale_default = th" \
+    "ckan.locales_offered = th en" \
+    "ckan.auth.create_unowned_dataset = false" >/dev/null
+  # extra pm25 options that test.ini sets are copied too, so the portal behaves like the tests
+  local line
+  while IFS= read -r line; do
+    "$VENV/bin/ckan" config-tool "$INI" "$line" >/dev/null
+  done < <(grep -E '^ckanext\.pm25\.' test.ini || true)
+}
+
+create_sysadmin() {
+  if "${ckan[@]}" user show admin 2>/dev/null | grep -q "name=admin"; then return 0; fi
+  local password; password="$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(12))')"
+  "${ckan[@]}" user add admin email=admin@pm25.localhost password="$password" >/dev/null
+  "${ckan[@]}" sysadmin add admin >/dev/null
+  say "Sysadmin created (shown once): name 'admin', password '$password'"
+}
+
+start_background() {  # name, command…
+  local name="$1"; shift
+  if [ -f "$RUN/$name.pid" ] && kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null; then return 0; fi
+  nohup "$@" >"$PM25_LOGS/$name.log" 2>&1 &
+  echo $! >"$RUN/$name.pid"
+}
+
+write_config
+bash dev/init_ckan.sh "$INI" datastore_dev "$own_postgres"
+create_sysadmin
+say "Loading demo data"
+"${ckan[@]}" pm25 demo load
+start_background jobs-worker "${ckan[@]}" jobs worker
+start_background harvest-gather "${ckan[@]}" harvester gather-consumer
+start_background harvest-fetch "${ckan[@]}" harvester fetch-consumer
+
+say "Serving the portal at http://127.0.0.1:$PM25_WEB_PORT (Ctrl-C or 'make stop' to stop)"
+"${ckan[@]}" run -H 127.0.0.1 -p "$PM25_WEB_PORT" --disable-reloader --threaded &
+echo $! >"$RUN/web.pid"
+trap 'kill "$(cat "$RUN/web.pid")" 2>/dev/null; exit 0' INT TERM
+wait

@@ -1,0 +1,103 @@
+"""Fixtures shared by the whole suite: a clean database (with the plugins' migrations), index,
+DataStore and queues against the real services, and a running portal for browser tests."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import ckan.plugins.toolkit as tk
+
+from ckanext.datastore.tests.conftest import clean_datastore  # noqa: F401  (re-exported fixture)
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture
+def clean_db(reset_db, migrate_db_for, with_plugins):  # type: ignore[no-untyped-def]
+    """CKAN's clean_db, plus the tables of the plugins that have migrations."""
+    reset_db()
+    migrate_db_for("activity")
+    migrate_db_for("harvest")
+
+
+def _port_from_site_url(site_url: str) -> int:
+    return int(site_url.rsplit(":", 1)[1].split("/")[0])
+
+
+def _wait_for_http(url: str, process: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the portal exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the portal did not answer {url} within {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def portal() -> Iterator[str]:
+    """The portal served by `ckan run` on the test configuration, in its own process, for
+    browser and remote-client tests. Yields its base URL."""
+    site_url = tk.config["ckan.site_url"].rstrip("/")
+    port = _port_from_site_url(site_url)
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise RuntimeError(f"port {port} is taken: the test portal cannot start")
+    ckan = shutil.which("ckan", path=os.path.dirname(sys.executable)) or "ckan"
+    log_path = ROOT / ".stack" / "logs" / f"test-portal-{port}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [ckan, "-c", str(ROOT / "test.ini"), "run", "-H", "127.0.0.1", "-p", str(port),
+             "--disable-reloader", "--threaded"],
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_for_http(f"{site_url}/api/3/action/status_show", process, timeout=90)
+        yield site_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator["webdriver.Chrome"]:  # type: ignore[name-defined]  # noqa: F821
+    """Debian's headless Chromium, driven by Selenium through chromium-driver."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1280,1000",
+                 "--lang=th"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Folder for screenshots and other files a person may want to look at after a run."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

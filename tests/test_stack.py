@@ -12,6 +12,8 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
+from tests.factories import create_pm25_dataset
+
 def as_sysadmin() -> dict:
     return {"user": factories.Sysadmin()["name"], "ignore_auth": False}
 
@@ -25,9 +27,8 @@ LAMPANG_POLYGON = {
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 class TestSearch:
     def test_full_text_search_finds_a_new_dataset(self) -> None:
-        org = factories.Organization()
-        helpers.call_action("package_create", context=as_sysadmin(), name="pm25-lampang", title="Hourly PM2.5 in Lampang",
-                            notes="Readings from the Mae Moh stations", owner_org=org["id"])
+        create_pm25_dataset(name="pm25-lampang", title="Hourly PM2.5 in Lampang",
+                            notes="Readings from the Mae Moh stations")
 
         found = helpers.call_action("package_search", q="stations")
         missed = helpers.call_action("package_search", q="ozone")
@@ -36,9 +37,7 @@ class TestSearch:
         assert missed["count"] == 0
 
     def test_polygon_is_found_by_an_intersecting_bbox_and_missed_by_a_disjoint_one(self) -> None:
-        org = factories.Organization()
-        helpers.call_action("package_create", context=as_sysadmin(), name="lampang-area", owner_org=org["id"],
-                            spatial=json.dumps(LAMPANG_POLYGON))
+        create_pm25_dataset(name="lampang-area", spatial=json.dumps(LAMPANG_POLYGON))
 
         inside = helpers.call_action("package_search", extras={"ext_bbox": "99.5,18.3,99.7,18.5"})
         disjoint = helpers.call_action("package_search", extras={"ext_bbox": "100.3,14.8,100.5,15.0"})
@@ -53,7 +52,7 @@ class TestSearch:
 @pytest.mark.usefixtures("with_plugins", "clean_datastore")
 class TestDataStore:
     def test_create_upsert_search_and_sql(self) -> None:
-        dataset = factories.Dataset(owner_org=factories.Organization()["id"])
+        dataset = create_pm25_dataset()
         resource = factories.Resource(package_id=dataset["id"])
         fields = [{"id": "station_id", "type": "text"}, {"id": "datetime_utc", "type": "timestamp"},
                   {"id": "pm25", "type": "numeric"}]
@@ -108,9 +107,7 @@ def test_the_portal_lists_its_plugins(portal: str) -> None:
 def test_a_browser_sees_a_dataset_on_the_portal(portal: str, browser, artifacts) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
 
-    org = factories.Organization()
-    helpers.call_action("package_create", context=as_sysadmin(), name="singburi-pm25", title="PM2.5 Sing Buri hourly",
-                        owner_org=org["id"])
+    create_pm25_dataset(name="singburi-pm25", title="PM2.5 Sing Buri hourly")
 
     browser.get(f"{portal}/dataset/")
     titles = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".dataset-heading a")]

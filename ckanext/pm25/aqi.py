@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_DOWN, Decimal
 
 THAI_24H_STANDARD = 37.5
 """Thailand's 24-hour PM2.5 standard in µg/m³ (since 1 June 2024)."""
@@ -119,29 +119,63 @@ def us_bands() -> tuple[AqiBand, ...]:
 
 def thai_aqi(pm25: float | None) -> AqiResult | None:
     """Thai PCD AQI of a 24-hour PM2.5 mean in µg/m³; None when there is no valid value."""
-    return _index(pm25, _THAI_BANDS)
+    return _index(pm25, _THAI_SCALE)
 
 
 def us_aqi(pm25: float | None) -> AqiResult | None:
     """US EPA (2024) AQI of a 24-hour PM2.5 mean in µg/m³; None when there is no valid value."""
-    return _index(pm25, _US_BANDS)
+    return _index(pm25, _US_SCALE)
 
 
 def truncate_concentration(pm25: float) -> Decimal:
-    """Truncate to 0.1 µg/m³ as EPA prescribes. Goes through ``repr`` so 15.1 stays 15.1."""
-    with localcontext() as context:
-        context.prec = 400  # enough digits for any finite float, so quantize never overflows
-        return Decimal(repr(float(pm25))).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+    """Truncate to 0.1 µg/m³ as EPA prescribes (15.19 → 15.1; 15.1 stays 15.1)."""
+    return Decimal(_tenths(float(pm25))).scaleb(-1)
 
 
-def _slope_of(band: AqiBand) -> Decimal:
-    assert band.conc_high is not None and band.aqi_high is not None
-    return Decimal(band.aqi_high - band.aqi_low) / (
-        Decimal(repr(band.conc_high)) - Decimal(repr(band.conc_low))
-    )
+# The arithmetic is exact: concentrations in integer tenths of µg/m³, slopes as integer ratios.
 
 
-def _index(pm25: float | None, bands: tuple[AqiBand, ...]) -> AqiResult | None:
+@dataclass(frozen=True)
+class _Segment:
+    band: AqiBand
+    low_tenths: int
+    aqi_low: int
+    slope_numerator: int
+    slope_denominator: int
+
+
+def _to_tenths(conc: float) -> int:
+    return round(conc * 10)
+
+
+def _segments(bands: tuple[AqiBand, ...]) -> tuple[_Segment, ...]:
+    segments = []
+    for position, band in enumerate(bands):
+        # An open-ended top band borrows the slope of the band below it; a closed top band
+        # continues its own line past its upper breakpoint.
+        line = band if band.conc_high is not None else bands[position - 1]
+        assert line.conc_high is not None and line.aqi_high is not None
+        segments.append(_Segment(
+            band, _to_tenths(band.conc_low), band.aqi_low, line.aqi_high - line.aqi_low,
+            _to_tenths(line.conc_high) - _to_tenths(line.conc_low)))
+    return tuple(segments)
+
+
+_THAI_SCALE = _segments(_THAI_BANDS)
+_US_SCALE = _segments(_US_BANDS)
+
+
+def _tenths(pm25: float) -> int:
+    """``pm25`` truncated to whole tenths, read from its shortest decimal form (so 15.1 is 151,
+    not 150 as float arithmetic on 15.1 × 10 could give)."""
+    text = repr(pm25)
+    whole, dot, fraction = text.partition(".")
+    if "e" in text or "E" in text or not whole.isdigit():
+        return int(Decimal(text).scaleb(1).to_integral_value(rounding=ROUND_DOWN))
+    return int(whole) * 10 + (int(fraction[0]) if dot and fraction else 0)
+
+
+def _index(pm25: float | None, scale: tuple[_Segment, ...]) -> AqiResult | None:
     if pm25 is None or isinstance(pm25, bool):
         return None
     try:
@@ -150,24 +184,17 @@ def _index(pm25: float | None, bands: tuple[AqiBand, ...]) -> AqiResult | None:
         return None
     if not math.isfinite(as_float) or as_float < 0:
         return None
-    concentration = truncate_concentration(as_float)
-    band = _band_for(concentration, bands)
-    # An open-ended top band borrows the slope of the band below it; a closed top band simply
-    # continues its own line past its upper breakpoint.
-    slope = _slope_of(band) if band.conc_high is not None else _slope_of(bands[-2])
-    with localcontext() as context:
-        context.prec = 400
-        raw = Decimal(band.aqi_low) + slope * (concentration - Decimal(repr(band.conc_low)))
-        value = int(raw.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    tenths = _tenths(as_float)
+    # Truncated concentrations never fall in the 0.1 gaps between bands, so the band is the
+    # last one whose lower breakpoint is reached.
+    segment = scale[0]
+    for candidate in scale[1:]:
+        if tenths < candidate.low_tenths:
+            break
+        segment = candidate
+    numerator = segment.slope_numerator * (tenths - segment.low_tenths)
+    denominator = segment.slope_denominator
+    value = segment.aqi_low + (2 * numerator + denominator) // (2 * denominator)  # half up
+    band = segment.band
     return AqiResult(value, band.key, band.name_th, band.name_en, band.colour_hex,
                      band.colour_rgb)
-
-
-def _band_for(concentration: Decimal, bands: tuple[AqiBand, ...]) -> AqiBand:
-    # Truncated concentrations never fall in the 0.1 gaps between bands, so the last band whose
-    # lower breakpoint is reached is the band.
-    chosen = bands[0]
-    for band in bands:
-        if concentration >= Decimal(repr(band.conc_low)):
-            chosen = band
-    return chosen

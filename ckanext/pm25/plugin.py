@@ -1,24 +1,51 @@
 """Wiring only: which CKAN interfaces ckanext-pm25 implements, each handing off to its module."""
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 
-from ckanext.pm25 import cli
+from ckanext.pm25 import cli, helpers, indexing
+from ckanext.pm25.logic import validators
+
+LICENSES_FILE = Path(__file__).parent / "schemas" / "licenses.json"
 
 
 @toolkit.blanket.config_declarations
 class Pm25Plugin(plugins.SingletonPlugin):
     plugins.implements(plugins.IConfigurer)
     plugins.implements(plugins.IClick)
+    plugins.implements(plugins.IValidators)
+    plugins.implements(plugins.ITemplateHelpers)
+    plugins.implements(plugins.IPackageController, inherit=True)
 
     # IConfigurer
 
     def update_config(self, config: toolkit.CKANConfig) -> None:
         toolkit.add_template_directory(config, "templates")
         toolkit.add_resource("assets", "pm25")
+        # GD-Catalog's licence ids, unless the site chose its own list
+        if not config.get("licenses_group_url"):
+            config["licenses_group_url"] = f"file://{LICENSES_FILE}"
 
     # IClick
 
     def get_commands(self) -> list:
         return cli.get_commands()
+
+    # IValidators
+
+    def get_validators(self) -> dict[str, Any]:
+        return validators.get_validators()
+
+    # ITemplateHelpers
+
+    def get_helpers(self) -> dict[str, Any]:
+        return helpers.get_helpers()
+
+    # IPackageController
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return indexing.index_fields(pkg_dict)

@@ -16,5 +16,5 @@ def gazetteer() -> Gazetteer:
 
 @pytest.fixture(scope="session")
 def seats() -> list[dict[str, str]]:
-    text = resources.files("ckanext.pm25.geo").joinpath("data", "seats.csv").read_text(encoding="utf-8")
+    text = resources.files("ckanext.pm25.geo").joinpath("data").joinpath("seats.csv").read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))

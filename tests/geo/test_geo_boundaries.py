@@ -14,9 +14,18 @@ from pyproj import CRS, Transformer
 from pyproj.enums import WktVersion
 from shapely.geometry import shape
 
-from ckanext.pm25.geo.boundaries import LoadedBoundaries, load_boundaries, write_boundaries
+from ckanext.pm25.geo.boundaries import (
+    LoadedBoundaries,
+    load_boundaries,
+    write_boundaries,
+)
 from ckanext.pm25.geo.errors import BoundaryError
-from ckanext.pm25.geo.lookup import Gazetteer, load_gazetteer
+from ckanext.pm25.geo.lookup import (
+    Gazetteer,
+    current_gazetteer,
+    default_gazetteer,
+    load_gazetteer,
+)
 
 UTM47 = 32647
 BOWTIE = {"type": "Polygon", "coordinates": [[[100.0, 14.0], [100.2, 14.2], [100.2, 14.0], [100.0, 14.2],
@@ -27,7 +36,8 @@ BOWTIE = {"type": "Polygon", "coordinates": [[[100.0, 14.0], [100.2, 14.2], [100
 def shipped() -> list[dict[str, Any]]:
     from importlib import resources
 
-    text = resources.files("ckanext.pm25.geo").joinpath("data", "provinces.geojson").read_text(encoding="utf-8")
+    data = resources.files("ckanext.pm25.geo").joinpath("data")
+    text = data.joinpath("provinces.geojson").read_text(encoding="utf-8")
     return json.loads(text)["features"]
 
 
@@ -144,8 +154,8 @@ def test_missing_and_unknown_codes_are_listed(tmp_path: Path, shipped: list) -> 
     with pytest.raises(BoundaryError) as caught:
         load_boundaries(write_geojson(tmp_path / "b.geojson", features))
     error = caught.value
-    assert error.missing_codes == ["TH-10", "TH-38"]  # type: ignore[attr-defined]
-    assert error.unknown_codes == ["TH-S"]  # type: ignore[attr-defined]
+    assert error.missing_codes == ["TH-10", "TH-38"]
+    assert error.unknown_codes == ["TH-S"]
     assert "missing codes: TH-10, TH-38" in error.render() and "unknown codes: TH-S" in error.render()
 
 
@@ -156,7 +166,7 @@ def test_invalid_geometry_refused_or_repaired_with_a_warning(tmp_path: Path, shi
     path = write_geojson(tmp_path / "c.geojson", features)
     with pytest.raises(BoundaryError) as caught:
         load_boundaries(path, repair=False)
-    assert caught.value.invalid_codes == ["TH-14"]  # type: ignore[attr-defined]
+    assert caught.value.invalid_codes == ["TH-14"]
     assert "TH-14 is not a valid geometry (Self-intersection" in caught.value.render()
     loaded = load_boundaries(path)
     assert any(w.startswith("TH-14 was not a valid geometry") for w in loaded.warnings)
@@ -168,7 +178,8 @@ def test_several_features_of_one_province_are_merged(tmp_path: Path, shipped: li
     features = [f for f in shipped if f["properties"]["code"] != "TH-83"]
     phuket = shape(next(f for f in shipped if f["properties"]["code"] == "TH-83")["geometry"])
     for part in shapely.get_parts(phuket):
-        features.append({"type": "Feature", "properties": {"code": "83"}, "geometry": json.loads(shapely.to_geojson(part))})
+        geometry = json.loads(shapely.to_geojson(part))
+        features.append({"type": "Feature", "properties": {"code": "83"}, "geometry": geometry})
     loaded = load_boundaries(write_geojson(tmp_path / "d.geojson", features))
     assert shape(next(f for f in loaded.features if f["properties"]["code"] == "TH-83")["geometry"]).area == \
         pytest.approx(phuket.area)
@@ -197,3 +208,16 @@ def test_write_boundaries_atomically_with_source_meta(tmp_path: Path, utm_featur
     write_boundaries(loaded.features[:1], target, "second write")
     assert len(json.loads(target.read_text(encoding="utf-8"))["features"]) == 1
     assert json.loads(meta_path.read_text(encoding="utf-8"))["source"] == "second write"
+
+
+def test_current_gazetteer_follows_the_stored_file(tmp_path: Path, shipped: list) -> None:
+    target = tmp_path / "provinces.geojson"
+    assert current_gazetteer(target) is default_gazetteer()  # nothing stored yet
+    write_boundaries(shipped, target, "first")
+    first = current_gazetteer(target)
+    assert first is not default_gazetteer() and current_gazetteer(target) is first
+    without_bangkok = [f for f in shipped if f["properties"]["code"] != "TH-10"]
+    write_boundaries(without_bangkok, target, "second")
+    second = current_gazetteer(target)
+    assert second is not first and len(second.provinces) == 76
+    assert second.province_at(100.5018, 13.7563) is None

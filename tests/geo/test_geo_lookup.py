@@ -159,7 +159,8 @@ def test_reprojected_input_gives_the_same_province(gazetteer: Gazetteer, seats: 
         lon, lat = float(seat["lon"]), float(seat["lat"])
         x, y = to_utm.transform(lon, lat)
         location = parse_geometry({"type": "Point", "coordinates": [x, y]}, epsg, **LIMITS)
-        assert code_at(gazetteer, location.x, location.y) == code_at(gazetteer, lon, lat) == seat["code"], name  # type: ignore[attr-defined]
+        assert isinstance(location, Point)
+        assert code_at(gazetteer, location.x, location.y) == code_at(gazetteer, lon, lat) == seat["code"], name
 
 
 def _circle_mostly_in(gazetteer: Gazetteer, inside: str, neighbour: str, radius: float, overlap: float) -> Point:

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from .errors import N_, BoundaryError, CRSError, GeoError, GeometryError
 from .geometry import parse_geometry, point, to_geojson
-from .lookup import DEFAULT_MIN_SHARE, Gazetteer, default_gazetteer, load_gazetteer
+from .lookup import (
+    DEFAULT_MIN_SHARE,
+    Gazetteer,
+    current_gazetteer,
+    default_gazetteer,
+    load_gazetteer,
+)
 from .provinces import (
     REGIONS,
     Province,
@@ -20,8 +26,27 @@ from .provinces import (
 from .reproject import SUPPORTED_EPSG, to_wgs84
 
 __all__ = [
-    "BoundaryError", "CRSError", "DEFAULT_MIN_SHARE", "Gazetteer", "GeoError", "GeometryError", "N_", "Province",
-    "REGIONS", "SUPPORTED_EPSG", "all_provinces", "by_code", "by_name", "default_gazetteer", "find_province",
-    "find_provinces_in_text", "load_gazetteer", "normalise_code", "parse_geometry", "point", "to_geojson",
+    "DEFAULT_MIN_SHARE",
+    "N_",
+    "REGIONS",
+    "SUPPORTED_EPSG",
+    "BoundaryError",
+    "CRSError",
+    "Gazetteer",
+    "GeoError",
+    "GeometryError",
+    "Province",
+    "all_provinces",
+    "by_code",
+    "by_name",
+    "current_gazetteer",
+    "default_gazetteer",
+    "find_province",
+    "find_provinces_in_text",
+    "load_gazetteer",
+    "normalise_code",
+    "parse_geometry",
+    "point",
+    "to_geojson",
     "to_wgs84",
 ]

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
 import zipfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import shapely
 from pyproj import CRS
@@ -32,6 +34,8 @@ CODE_FIELD_CANDIDATES = ("code", "ADM1_PCODE", "iso_3166_2", "ISO", "pcode", "PR
                          "pv_idn", "PROV_ID")
 SOURCE_META_NAME = "source.json"
 
+log = logging.getLogger(__name__)
+
 Record = tuple[dict[str, Any], Mapping[str, Any] | None]
 
 
@@ -46,15 +50,13 @@ class LoadedBoundaries:
 
 
 def _problem_error(problems: list[str], **details: list[str]) -> BoundaryError:
-    error = BoundaryError(
+    return BoundaryError(
         N_("The boundary file cannot be used: %(problems)s"),
         {"problems": "; ".join(problems)},
         code="unusable_boundaries",
+        problems=problems,
+        **details,
     )
-    error.problems = problems  # type: ignore[attr-defined]
-    for name, values in details.items():
-        setattr(error, name, values)
-    return error
 
 
 def _crs_option(crs: int | str | None) -> CRS | None:
@@ -250,6 +252,7 @@ def load_boundaries(
                 continue
             geometry = _polygonal(shapely.make_valid(geometry))
             warnings.append(f"{code} was not a valid geometry ({reason}) and was repaired with make_valid")
+            log.warning("Boundary file %s: %s", source_path.name, warnings[-1])
         if not _inside_extent(geometry):
             problems.append(f"{code} lies outside Thailand (is the coordinate system {source_crs.name} right?)")
             continue

@@ -6,7 +6,8 @@ with ``toolkit._`` and then interpolates ``error.params``.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 
 def N_(message: str) -> str:
@@ -40,4 +41,21 @@ class CRSError(GeometryError):
 
 
 class BoundaryError(GeoError):
-    """A boundary file cannot be used as the province boundaries."""
+    """A boundary file cannot be used as the province boundaries; says what is wrong with it."""
+
+    def __init__(
+        self,
+        message: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        code: str,
+        problems: Sequence[str] = (),
+        missing_codes: Sequence[str] = (),
+        unknown_codes: Sequence[str] = (),
+        invalid_codes: Sequence[str] = (),
+    ) -> None:
+        super().__init__(message, params, code=code)
+        self.problems = list(problems)
+        self.missing_codes = list(missing_codes)
+        self.unknown_codes = list(unknown_codes)
+        self.invalid_codes = list(invalid_codes)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import shapely
@@ -26,7 +27,7 @@ from shapely.geometry.base import BaseGeometry
 from .errors import N_, GeometryError
 from .reproject import WGS84, parse_epsg, to_wgs84, xy_to_wgs84
 
-__all__ = ["GeometryError", "N_", "THAILAND_EXTENT", "EXTENT_MARGIN", "parse_geometry", "point", "to_geojson"]
+__all__ = ["EXTENT_MARGIN", "N_", "THAILAND_EXTENT", "GeometryError", "parse_geometry", "point", "to_geojson"]
 
 # lon min, lat min, lon max, lat max of the country's territory (islands included).
 THAILAND_EXTENT: tuple[float, float, float, float] = (97.3, 5.6, 105.7, 20.5)
@@ -93,7 +94,7 @@ def _decode(value: str | bytes | Mapping[str, Any], max_bytes: int) -> dict[str,
             ) from error
         if size > max_bytes:
             raise _too_large(size, max_bytes)
-        data: object = value
+        data: object = dict(value)
     elif isinstance(value, (str, bytes)):
         # UTF-8 needs at least one byte per character: a long string is refused unencoded.
         if len(value) > max_bytes:

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import json
-from functools import cache, cached_property
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache, cached_property, lru_cache
 from importlib import resources
-from os import PathLike
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import shapely
@@ -20,18 +21,23 @@ from .provinces import Province, by_code, normalise_code
 # share of the province) is a sliver from imprecise borders, not a real overlap.
 DEFAULT_MIN_SHARE = 0.02
 _METRES_PER_DEGREE = 111_320.0
-_NO_PROVINCE = NO_PROVINCE
 _UNSET = np.iinfo(np.int64).max
 
 
 class Gazetteer:
-    """Province boundaries indexed for point-in-polygon and overlap queries (WGS 84)."""
+    """Province boundaries indexed for point-in-polygon and overlap queries (WGS 84).
+
+    Build once and share: instances are read-only after construction (the point grid is
+    added on first point lookup).
+    """
 
     def __init__(self, provinces: Sequence[Province], geometries: Sequence[BaseGeometry]) -> None:
         if len(provinces) != len(geometries):
             raise ValueError("provinces and geometries differ in length")
-        self.provinces: tuple[Province, ...] = tuple(provinces)
-        self._geometries = np.asarray(list(geometries), dtype=object)
+        # Ordered by code, so that "the lowest index" (used to break ties on borders) is the lowest code.
+        ordered = sorted(zip(provinces, geometries), key=lambda pair: pair[0].code)
+        self.provinces: tuple[Province, ...] = tuple(province for province, _ in ordered)
+        self._geometries = np.asarray([geometry for _, geometry in ordered], dtype=object)
         shapely.prepare(self._geometries)
         self._areas = shapely.area(self._geometries)
         self._tree = STRtree(self._geometries)
@@ -45,10 +51,11 @@ class Gazetteer:
 
         Several features of one province (islands stored apart) are merged.
         """
-        if isinstance(features, Mapping):
-            features = features["features"]
+        feature_list: Iterable[Mapping[str, Any]] = (
+            features["features"] if isinstance(features, Mapping) else features
+        )
         parts: dict[str, list[BaseGeometry]] = {}
-        for feature in features:
+        for feature in feature_list:
             value = (feature.get("properties") or {}).get(code_field)
             code = normalise_code(value)
             if code is None:
@@ -73,6 +80,8 @@ class Gazetteer:
         known = self._grid.classify_one(lon, lat)
         if known >= 0:
             return self.provinces[known]
+        if known == NO_PROVINCE and snap_m <= 0:
+            return None
         location = shapely.Point(lon, lat)
         if known == EXACT_TEST:
             hits = self._tree.query(location, predicate="intersects")
@@ -91,7 +100,10 @@ class Gazetteer:
 
     def indices_at(self, lons: Sequence[float] | np.ndarray, lats: Sequence[float] | np.ndarray, *,
                    snap_m: float = 0.0) -> np.ndarray:
-        """Vectorised point lookup: index into :attr:`provinces` per point, -1 where none."""
+        """Vectorised point lookup: index into :attr:`provinces` per point, -1 where none.
+
+        Same answers as :meth:`province_at`; most points are answered from the point grid.
+        """
         xs = np.asarray(lons, dtype=float).ravel()
         ys = np.asarray(lats, dtype=float).ravel()
         if xs.shape != ys.shape:
@@ -101,7 +113,7 @@ class Gazetteer:
         if exact.size:
             result[exact] = self._exact_indices(shapely.points(xs[exact], ys[exact]))
         if snap_m > 0:
-            missing = np.flatnonzero(result == _NO_PROVINCE)
+            missing = np.flatnonzero(result == NO_PROVINCE)
             if missing.size:
                 result[missing] = self._nearest_indices(shapely.points(xs[missing], ys[missing]), snap_m)
         return result
@@ -110,14 +122,14 @@ class Gazetteer:
         result = np.full(len(locations), _UNSET, dtype=np.int64)
         point_index, province_index = self._tree.query(locations, predicate="intersects")
         np.minimum.at(result, point_index, province_index)
-        result[result == _UNSET] = _NO_PROVINCE
+        result[result == _UNSET] = NO_PROVINCE
         return result
 
     def _nearest_indices(self, locations: np.ndarray, snap_m: float) -> np.ndarray:
         result = np.full(len(locations), _UNSET, dtype=np.int64)
         point_index, province_index = self._tree.query_nearest(locations, max_distance=snap_m / _METRES_PER_DEGREE)
         np.minimum.at(result, point_index, province_index)
-        result[result == _UNSET] = _NO_PROVINCE
+        result[result == _UNSET] = NO_PROVINCE
         return result
 
     def provinces_at(self, lons: Sequence[float] | np.ndarray, lats: Sequence[float] | np.ndarray, *,
@@ -127,7 +139,7 @@ class Gazetteer:
         return [lookup[index] for index in self.indices_at(lons, lats, snap_m=snap_m).tolist()]
 
     def provinces_for(self, geometry: BaseGeometry, min_share: float = DEFAULT_MIN_SHARE) -> list[Province]:
-        """Provinces a geometry lies in, largest share first.
+        """Provinces a valid WGS 84 geometry (as from ``parse_geometry``) lies in, largest share first.
 
         Areas: a province counts when the overlap is at least ``min_share`` of the geometry's
         area or of the province's area, so a polygon grazing a neighbour does not count it,
@@ -184,7 +196,7 @@ def _parts_by_dimension(geometry: BaseGeometry) -> list[BaseGeometry]:
     return groups
 
 
-def load_gazetteer(path: str | PathLike[str], code_field: str = "code") -> Gazetteer:
+def load_gazetteer(path: str | os.PathLike[str], code_field: str = "code") -> Gazetteer:
     """A gazetteer from a WGS 84 GeoJSON FeatureCollection on disk (e.g. stored official boundaries)."""
     with open(path, encoding="utf-8") as handle:
         return Gazetteer.from_geojson(json.load(handle), code_field)
@@ -193,5 +205,25 @@ def load_gazetteer(path: str | PathLike[str], code_field: str = "code") -> Gazet
 @cache
 def default_gazetteer() -> Gazetteer:
     """The gazetteer over the shipped Natural Earth boundaries, built once per process."""
-    text = resources.files(__package__).joinpath("data", "provinces.geojson").read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath("data").joinpath("provinces.geojson").read_text(encoding="utf-8")
     return Gazetteer.from_geojson(json.loads(text))
+
+
+def current_gazetteer(path: str | os.PathLike[str] | None = None) -> Gazetteer:
+    """The gazetteer over stored boundaries at ``path`` if that file exists, else the shipped one.
+
+    Reloaded when the file changes (by modification time and size), so every worker process
+    follows an administrator's replacement written by ``write_boundaries``.
+    """
+    if path is None:
+        return default_gazetteer()
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return default_gazetteer()
+    return _stored_gazetteer(os.fspath(path), status.st_mtime_ns, status.st_size)
+
+
+@lru_cache(maxsize=2)
+def _stored_gazetteer(path: str, mtime_ns: int, size: int) -> Gazetteer:
+    return load_gazetteer(path)

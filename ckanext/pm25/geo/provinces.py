@@ -4,10 +4,10 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Iterable
 
 # The six-region scheme of the National Geographical Committee (1977).
 REGIONS: dict[str, dict[str, str]] = {
@@ -53,7 +53,7 @@ class Province:
 
 
 def _read_table() -> tuple[Province, ...]:
-    text = resources.files(__package__).joinpath("data", "provinces.csv").read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath("data").joinpath("provinces.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(text.splitlines())
     return tuple(
         Province(
@@ -103,11 +103,10 @@ def by_code(value: str | int | None) -> Province | None:
 
 def _strip_affixes(text: str) -> str:
     for prefix in _THAI_PREFIXES:
-        if text.startswith(prefix):
-            text = text[len(prefix):]
+        text = text.removeprefix(prefix)
     lowered = text.casefold()
     for affix in _LATIN_AFFIXES:
-        if lowered.startswith(affix + " ") or lowered.startswith(affix + "-"):
+        if lowered.startswith((affix + " ", affix + "-")):
             text = text[len(affix) + 1:]
             lowered = lowered[len(affix) + 1:]
         if lowered.endswith(" " + affix):
@@ -120,7 +119,8 @@ def name_key(name: str) -> str:
     """Comparison key: NFC, case-folded, without spaces, punctuation, ฯ or a province prefix/suffix."""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFC", name)).strip()
     text = _strip_affixes(text)
-    return "".join(char for char in text.casefold() if char.isalnum() or "\u0e00" <= char <= "\u0e7f").replace("ฯ", "")
+    kept = (char for char in text.casefold() if char.isalnum() or "\u0e00" <= char <= "\u0e7f")
+    return "".join(kept).replace("ฯ", "")
 
 
 @cache

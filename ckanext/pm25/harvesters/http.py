@@ -116,7 +116,10 @@ def fetch_json(
     session: requests.Session | None = None,
 ) -> FetchResult:
     """GET ``url`` and decode its JSON body. An HTML page (even with status 200), an empty or
-    undecodable body raises ``FetchError("not_json")`` with the body's start as snippet."""
+    undecodable body raises ``FetchError("not_json")`` with the body's start as snippet.
+
+    Pass ``session=make_session(policy)`` to reuse connections across calls; without it a
+    session is made and closed for this call."""
     started = time.monotonic()
     raw = _fetch(url, policy, params, {"Accept": "application/json", **(headers or {})}, session)
     data = _decode_json(raw)

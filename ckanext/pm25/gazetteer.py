@@ -1,0 +1,23 @@
+"""The gazetteer as CKAN uses it: the boundaries an administrator loaded, else the shipped ones."""
+from __future__ import annotations
+
+import os
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.pm25.geo.lookup import Gazetteer, current_gazetteer
+
+
+def boundaries_path() -> str:
+    configured = tk.config.get("ckanext.pm25.boundaries_path")
+    if configured:
+        return configured
+    return os.path.join(tk.config.get("ckan.storage_path") or ".", "pm25", "provinces.geojson")
+
+
+def gazetteer() -> Gazetteer:
+    return current_gazetteer(boundaries_path())
+
+
+def min_share() -> float:
+    return tk.config.get("ckanext.pm25.province.min_share")

@@ -1,14 +1,15 @@
 """Wiring only: which CKAN interfaces ckanext-pm25 implements, each handing off to its module."""
 from __future__ import annotations
 
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 
-from ckanext.pm25 import cli, helpers, indexing
-from ckanext.pm25.logic import validators
+from ckanext.pm25 import cli, facets, helpers, indexing, search, views
+from ckanext.pm25.logic import action, auth, validators
 
 LICENSES_FILE = Path(__file__).parent / "schemas" / "licenses.json"
 
@@ -19,6 +20,10 @@ class Pm25Plugin(plugins.SingletonPlugin):
     plugins.implements(plugins.IClick)
     plugins.implements(plugins.IValidators)
     plugins.implements(plugins.ITemplateHelpers)
+    plugins.implements(plugins.IActions)
+    plugins.implements(plugins.IAuthFunctions)
+    plugins.implements(plugins.IBlueprint)
+    plugins.implements(plugins.IFacets, inherit=True)
     plugins.implements(plugins.IPackageController, inherit=True)
 
     # IConfigurer
@@ -45,7 +50,28 @@ class Pm25Plugin(plugins.SingletonPlugin):
     def get_helpers(self) -> dict[str, Any]:
         return helpers.get_helpers()
 
+    # IActions, IAuthFunctions
+
+    def get_actions(self) -> dict[str, Any]:
+        return action.get_actions()
+
+    def get_auth_functions(self) -> dict[str, Any]:
+        return auth.get_auth_functions()
+
+    # IBlueprint
+
+    def get_blueprint(self) -> list:
+        return views.get_blueprints()
+
+    # IFacets
+
+    def dataset_facets(self, facets_dict: OrderedDict[str, str], package_type: str) -> OrderedDict[str, str]:
+        return facets.dataset_facets(facets_dict, package_type)
+
     # IPackageController
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return indexing.index_fields(pkg_dict)
+
+    def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
+        return search.before_dataset_search(search_params)

@@ -1,0 +1,20 @@
+"""Hooks other code (this plugin's dashboard, or other extensions) can implement, in the style of
+ckanext-dcat's interfaces."""
+from __future__ import annotations
+
+from typing import Any
+
+from ckan.plugins.interfaces import Interface
+
+
+class IPm25Readings(Interface):
+    """Told whenever a harvester has stored readings of a station, after the DataStore upsert
+    committed, so summaries (latest value per station and province) stay current at import
+    instead of being recomputed per request."""
+
+    def readings_stored(self, dataset: dict[str, Any], resource_id: str, rows: list[dict[str, Any]]) -> None:
+        """`rows` are the upserted DataStore rows (columns of
+        ckanext.pm25.harvesters.normalise.DATASTORE_COLUMNS) of the station dataset `dataset`."""
+
+    def station_status_changed(self, dataset: dict[str, Any]) -> None:
+        """A station dataset was marked active/inactive, or moved (new geometry and provinces)."""

@@ -6,6 +6,12 @@
 source "$(dirname "$0")/env.sh"
 
 PG_DIR="$PM25_VAR/postgres"
+# PostgreSQL refuses to run as root and runs as `postgres`, which must be able to reach its data
+# directory. When the project lives where that user cannot (e.g. under a 0700 home), the cluster
+# goes to a folder of its own, named after the project so two checkouts never share one.
+if ! runuser -u postgres -- test -x "$PM25_VAR" 2>/dev/null; then
+  PG_DIR="/var/tmp/pm25-postgres-$(printf '%s' "$PM25_VAR" | sha1sum | cut -c1-10)"
+fi
 PG_DATA="$PG_DIR/data"
 PG_RUN="$PG_DIR/run"
 PG_BIN="${PM25_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"

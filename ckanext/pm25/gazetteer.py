@@ -20,4 +20,4 @@ def gazetteer() -> Gazetteer:
 
 
 def min_share() -> float:
-    return tk.config.get("ckanext.pm25.province.min_share")
+    return float(tk.config.get("ckanext.pm25.province.min_share"))

@@ -1,0 +1,193 @@
+"""Time periods and series arithmetic for readings: hours, Thai days, daily means, days over the
+standard. Pure: no CKAN, no clock (callers pass ``now``), no I/O.
+
+Conventions:
+
+- instants are timezone-aware UTC ``datetime``s; readings are stamped at the start of their hour;
+- a day is a Thai calendar day (UTC+07:00 all year, no daylight saving);
+- a period is half-open, ``[start, end)``;
+- a mean is the mean of every station value in the hour (or day), not a mean of means, and is
+  rounded half-up to 0.1 µg/m³, the precision upstream reports; whether a day is over the
+  standard is decided on that rounded value, the one people see.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+
+from ckanext.pm25.aqi import THAI_24H_STANDARD
+
+UTC = timezone.utc
+THAI_TZ = timezone(timedelta(hours=7), "+07:00")
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+
+RANGES: dict[str, timedelta] = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+DEFAULT_RANGE = "24h"
+
+
+class PeriodError(ValueError):
+    """A time or period a caller gave cannot be used; ``message`` says why (English msgid)."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message % values if values else message)
+        self.message = message
+        self.values = values
+
+
+def round1(value: float) -> float:
+    """Half-up to one decimal (37.45 → 37.5), unlike ``round``'s half-even."""
+    return float(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def floor_hour(instant: datetime) -> datetime:
+    return instant.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def parse_instant(value: object) -> datetime:
+    """An ISO 8601 date-time (``Z`` or an offset; without one it is taken as UTC) or a date
+    (its Thai midnight) as an aware UTC datetime."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=THAI_TZ).astimezone(UTC)
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise PeriodError("Not a date-time: %(value)s (use ISO 8601, e.g. 2024-05-07T13:00:00Z)",
+                              value=value[:40]) from None
+        if len(text) == 10:  # a bare date
+            return datetime(parsed.year, parsed.month, parsed.day, tzinfo=THAI_TZ).astimezone(UTC)
+    else:
+        raise PeriodError("Not a date-time: %(value)s (use ISO 8601, e.g. 2024-05-07T13:00:00Z)",
+                          value=str(value)[:40])
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def iso_utc(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iso_local(instant: datetime) -> str:
+    return instant.astimezone(THAI_TZ).isoformat(timespec="seconds")
+
+
+def thai_day(instant: datetime) -> date:
+    return instant.astimezone(THAI_TZ).date()
+
+
+def thai_day_start(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=THAI_TZ).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Period:
+    """``[start, end)``, both aware UTC."""
+
+    start: datetime
+    end: datetime
+
+    @property
+    def span(self) -> timedelta:
+        return self.end - self.start
+
+    @property
+    def days(self) -> float:
+        return self.span / DAY
+
+    def contains(self, instant: datetime) -> bool:
+        return self.start <= instant < self.end
+
+
+def last_period(range_key: str, now: datetime) -> Period:
+    """The named range (``24h``, ``7d``, ``30d``) ending with the current hour included."""
+    if range_key not in RANGES:
+        raise PeriodError("Unknown range %(range)s: use one of %(choices)s",
+                          range=range_key, choices=", ".join(RANGES))
+    end = floor_hour(now) + HOUR
+    return Period(end - RANGES[range_key], end)
+
+
+def period_between(start: object | None, end: object | None, now: datetime, max_days: float,
+                   default_span: timedelta = RANGES[DEFAULT_RANGE]) -> Period:
+    """A period from optional start/end values; missing ends default to the current hour and
+    ``default_span`` before the end. Refused when reversed or longer than ``max_days``."""
+    end_at = parse_instant(end) if end not in (None, "") else floor_hour(now) + HOUR
+    start_at = parse_instant(start) if start not in (None, "") else end_at - default_span
+    if end_at <= start_at:
+        raise PeriodError("The end (%(end)s) must be after the start (%(start)s)",
+                          start=iso_utc(start_at), end=iso_utc(end_at))
+    period = Period(start_at, end_at)
+    if period.days > max_days:
+        raise PeriodError("The period may span at most %(max)s days; %(asked)s days were asked for",
+                          max=_number_text(max_days), asked=_number_text(round(period.days, 1)))
+    return period
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+@dataclass(frozen=True)
+class HourlyValue:
+    """The values of one hour: their sum and how many (stations) there were."""
+
+    hour_utc: datetime
+    total: float
+    count: int
+
+    @property
+    def pm25(self) -> float:
+        return round1(self.total / self.count)
+
+    @property
+    def hour_local(self) -> datetime:
+        return self.hour_utc.astimezone(THAI_TZ)
+
+
+@dataclass(frozen=True)
+class DailyMean:
+    day: date
+    pm25: float
+    hours: int
+    values: int
+
+    @property
+    def over_standard(self) -> bool:
+        return self.pm25 > THAI_24H_STANDARD
+
+    @property
+    def start_utc(self) -> datetime:
+        return thai_day_start(self.day)
+
+    @property
+    def end_utc(self) -> datetime:
+        return thai_day_start(self.day + DAY)
+
+
+def daily_means(hours: Iterable[HourlyValue]) -> list[DailyMean]:
+    """Per Thai day: the mean of every value in its hours (a day partly outside the period
+    counts on the hours inside), with how many hours and values it rests on."""
+    totals: dict[date, list[float]] = {}
+    for hour in hours:
+        if hour.count <= 0 or not math.isfinite(hour.total):
+            continue
+        entry = totals.setdefault(thai_day(hour.hour_utc), [0.0, 0, 0])
+        entry[0] += hour.total
+        entry[1] += 1
+        entry[2] += hour.count
+    return [DailyMean(day, round1(total / values), int(hours_count), int(values))
+            for day, (total, hours_count, values) in sorted(totals.items())]
+
+
+def days_over_standard(days: Iterable[DailyMean]) -> int:
+    return sum(1 for day in days if day.over_standard)

@@ -36,3 +36,17 @@ say() { printf '\033[1m[pm25]\033[0m %s\n' "$*"; }
 die() { printf '\033[31m[pm25] %s\033[0m\n' "$*" >&2; exit 1; }
 
 mkdir -p "$PM25_VAR" "$PM25_LOGS"
+
+# Points CKAN (through its environment variables) at this stack's services for one database
+# suffix, unless the user already points it at their own. Usage: pm25_export_ckan_env SUFFIX REDIS_DB PORT
+pm25_export_ckan_env() {
+  local suffix="$1" redis_db="$2" port="$3"
+  export CKAN_SQLALCHEMY_URL="${CKAN_SQLALCHEMY_URL:-$PG_URL_BASE/ckan_$suffix}"
+  export CKAN_DATASTORE_WRITE_URL="${CKAN_DATASTORE_WRITE_URL:-$DS_WRITE_BASE/datastore_$suffix}"
+  export CKAN_DATASTORE_READ_URL="${CKAN_DATASTORE_READ_URL:-$DS_READ_BASE/datastore_$suffix}"
+  export CKAN_SOLR_URL="${CKAN_SOLR_URL:-http://127.0.0.1:$PM25_SOLR_PORT/solr/ckan}"
+  export CKAN_REDIS_URL="${CKAN_REDIS_URL:-redis://127.0.0.1:$PM25_REDIS_PORT/$redis_db}"
+  export CKAN_SITE_ID="pm25_$suffix"
+  export CKAN_SITE_URL="http://127.0.0.1:$port"
+  export CKAN_STORAGE_PATH="$PM25_VAR/storage-$suffix"
+}

@@ -4,7 +4,8 @@
 source "$(dirname "$0")/env.sh"
 
 DEBIAN_PACKAGES=(postgresql postgresql-contrib redis-server openjdk-17-jre-headless maven
-                 libpq-dev build-essential chromium chromium-driver curl)
+                 libpq-dev build-essential chromium chromium-driver curl
+                 fonts-thai-tlwg)  # Thai glyphs in the browser tests' screenshots
 
 install_debian_packages() {
   local missing=()

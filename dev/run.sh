@@ -61,6 +61,8 @@ bash dev/init_ckan.sh "$INI" datastore_dev "$own_postgres"
 create_sysadmin
 say "Loading demo data"
 "${ckan[@]}" pm25 demo load
+say "Harvesting demo readings (local Air4Thai imitation, several days up to now) for the /pm25 dashboard"
+"${ckan[@]}" pm25 demo harvest
 start_background jobs-worker "${ckan[@]}" jobs worker
 start_background harvest-gather "${ckan[@]}" harvester gather-consumer
 start_background harvest-fetch "${ckan[@]}" harvester fetch-consumer

@@ -11,14 +11,7 @@ bash dev/services.sh start "$suffix"
 
 # The test configuration reads its services from CKAN's environment variables, so the ports of
 # this stack (or the user's own services) and the slot's databases apply without editing test.ini.
-export CKAN_SQLALCHEMY_URL="${CKAN_SQLALCHEMY_URL:-$PG_URL_BASE/ckan_$suffix}"
-export CKAN_DATASTORE_WRITE_URL="${CKAN_DATASTORE_WRITE_URL:-$DS_WRITE_BASE/datastore_$suffix}"
-export CKAN_DATASTORE_READ_URL="${CKAN_DATASTORE_READ_URL:-$DS_READ_BASE/datastore_$suffix}"
-export CKAN_SOLR_URL="${CKAN_SOLR_URL:-http://127.0.0.1:$PM25_SOLR_PORT/solr/ckan}"
-export CKAN_REDIS_URL="${CKAN_REDIS_URL:-redis://127.0.0.1:$PM25_REDIS_PORT/$((1 + ${slot:-0}))}"
-export CKAN_SITE_ID="pm25_$suffix"
-export CKAN_SITE_URL="http://127.0.0.1:$((5055 + ${slot:-0}))"
-export CKAN_STORAGE_PATH="$PM25_VAR/storage-$suffix"
+pm25_export_ckan_env "$suffix" "$((1 + ${slot:-0}))" "$((5055 + ${slot:-0}))"
 
 say "Initialising the test databases (CKAN $CKAN_PIN, slot '${slot:-default}')"
 bash dev/init_ckan.sh test.ini "datastore_$suffix" "$own_postgres"

@@ -27,6 +27,7 @@ def clean_db(reset_db, migrate_db_for, with_plugins):  # type: ignore[no-untyped
     reset_db()
     migrate_db_for("activity")
     migrate_db_for("harvest")
+    migrate_db_for("pm25")
 
 
 def _port_from_site_url(site_url: str) -> int:

@@ -25,5 +25,33 @@ def demo_load() -> None:
     click.secho(f"Demo data: {counts['organizations']} agencies, {counts['datasets']} datasets", fg="green")
 
 
+def _add_provinces() -> None:
+    from ckanext.pm25.province_cli import provinces
+
+    pm25.add_command(provinces)
+
+
+_add_provinces()
+
+
+def _add_harvest() -> None:
+    from ckanext.pm25.harvesters.cli import demo_harvest, harvest
+
+    pm25.add_command(harvest)
+    demo.add_command(demo_harvest)
+
+
+_add_harvest()
+
+
+def _add_summary() -> None:
+    from ckanext.pm25.summary.cli import summary
+
+    pm25.add_command(summary)
+
+
+_add_summary()
+
+
 def get_commands() -> list[click.Command]:
     return [pm25]

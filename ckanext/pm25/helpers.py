@@ -28,7 +28,11 @@ def pm25_province_choices(field: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def get_helpers() -> dict[str, Callable[..., Any]]:
+    from ckanext.pm25 import dashboard_helpers, province_helpers
+
     return {
         "pm25_province_name": pm25_province_name,
         "pm25_province_choices": pm25_province_choices,
+        **province_helpers.HELPERS,
+        **dashboard_helpers.HELPERS,
     }

@@ -7,15 +7,20 @@ from typing import Any
 
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
+from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.pm25 import cli, facets, helpers, indexing, search, views
+from ckanext.pm25.interfaces import IPm25Readings
 from ckanext.pm25.logic import action, auth, validators
+from ckanext.pm25.summary import hooks as summary_hooks
 
 LICENSES_FILE = Path(__file__).parent / "schemas" / "licenses.json"
 
 
 @toolkit.blanket.config_declarations
-class Pm25Plugin(plugins.SingletonPlugin):
+class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
+    # ITranslation: the Thai catalogue in i18n/ (domain ckanext-pm25), see dev/i18n.sh
+    plugins.implements(plugins.ITranslation)
     plugins.implements(plugins.IConfigurer)
     plugins.implements(plugins.IClick)
     plugins.implements(plugins.IValidators)
@@ -25,6 +30,7 @@ class Pm25Plugin(plugins.SingletonPlugin):
     plugins.implements(plugins.IBlueprint)
     plugins.implements(plugins.IFacets, inherit=True)
     plugins.implements(plugins.IPackageController, inherit=True)
+    plugins.implements(IPm25Readings, inherit=True)
 
     # IConfigurer
 
@@ -68,6 +74,14 @@ class Pm25Plugin(plugins.SingletonPlugin):
     def dataset_facets(self, facets_dict: OrderedDict[str, str], package_type: str) -> OrderedDict[str, str]:
         return facets.dataset_facets(facets_dict, package_type)
 
+    def organization_facets(self, facets_dict: OrderedDict[str, str], organization_type: str,
+                            package_type: str | None) -> OrderedDict[str, str]:
+        return facets.organization_facets(facets_dict, organization_type, package_type)
+
+    def group_facets(self, facets_dict: OrderedDict[str, str], group_type: str,
+                     package_type: str | None) -> OrderedDict[str, str]:
+        return facets.group_facets(facets_dict, group_type, package_type)
+
     # IPackageController
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
@@ -75,3 +89,20 @@ class Pm25Plugin(plugins.SingletonPlugin):
 
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
         return search.before_dataset_search(search_params)
+
+    def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
+        return facets.label_facet_items(search_results)
+
+    def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        summary_hooks.dataset_updated(pkg_dict)
+
+    def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        summary_hooks.dataset_deleted(pkg_dict)
+
+    # IPm25Readings: the dashboard's summary follows every stored reading
+
+    def readings_stored(self, dataset: dict[str, Any], resource_id: str, rows: list[dict[str, Any]]) -> None:
+        summary_hooks.readings_stored(dataset, resource_id, rows)
+
+    def station_status_changed(self, dataset: dict[str, Any]) -> None:
+        summary_hooks.station_status_changed(dataset)

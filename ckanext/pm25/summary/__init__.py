@@ -12,5 +12,11 @@ record, one table per station). Every committed upsert is also handed to this pa
 
 Pages and actions read these with indexed queries instead of scanning hundreds of DataStore
 tables per request. Pure modules (``series``, ``records``, ``chart``, ``exports``) import nothing
-from CKAN; ``tables``, ``store`` and ``queries`` speak SQLAlchemy; ``hooks`` is the CKAN side.
+from CKAN; ``store`` (writes), ``queries`` (reads) and ``service`` (records for actions and pages)
+speak SQLAlchemy; ``tables`` declares the tables; ``hooks`` is the CKAN side (engine, limits,
+what the plugin hands over); ``rebuild`` and ``cli`` rebuild the summary from the DataStore.
+
+Why a copy of the hourly values: each station has its own DataStore table (the published
+record), so a province's hour or the latest hour of every province would otherwise be a UNION
+over hundreds of tables per request (bench/bench_dashboard.py measures the difference).
 """

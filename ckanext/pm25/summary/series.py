@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -29,12 +30,18 @@ RANGES: dict[str, timedelta] = {"24h": timedelta(hours=24), "7d": timedelta(days
 DEFAULT_RANGE = "24h"
 
 
+def N_(message: str) -> str:
+    """Marks a message for extraction; the CKAN side translates it when it is shown."""
+    return message
+
+
 class PeriodError(ValueError):
     """A time or period a caller gave cannot be used; ``message`` says why (English msgid)."""
 
-    def __init__(self, message: str, **values: object) -> None:
+    def __init__(self, message: str, field: str | None = None, **values: object) -> None:
         super().__init__(message % values if values else message)
         self.message = message
+        self.field = field
         self.values = values
 
 
@@ -61,12 +68,12 @@ def parse_instant(value: object) -> datetime:
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:
-            raise PeriodError("Not a date-time: %(value)s (use ISO 8601, e.g. 2024-05-07T13:00:00Z)",
+            raise PeriodError(N_("Not a date-time: %(value)s (use ISO 8601, e.g. 2024-05-07T13:00:00Z)"),
                               value=value[:40]) from None
         if len(text) == 10:  # a bare date
             return datetime(parsed.year, parsed.month, parsed.day, tzinfo=THAI_TZ).astimezone(UTC)
     else:
-        raise PeriodError("Not a date-time: %(value)s (use ISO 8601, e.g. 2024-05-07T13:00:00Z)",
+        raise PeriodError(N_("Not a date-time: %(value)s (use ISO 8601, e.g. 2024-05-07T13:00:00Z)"),
                           value=str(value)[:40])
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
@@ -111,7 +118,7 @@ class Period:
 def last_period(range_key: str, now: datetime) -> Period:
     """The named range (``24h``, ``7d``, ``30d``) ending with the current hour included."""
     if range_key not in RANGES:
-        raise PeriodError("Unknown range %(range)s: use one of %(choices)s",
+        raise PeriodError(N_("Unknown range %(range)s: use one of %(choices)s"), "range",
                           range=range_key, choices=", ".join(RANGES))
     end = floor_hour(now) + HOUR
     return Period(end - RANGES[range_key], end)
@@ -124,11 +131,11 @@ def period_between(start: object | None, end: object | None, now: datetime, max_
     end_at = parse_instant(end) if end not in (None, "") else floor_hour(now) + HOUR
     start_at = parse_instant(start) if start not in (None, "") else end_at - default_span
     if end_at <= start_at:
-        raise PeriodError("The end (%(end)s) must be after the start (%(start)s)",
+        raise PeriodError(N_("The end (%(end)s) must be after the start (%(start)s)"), "end",
                           start=iso_utc(start_at), end=iso_utc(end_at))
     period = Period(start_at, end_at)
     if period.days > max_days:
-        raise PeriodError("The period may span at most %(max)s days; %(asked)s days were asked for",
+        raise PeriodError(N_("The period may span at most %(max)s days; %(asked)s days were asked for"), "end",
                           max=_number_text(max_days), asked=_number_text(round(period.days, 1)))
     return period
 
@@ -145,7 +152,7 @@ class HourlyValue:
     total: float
     count: int
 
-    @property
+    @cached_property
     def pm25(self) -> float:
         return round1(self.total / self.count)
 

@@ -1,0 +1,267 @@
+"""End-to-end Air4Thai harvest of a synthetic national snapshot, and the cost of writing readings.
+
+    python bench/bench_harvest.py [--stations 500] [--hours 48] [--ini test.ini]
+
+Run it through `make bench` (dev/bench.sh), which points test.ini at a bench database. In one
+process, side by side:
+
+1. the harvest of ``--stations`` stations × ``--hours`` hourly readings from the local Air4Thai
+   imitation, through the real Redis queues (ckanext-harvest's gather and fetch callbacks, the
+   code the consumer processes run), into CKAN datasets and DataStore tables: wall time,
+   datasets/s, readings/s;
+2. the same upstream data harvested again (nothing changes) and after one more upstream hour,
+   then a first harvest again with two `ckan harvester fetch-consumer` processes;
+3. writing readings: one ``datastore_upsert`` per station (what the harvester does) against one
+   call per reading, measured on a sample of stations and extrapolated, with the ratio;
+4. memory: the process's peak RSS after harvests of growing size (it must not climb with the
+   station count), and tracemalloc's peak during gather alone for growing snapshots.
+
+Figures are printed, never asserted: they depend on the machine.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import resource
+import sys
+import time
+import tracemalloc
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def setup_ckan(ini: str) -> Any:
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    app = make_app(load_config(ini))
+    context = app._wsgi_app.test_request_context()
+    context.push()
+    return context
+
+
+def thai_hour() -> datetime:
+    from ckanext.pm25.harvesters.normalise import THAI_TZ
+    return datetime.now(THAI_TZ).replace(minute=0, second=0, microsecond=0, tzinfo=None)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Bench:
+    def __init__(self, hours: int, ini: str) -> None:
+        from ckanext.pm25.harvesters import base
+
+        self.base = base
+        self.hours = hours
+        self.ini = ini
+        self.stamp = time.strftime("%H%M%S")
+        self.org = base.call("organization_create", {
+            "name": f"bench-{self.stamp}", "title": "กรมควบคุมมลพิษ (bench)"})
+
+    def source(self, url: str, label: str) -> dict[str, Any]:
+        config = {"backfill_hours": self.hours, "maintainer_email": "bench@example.org"}
+        return self.base.call("harvest_source_create", {
+            "name": f"bench-{label}-{self.stamp}", "title": f"bench {label}", "url": url,
+            "source_type": "pm25_air4thai", "owner_org": self.org["id"],
+            "config": json.dumps(config)})
+
+    def harvest(self, source: dict[str, Any]) -> tuple[float, dict[str, Any]]:
+        from ckanext.pm25.harvesters.runner import run_through_queues
+        started = time.perf_counter()
+        job = run_through_queues(source["id"], timeout=7200, poll=0.05)
+        return time.perf_counter() - started, job
+
+
+def stats_text(job: dict[str, Any]) -> str:
+    return ", ".join(f"{v} {k}" for k, v in job["stats"].items() if v) or "nothing"
+
+
+def harvest_with_consumers(bench: Bench, size: int, hours: int, count: int) -> None:
+    """The same first harvest with ``count`` real `ckan harvester fetch-consumer` processes."""
+    import shutil
+    import subprocess
+    from ckan import model
+    from ckanext.harvest import queue
+    from ckanext.harvest.model import HarvestObject
+    from ckanext.pm25.demo.upstream import Air4ThaiServer
+
+    ckan = shutil.which("ckan", path=os.path.dirname(sys.executable)) or "ckan"
+    with Air4ThaiServer.synthetic(size, hours, now_local=thai_hour()) as server:
+        source = bench.source(server.url, f"c{count}")
+        started = time.perf_counter()
+        job = bench.base.call("harvest_job_create", {"source_id": source["id"], "run": True})
+        gather = queue.get_gather_consumer()
+        queue.gather_callback(gather, *gather.basic_get(queue=queue.get_gather_queue_name()))
+        processes = [subprocess.Popen([ckan, "-c", bench.ini, "harvester", "fetch-consumer"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                     for _ in range(count)]
+        try:
+            while True:
+                model.Session.remove()
+                left = model.Session.query(HarvestObject.id).filter(
+                    HarvestObject.harvest_job_id == job["id"],
+                    HarvestObject.state.notin_(["COMPLETE", "ERROR"])).count()
+                if left == 0:
+                    break
+                time.sleep(0.2)
+        finally:
+            for process in processes:
+                process.terminate()
+                process.wait(timeout=30)
+        bench.base.call("harvest_jobs_run", {"source_id": source["id"]})
+        elapsed = time.perf_counter() - started
+        shown = bench.base.call("harvest_job_show", {"id": job["id"]})
+    print(f"First harvest of {size} stations with {count} fetch-consumer processes: wall "
+          f"{elapsed:.1f} s, {size / elapsed:.1f} datasets/s, {size * hours / elapsed:.0f} "
+          f"readings/s ({stats_text(shown)})")
+
+
+def upsert_comparison(bench: Bench, sample: int, stations: int, hours: int) -> None:
+    """Per-station batches against one call per reading, into fresh tables, same rows."""
+    from ckanext.pm25.harvesters import base
+    from ckanext.pm25.harvesters.normalise import reading_to_row
+    from ckanext.pm25.demo.upstream import Air4ThaiServer
+    from ckanext.pm25.harvesters.normalise import parse_air4thai_history
+    from ckanext.pm25.harvesters.normalise import THAI_TZ
+
+    server = Air4ThaiServer.synthetic(sample, hours, now_local=thai_hour())
+    now = datetime.now(THAI_TZ)
+    start, end = server.now_local - timedelta(hours=hours - 1), server.now_local
+    payload = server.history_payload(list(server.stations), start, end)
+    readings = parse_air4thai_history(payload, now=now).readings
+    rows_by_station: dict[str, list[dict[str, Any]]] = {}
+    for reading in readings:
+        rows_by_station.setdefault(reading.station_id, []).append(reading_to_row(reading))
+
+    def fresh_table(label: str) -> str:
+        dataset = base.call("package_create", {
+            "name": f"bench-upsert-{label}-{bench.stamp}", "title": f"bench upsert {label}",
+            "owner_org": bench.org["id"], "data_type": "ข้อมูลระเบียน", "maintainer": "bench",
+            "maintainer_email": "bench@example.org", "tags": [{"name": "PM2.5"}],
+            "notes": "bench", "objective": ["เพื่อการให้บริการประชาชน"],
+            "data_source": "bench", "data_format": ["CSV"]})
+        resource = base.call("datastore_create", {
+            "resource": {"package_id": dataset["id"], "name": label},
+            "fields": list(base.DATASTORE_FIELDS), "primary_key": list(base.PRIMARY_KEY)})
+        return resource["resource_id"]
+
+    batched_table, single_table = fresh_table("batched"), fresh_table("single")
+    count = sum(len(rows) for rows in rows_by_station.values())
+    started = time.perf_counter()
+    for rows in rows_by_station.values():
+        base.call("datastore_upsert", {"resource_id": batched_table, "records": rows,
+                                       "method": "upsert", "force": True,
+                                       "calculate_record_count": False})
+    batched = time.perf_counter() - started
+    started = time.perf_counter()
+    for rows in rows_by_station.values():
+        for row in rows:
+            base.call("datastore_upsert", {"resource_id": single_table, "records": [row],
+                                           "method": "upsert", "force": True,
+                                           "calculate_record_count": False})
+    single = time.perf_counter() - started
+    scale = (stations * hours) / count
+    print(f"\nWriting {count} readings ({sample} stations × {hours} h), extrapolated to "
+          f"{stations * hours}:")
+    print(f"  one datastore_upsert per station : {batched:7.2f} s  ({count / batched:8.0f} "
+          f"readings/s)  → {batched * scale:8.1f} s for {stations} stations")
+    print(f"  one datastore_upsert per reading : {single:7.2f} s  ({count / single:8.0f} "
+          f"readings/s)  → {single * scale:8.1f} s for {stations} stations")
+    print(f"  ratio per-reading / per-station  : {single / batched:7.1f} ×")
+
+
+def gather_memory(bench: Bench, sizes: list[int]) -> None:
+    """tracemalloc peak of gather alone (the stations list parsed, objects inserted in bulk)."""
+    from ckanext.harvest import queue
+    from ckanext.harvest.model import HarvestJob
+    from ckanext.pm25.demo.upstream import Air4ThaiServer
+
+    print("\nGather alone (tracemalloc peak while gathering; objects not fetched):")
+    for size in sizes:
+        with Air4ThaiServer.synthetic(size, 1, now_local=thai_hour()) as server:
+            source = bench.source(server.url, f"gather{size}")
+            created = bench.base.call("harvest_job_create", {"source_id": source["id"],
+                                                             "run": False})
+            job = HarvestJob.get(created["id"])
+            harvester = queue.get_harvester("pm25_air4thai")
+            gc.collect()
+            tracemalloc.start()
+            started = time.perf_counter()
+            ids = queue.gather_stage(harvester, job)
+            elapsed = time.perf_counter() - started
+            _current, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            body = len(json.dumps(server.latest_payload()).encode())
+            print(f"  {size:6d} stations: {len(ids):6d} objects in {elapsed:6.2f} s, peak "
+                  f"{peak / 2**20:6.1f} MiB ({peak / size / 1024:5.1f} KiB per station; the "
+                  f"snapshot itself is {body / 2**20:5.1f} MiB of JSON)")
+            bench.base.call("harvest_job_abort", {"id": created["id"]})
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stations", type=int,
+                        default=int(os.environ.get("PM25_BENCH_STATIONS", "500")))
+    parser.add_argument("--hours", type=int, default=48)
+    parser.add_argument("--consumers", type=int, default=2,
+                        help="fetch-consumer processes for the parallel harvest (1: skip it)")
+    parser.add_argument("--sample", type=int, default=10,
+                        help="stations in the per-reading upsert comparison")
+    parser.add_argument("--ini", default=os.environ.get("PM25_BENCH_INI", str(ROOT / "test.ini")))
+    args = parser.parse_args()
+
+    setup_ckan(args.ini)
+    from ckanext.harvest import queue
+    from ckanext.pm25.demo.upstream import Air4ThaiServer
+
+    queue.purge_queues()
+    bench = Bench(args.hours, args.ini)
+    print(f"Air4Thai harvest, {args.stations} stations × {args.hours} hourly readings, "
+          f"through the Redis queues into the DataStore (CKAN config {args.ini})")
+
+    size = args.stations
+    print("\nPeak RSS after first harvests of growing size (flat = nothing held per station):")
+    for smaller in sorted({max(1, size // 4), max(1, size // 2)} - {size}):
+        with Air4ThaiServer.synthetic(smaller, args.hours, now_local=thai_hour()) as server:
+            elapsed, job = bench.harvest(bench.source(server.url, f"s{smaller}"))
+            print(f"  {smaller:5d} stations: {elapsed:7.1f} s, peak RSS {peak_rss_mb():7.1f} MiB "
+                  f"({stats_text(job)})")
+
+    with Air4ThaiServer.synthetic(size, args.hours, now_local=thai_hour()) as server:
+        source = bench.source(server.url, "main")
+        elapsed, job = bench.harvest(source)
+        print(f"  {size:5d} stations: {elapsed:7.1f} s, peak RSS {peak_rss_mb():7.1f} MiB "
+              f"({stats_text(job)})")
+        readings = size * args.hours
+        print(f"\nFirst harvest of {size} stations (new datasets, {args.hours} h backfill):")
+        print(f"  wall {elapsed:.1f} s, {size / elapsed:.1f} datasets/s, "
+              f"{readings / elapsed:.0f} readings/s")
+        again, job2 = bench.harvest(source)
+        print(f"Same upstream data again: wall {again:.1f} s, {size / again:.1f} stations/s "
+              f"({stats_text(job2)})")
+        server.now_local += timedelta(hours=1)
+        for station_id in server.hourly:
+            server.set_value(station_id, 35.0, server.now_local)
+        hourly, job3 = bench.harvest(source)
+        print(f"One more upstream hour: wall {hourly:.1f} s, {size / hourly:.1f} stations/s "
+              f"({stats_text(job3)})")
+    print(f"Peak RSS of the whole run: {peak_rss_mb():.1f} MiB")
+    if args.consumers > 1:
+        harvest_with_consumers(bench, size, args.hours, args.consumers)
+
+    upsert_comparison(bench, args.sample, args.stations, args.hours)
+    gather_memory(bench, [size, size * 4, size * 16])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""The demo harvest: a local imitation of Air4Thai harvested into the portal, end to end.
+
+An :class:`~ckanext.pm25.demo.upstream.Air4ThaiServer` starts on 127.0.0.1 (a free port) with
+``hours`` of hourly readings up to the current hour for stations in Sing Buri, Lampang,
+Chiang Mai and Bangkok; a harvest source ``air4thai-demo`` of the PCD demo organisation points
+at it; one job runs gather, fetch and import in this process (no queues, so consumers running
+beside the portal do not pick up objects whose server is about to stop). The server stops
+when the command ends: a later run of the source (``ckan pm25 harvest run-due``) records
+"connection refused" until the source is pointed at a real service or run with this command
+again, which updates its URL.
+
+The server's address is loopback; if the site's ``ckanext.pm25.harvest.allowed_hosts`` does
+not list it, it is allowed for the duration of the run, in this process only.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.pm25.demo.upstream import Air4ThaiServer
+from ckanext.pm25.demo.upstream.server import HOST
+from ckanext.pm25.harvesters import base, runner
+from ckanext.pm25.harvesters.normalise import THAI_TZ
+
+SOURCE_NAME = "air4thai-demo"
+ORG_NAME = "pcd"
+ORG_TITLE = "กรมควบคุมมลพิษ (Pollution Control Department)"
+
+
+def current_thai_hour() -> datetime:
+    """The current hour in Thai time, naive (the imitation server's convention)."""
+    return datetime.now(THAI_TZ).replace(minute=0, second=0, microsecond=0, tzinfo=None)
+
+
+@contextmanager
+def _loopback_allowed() -> Iterator[None]:
+    key = "ckanext.pm25.harvest.allowed_hosts"
+    before = tk.config.get(key)
+    hosts = list(before or [])
+    if HOST not in hosts:
+        tk.config[key] = [*hosts, HOST]
+    try:
+        yield
+    finally:
+        tk.config[key] = before
+
+
+def _ensure_org() -> str:
+    group = model.Group.get(ORG_NAME)
+    if group is not None and group.state == "active":
+        return group.id
+    return base.call("organization_create", {"name": ORG_NAME, "title": ORG_TITLE})["id"]
+
+
+def _ensure_source(url: str, org_id: str, hours: int) -> str:
+    config = json.dumps({"interval_minutes": 60, "backfill_hours": hours,
+                         "maintainer_email": "air4thai-demo@example.org"})
+    data = {"name": SOURCE_NAME, "title": "Air4Thai (local imitation, demo)", "url": url,
+            "source_type": "pm25_air4thai", "owner_org": org_id, "frequency": "MANUAL",
+            "config": config, "active": True,
+            "notes": "A local imitation of PCD's Air4Thai used by `ckan pm25 demo harvest`."}
+    try:
+        existing = base.call("harvest_source_show", {"id": SOURCE_NAME})
+    except tk.ObjectNotFound:
+        return base.call("harvest_source_create", data)["id"]
+    base.call("harvest_source_update", {**data, "id": existing["id"]})
+    return existing["id"]
+
+
+def harvest_demo(hours: int = 72, echo: Callable[[str], Any] = print) -> dict[str, Any]:
+    """Run the demo harvest; returns the finished job (``harvest_job_show``)."""
+    server = Air4ThaiServer(now_local=current_thai_hour(), hours=hours).start()
+    try:
+        echo(f"Imitation Air4Thai serving {len(server.stations)} stations × {hours} hours at "
+             f"{server.url}")
+        with _loopback_allowed():
+            source_id = _ensure_source(server.url, _ensure_org(), hours)
+            job = runner.run_inline(source_id)
+    finally:
+        server.stop()
+    return job

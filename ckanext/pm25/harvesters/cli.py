@@ -1,0 +1,66 @@
+"""``ckan pm25 harvest …`` and ``ckan pm25 demo harvest``."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+COLOURS = {"started": "green", "aborted": "yellow", "running": "cyan", "not_due": None,
+           "invalid_config": "red", "failed": "red"}
+
+
+@click.group(short_help="Harvest scheduling and runs")
+def harvest() -> None:
+    """Harvest sources of the pm25 harvesters (pm25_air4thai, pm25_agency_ckan)."""
+
+
+@harvest.command("run-due")
+def run_due() -> None:
+    """Start a job for every source whose interval_minutes has passed (run from cron every few
+    minutes, with `ckan harvester gather-consumer` and `fetch-consumer` running)."""
+    from ckanext.pm25.harvesters.scheduling import run_due as decide
+
+    decisions = decide()
+    for decision in decisions:
+        click.secho(f"{decision.source_name}: {decision.action.replace('_', ' ')} — "
+                    f"{decision.detail}", fg=COLOURS.get(decision.action))
+    started = sum(1 for d in decisions if d.action == "started")
+    click.echo(f"{len(decisions)} sources checked, {started} jobs started")
+    if any(d.action in ("failed", "invalid_config") for d in decisions):
+        sys.exit(1)
+
+
+@harvest.command("run")
+@click.argument("source", metavar="SOURCE_ID_OR_NAME")
+@click.option("--inline", is_flag=True,
+              help="Call the stages directly instead of going through the Redis queues.")
+@click.option("--timeout", default=1800.0, show_default=True,
+              help="Seconds to wait for the job to finish.")
+def run_now(source: str, inline: bool, timeout: float) -> None:
+    """Run one job of SOURCE now, in this process, and wait for it to finish."""
+    from ckanext.pm25.harvesters import base, runner
+
+    source_id = base.call("harvest_source_show", {"id": source})["id"]
+    job = runner.run_inline(source_id) if inline else runner.run_through_queues(
+        source_id, timeout=timeout)
+    _print_job(job)
+
+
+def _print_job(job: dict) -> None:
+    stats = ", ".join(f"{count} {status}" for status, count in job.get("stats", {}).items())
+    click.echo(f"Job {job['id']}: {job['status']} ({stats})")
+    for error in job.get("gather_error_summary") or []:
+        click.secho(f"  gather error ×{error.get('error_count')}: {error.get('message')}",
+                    fg="yellow")
+
+
+@click.command("harvest")
+@click.option("--hours", default=72, show_default=True,
+              help="Hours of history the imitation server serves (and the harvest backfills).")
+def demo_harvest(hours: int) -> None:
+    """Harvest a local imitation of Air4Thai (stations in Sing Buri, Lampang, Chiang Mai and
+    Bangkok, several days of hourly readings up to now) into the portal."""
+    from ckanext.pm25.demo.harvest import harvest_demo
+
+    job = harvest_demo(hours=hours, echo=click.echo)
+    _print_job(job)

@@ -1,0 +1,322 @@
+"""Dataset dicts the harvesters hand to package_create/package_update, built in pure code.
+
+They go through the same scheming schema and validators as a form or an API call: these
+functions only choose the field values. No CKAN imports.
+
+Choices for Air4Thai station datasets (GD-Catalog fields):
+
+- ``data_type`` ข้อมูลระเบียน (record data: one row per station and hour);
+  ``update_frequency_unit`` ชั่วโมง, interval 1; ``geo_coverage`` พิกัด (a point);
+  ``data_category`` ข้อมูลสาธารณะ; ``objective`` เพื่อการให้บริการประชาชน;
+  ``data_format`` JSON and CSV (the DataStore serves both).
+- ``license_id`` "Open Data Common" unless the source says otherwise: it is the licence Thai
+  agencies publish government data under on the national catalogue (attribution required), and
+  the upstream agency has not released the data under Creative Commons, so claiming CC-BY for it
+  would be ours to claim, not theirs.
+- ``maintainer``: the source's organisation unless the source config names a contact.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ckanext.pm25.geo.provinces import Province
+from ckanext.pm25.harvesters.normalise import Station
+
+NAMESPACE = uuid.UUID("5d0c7c8e-0c1b-4e55-9a63-6c1f3f0b2a25")
+HOURLY_RESOURCE_NAME = "Hourly measurements"
+DEFAULT_LICENSE = "Open Data Common"
+NAME_MAX = 100
+
+STATION_TAGS = ("PM2.5", "ฝุ่นละออง", "คุณภาพอากาศ", "air quality", "Air4Thai")
+STATION_TYPES = ("GROUND", "BKK", "MOBILE")
+
+# Station flags (normalise.Station.flags) explained on the dataset, Thai then English.
+_FLAG_NOTES = {
+    "coords_swapped": "พิกัดจากต้นทางสลับละติจูดกับลองจิจูด ระบบแก้ไขให้แล้ว / "
+                      "upstream swapped latitude and longitude; corrected here",
+    "coords_zero": "ต้นทางให้พิกัด 0,0 / upstream gave the coordinates 0,0",
+    "coords_outside_thailand": "พิกัดจากต้นทางอยู่นอกประเทศไทย / "
+                               "upstream coordinates lie outside Thailand",
+    "coords_missing": "ต้นทางไม่มีพิกัด / upstream gave no coordinates",
+    "coords_non_numeric": "พิกัดจากต้นทางไม่ใช่ตัวเลข / upstream coordinates are not numbers",
+    "unknown_station_type": "ประเภทสถานีจากต้นทางไม่รู้จัก / unknown station type upstream",
+    "duplicate_id": "รหัสสถานีซ้ำในข้อมูลต้นทาง / the station id appears twice upstream",
+}
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """Who publishes harvested datasets: the harvest source and its organisation."""
+
+    source_id: str
+    source_name: str
+    owner_org: str
+    org_title: str
+    maintainer: str | None = None
+    maintainer_email: str | None = None
+    license_id: str | None = None
+
+
+def stable_id(*parts: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, "\x1f".join(parts)))
+
+
+def slug(text: str) -> str:
+    """A CKAN name fragment: lower-case a-z, 0-9, ``-`` and ``_``."""
+    cleaned = re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-")
+    return re.sub(r"-{2,}", "-", cleaned) or "x"
+
+
+def bounded_name(*parts: str) -> str:
+    """Join name fragments; past 100 characters the first part is cut and a short hash keeps
+    the result unique."""
+    name = "-".join(slug(part) for part in parts)
+    if len(name) <= NAME_MAX:
+        return name
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    tail = "-".join(slug(part) for part in parts[1:])
+    room = NAME_MAX - len(tail) - len(digest) - 2
+    return f"{slug(parts[0])[:max(room, 1)]}-{digest}-{tail}"[:NAME_MAX]
+
+
+def fingerprint(data: Mapping[str, Any]) -> str:
+    """A digest of a dataset dict, to tell whether anything changed since the last import."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- Air4Thai stations -----------------------------------------------------------------------
+
+
+def station_package_id(source_id: str, station_id: str) -> str:
+    return stable_id("air4thai", source_id, station_id)
+
+
+def hourly_resource_id(package_id: str) -> str:
+    return stable_id("hourly-measurements", package_id)
+
+
+def station_name(station_id: str) -> str:
+    return bounded_name("air4thai", station_id)
+
+
+def _station_label(station: Station, language: str) -> str:
+    name = station.name_th if language == "th" else station.name_en
+    area = station.area_th if language == "th" else station.area_en
+    return name or station.name_th or station.name_en or area or station.station_id
+
+
+def station_title(station: Station) -> str:
+    return (f"ฝุ่น PM2.5 รายชั่วโมง สถานี {_station_label(station, 'th')} ({station.station_id})"
+            f" | Hourly PM2.5, {_station_label(station, 'en')}")
+
+
+def station_notes(station: Station, data_source: str) -> str:
+    area_th = f" ({station.area_th})" if station.area_th else ""
+    area_en = f", {station.area_en}" if station.area_en else ""
+    return (
+        f"ค่าความเข้มข้นของฝุ่นละอองขนาดไม่เกิน 2.5 ไมครอน (PM2.5) รายชั่วโมง จากสถานีตรวจวัด"
+        f"คุณภาพอากาศ {_station_label(station, 'th')}{area_th} รหัสสถานี {station.station_id} "
+        f"แหล่งที่มา: {data_source} พร้อมค่าเฉลี่ย 24 ชั่วโมง ดัชนีคุณภาพอากาศของไทย (AQI) "
+        f"และของ US EPA เวลาเก็บเป็น UTC และเวลาประเทศไทย\n\n"
+        f"Hourly PM2.5 concentrations (µg/m³) from the air-quality monitoring station "
+        f"{_station_label(station, 'en')}{area_en} (station {station.station_id}), source: "
+        f"{data_source}; with 24-hour means, the Thai AQI and the US EPA AQI. Times are stored "
+        f"in UTC with Thai local time beside them."
+    )
+
+
+def station_quality_notes(flags: Iterable[str]) -> str:
+    notes = [_FLAG_NOTES[flag] for flag in flags if flag in _FLAG_NOTES]
+    return "\n".join(f"- {note}" for note in notes)
+
+
+def station_dataset(
+    station: Station,
+    publisher: Publisher,
+    *,
+    data_source: str,
+    spatial: str | None,
+    provinces: Sequence[Province],
+    last_seen: str,
+    status: str = "active",
+) -> dict[str, Any]:
+    """The metadata of a station dataset (without resources, temporal coverage or state)."""
+    tags = list(STATION_TAGS) + [p.name_th for p in provinces]
+    dataset: dict[str, Any] = {
+        "id": station_package_id(publisher.source_id, station.station_id),
+        "type": "dataset",
+        "title": station_title(station),
+        "notes": station_notes(station, data_source),
+        "owner_org": publisher.owner_org,
+        "data_type": "ข้อมูลระเบียน",
+        "maintainer": publisher.maintainer or publisher.org_title,
+        "maintainer_email": publisher.maintainer_email,
+        "tags": [{"name": tag} for tag in dict.fromkeys(tags)],
+        "objective": ["เพื่อการให้บริการประชาชน"],
+        "update_frequency_unit": "ชั่วโมง",
+        "update_frequency_interval": "1",
+        "geo_coverage": "พิกัด",
+        "data_source": data_source,
+        "data_format": ["CSV", "JSON"],
+        "data_category": "ข้อมูลสาธารณะ",
+        "license_id": publisher.license_id or DEFAULT_LICENSE,
+        "data_language": ["ไทย", "อังกฤษ"],
+        "allow_harvest": "True",
+        "data_support": "หน่วยงานของรัฐ",
+        "pollutants": ["PM2.5", "AQI"],
+        "measurement_type": "reference_station",
+        "averaging_period": "1h",
+        "unit": "µg/m³",
+        "aqi_standard": "thai_pcd",
+        "quality_level": "raw",
+        "quality_notes": station_quality_notes(station.flags),
+        "station_id": station.station_id,
+        "station_type": station.station_type if station.station_type in STATION_TYPES else "",
+        "station_status": status,
+        "station_last_seen": last_seen,
+        "spatial_crs": "4326",
+        "spatial": spatial or "",
+        "provinces": json.dumps(sorted(p.code for p in provinces)),
+    }
+    return dataset
+
+
+def hourly_resource(package_id: str) -> dict[str, Any]:
+    return {
+        "id": hourly_resource_id(package_id),
+        "name": HOURLY_RESOURCE_NAME,
+        "description": (
+            "ค่า PM2.5 รายชั่วโมง ค่าเฉลี่ย 24 ชั่วโมง และดัชนีคุณภาพอากาศ หนึ่งแถวต่อสถานีต่อชั่วโมง "
+            "(station_id, datetime_utc) / Hourly PM2.5, 24-hour mean and AQIs, one row per "
+            "station and hour (station_id, datetime_utc). quality_flag: ok, or why a value is "
+            "missing (sentinel, non_numeric, negative, out_of_range)."),
+        "format": "CSV",
+        "url": "_datastore_only_resource",
+        "url_type": "datastore",
+        "datastore_active": True,
+        "resource_unit_of_measure": "ไมโครกรัมต่อลูกบาศก์เมตร (µg/m³)",
+    }
+
+
+# --- agency CKAN catalogues ------------------------------------------------------------------
+
+
+def agency_package_id(source_id: str, upstream_id: str) -> str:
+    return stable_id("agency-ckan", source_id, upstream_id)
+
+
+def agency_guid(source_id: str, upstream_id: str) -> str:
+    return f"{source_id}:{upstream_id}"
+
+
+def agency_name(upstream_name: str, source_name: str) -> str:
+    return bounded_name(upstream_name, source_name)
+
+
+def upstream_extras(upstream: Mapping[str, Any]) -> dict[str, Any]:
+    extras = upstream.get("extras")
+    if not isinstance(extras, list):
+        return {}
+    return {item["key"]: item.get("value") for item in extras
+            if isinstance(item, Mapping) and isinstance(item.get("key"), str)}
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def bbox_polygon(upstream: Mapping[str, Any]) -> str | None:
+    """A GeoJSON polygon from GD-Catalog's bounding fields (``north_bound_longitude`` and
+    ``south_bound_longitude`` hold latitudes despite their names), when all four are numbers
+    and describe a box."""
+    west = _number(upstream.get("west_bound_longitude"))
+    east = _number(upstream.get("east_bound_longitude"))
+    north = _number(upstream.get("north_bound_longitude"))
+    south = _number(upstream.get("south_bound_longitude"))
+    if None in (west, east, north, south):
+        return None
+    assert west is not None and east is not None and north is not None and south is not None
+    if not (west < east and south < north):
+        return None
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return json.dumps({"type": "Polygon", "coordinates": [ring]})
+
+
+def upstream_spatial(upstream: Mapping[str, Any]) -> Any:
+    """The upstream ``spatial`` value, top-level (scheming sites) or in ``extras``."""
+    value = upstream.get("spatial")
+    if value in (None, ""):
+        value = upstream_extras(upstream).get("spatial")
+    return value if value not in (None, "") else None
+
+
+def tag_names(upstream: Mapping[str, Any]) -> list[str]:
+    tags = upstream.get("tags") or []
+    names = []
+    for tag in tags:
+        name = tag.get("name") if isinstance(tag, Mapping) else tag
+        if isinstance(name, str) and name.strip():
+            names.append(name.strip())
+    return names
+
+
+_SKIPPED_FIELDS = frozenset({
+    "id", "name", "owner_org", "type", "state", "private", "tags", "tag_string", "resources",
+    "spatial", "spatial_crs", "provinces", "extras",
+})
+
+
+def agency_dataset(
+    upstream: Mapping[str, Any],
+    publisher: Publisher,
+    *,
+    dataset_fields: Iterable[str],
+    resource_fields: Iterable[str],
+    upstream_page: str,
+) -> dict[str, Any]:
+    """Our copy of an agency dataset: every field our schema knows kept as upstream has it,
+    organisation and identity ours (so two sources carrying it do not collide), resources
+    linked (same URLs, ids of our own). ``spatial``/``provinces`` are set by the caller."""
+    upstream_id = str(upstream.get("id") or upstream.get("name"))
+    package_id = agency_package_id(publisher.source_id, upstream_id)
+    extras = upstream_extras(upstream)
+    dataset: dict[str, Any] = {
+        "id": package_id,
+        "type": "dataset",
+        "name": agency_name(str(upstream.get("name") or upstream_id), publisher.source_name),
+        "owner_org": publisher.owner_org,
+        "private": False,
+        "state": "active",
+        "tags": [{"name": name} for name in dict.fromkeys(tag_names(upstream))],
+    }
+    for field_name in dataset_fields:
+        if field_name in _SKIPPED_FIELDS:
+            continue
+        value = upstream.get(field_name, extras.get(field_name))
+        if value is not None and value != "":
+            dataset[field_name] = value
+    if not dataset.get("url"):
+        dataset["url"] = upstream_page
+    allowed_resource_fields = set(resource_fields) - {"id"}
+    resources = []
+    for position, resource in enumerate(upstream.get("resources") or []):
+        if not isinstance(resource, Mapping):
+            continue
+        upstream_resource_id = str(resource.get("id") or position)
+        copy = {key: resource[key] for key in allowed_resource_fields
+                if resource.get(key) not in (None, "")}
+        copy["id"] = stable_id("agency-ckan-resource", package_id, upstream_resource_id)
+        copy.setdefault("url", "")
+        resources.append(copy)
+    dataset["resources"] = resources
+    return dataset

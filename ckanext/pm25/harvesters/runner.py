@@ -1,0 +1,75 @@
+"""Running a harvest job to its end in this process.
+
+- :func:`run_through_queues`: the job goes onto the real gather queue (Redis) and this process
+  consumes the gather and fetch queues with ckanext-harvest's own callbacks, exactly what the
+  ``ckan harvester gather-consumer``/``fetch-consumer`` processes do, until the job is
+  finished. Consumers running elsewhere may take part; the wait covers their work too.
+- :func:`run_inline`: gather, fetch and import called directly, without queues (what
+  ``ckan harvester run-test`` does): nothing another consumer could pick up.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from ckan import model
+
+from ckanext.harvest import queue
+from ckanext.harvest.model import HarvestJob, HarvestObject
+from ckanext.pm25.harvesters import base
+
+
+class JobTimeout(RuntimeError):
+    pass
+
+
+def run_through_queues(source_id: str, *, timeout: float = 600.0,
+                       poll: float = 0.1) -> dict[str, Any]:
+    """Create a job for the source, run it through the queues, return ``harvest_job_show``."""
+    job = base.call("harvest_job_create", {"source_id": source_id, "run": True})
+    drain_queues(job["id"], source_id, timeout=timeout, poll=poll)
+    return base.call("harvest_job_show", {"id": job["id"]})
+
+
+def drain_queues(job_id: str, source_id: str, *, timeout: float = 600.0,
+                 poll: float = 0.1) -> None:
+    """Consume the site's gather and fetch queues until job ``job_id`` is finished."""
+    gather, fetch = queue.get_gather_consumer(), queue.get_fetch_consumer()
+    deadline = time.monotonic() + timeout
+    while True:
+        method, header, body = gather.basic_get(queue=queue.get_gather_queue_name())
+        if body is not None:
+            queue.gather_callback(gather, method, header, body)
+            continue
+        method, header, body = fetch.basic_get(queue=queue.get_fetch_queue_name())
+        if body is not None:
+            queue.fetch_callback(fetch, method, header, body)
+            continue
+        base.call("harvest_jobs_run", {"source_id": source_id})
+        model.Session.remove()
+        job = HarvestJob.get(job_id)
+        if job is None or job.status == "Finished":
+            base.commit_search_index()
+            return
+        if time.monotonic() > deadline:
+            raise JobTimeout(f"harvest job {job_id} did not finish within {timeout:.0f} s")
+        time.sleep(poll)
+
+
+def run_inline(source_id: str) -> dict[str, Any]:
+    """Create a job and run its stages directly in this process (no queues)."""
+    from ckanext.harvest.queue import fetch_and_import_stages, gather_stage, get_harvester
+
+    created = base.call("harvest_job_create", {"source_id": source_id, "run": False})
+    job = HarvestJob.get(created["id"])
+    job.status = "Running"
+    job.save()
+    harvester = get_harvester(job.source.type)
+    object_ids = gather_stage(harvester, job) or []
+    for object_id in object_ids:
+        obj = HarvestObject.get(object_id)
+        fetch_and_import_stages(harvester, obj)
+        model.Session.remove()
+    base.call("harvest_jobs_run", {"source_id": source_id})
+    base.commit_search_index()
+    return base.call("harvest_job_show", {"id": created["id"]})

@@ -1,0 +1,265 @@
+"""The JSON configuration of a harvest source, parsed and checked. Pure: no CKAN imports.
+
+An administrator types this JSON into the harvest source form (or passes it to
+``ckan harvester source create``). Every option is optional; unknown options are refused so a
+typo does not silently fall back to a default. Problems are collected, each naming its option,
+as English msgids with parameters so the CKAN side can translate them.
+
+Options common to every pm25 harvester:
+
+- ``interval_minutes``: how often ``ckan pm25 harvest run-due`` starts a job for the source;
+- ``allow_http_fallback``: retry over plain http when the https certificate chain is broken
+  (the job report says when it was used);
+- ``connect_timeout``, ``read_timeout`` (seconds), ``retries``, ``backoff_factor``,
+  ``max_bytes``: per-source tightening of the site's HTTP limits;
+- ``maintainer``, ``maintainer_email``, ``license_id``: published on harvested station datasets.
+
+``pm25_air4thai`` adds ``backfill_hours`` (first-run history, bounded), ``revisit_hours`` (hours
+before the last stored reading fetched again, for late corrections), ``max_catchup_hours``
+(cap on the history fetched after an outage), ``history_endpoint`` (``webV2`` or ``forweb``)
+and ``data_source``. ``pm25_agency_ckan`` adds ``query`` (a term or a list of terms, each
+searched separately and the results united), ``fq``, ``page_size`` and ``max_datasets``.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal, TypeVar
+
+# The PM2.5 words of reference/sources.md, Thai and English.
+DEFAULT_AGENCY_QUERY: tuple[str, ...] = (
+    "PM2.5", "PM 2.5", "ฝุ่น", "ฝุ่นละออง", "ฝุ่น PM2.5", "คุณภาพอากาศ", "มลพิษทางอากาศ",
+)
+HISTORY_ENDPOINTS = ("webV2", "forweb")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+Problem = tuple[str, str, dict[str, Any]]  # (option, English msgid with %(name)s, params)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction (Babel's default keyword) without translating it here."""
+    return message
+
+
+class ConfigError(ValueError):
+    """The configuration is unusable. ``problems`` are (option, msgid, params) triples."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{option}: {message % params}"
+                                   for option, message, params in problems))
+
+
+@dataclass(frozen=True)
+class HttpOverrides:
+    """Per-source HTTP limits; None keeps the site's setting."""
+
+    allow_http_fallback: bool = False
+    connect_timeout: float | None = None
+    read_timeout: float | None = None
+    retries: int | None = None
+    backoff_factor: float | None = None
+    max_bytes: int | None = None
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    interval_minutes: int
+    http: HttpOverrides = field(default_factory=HttpOverrides)
+    maintainer: str | None = None
+    maintainer_email: str | None = None
+    license_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Air4ThaiConfig(SourceConfig):
+    interval_minutes: int = 60
+    backfill_hours: int = 48
+    revisit_hours: int = 3
+    max_catchup_hours: int = 168
+    history_endpoint: Literal["webV2", "forweb"] = "webV2"
+    data_source: str = "กรมควบคุมมลพิษ (Pollution Control Department), Air4Thai"
+
+
+@dataclass(frozen=True)
+class AgencyConfig(SourceConfig):
+    interval_minutes: int = 1440
+    query: tuple[str, ...] = DEFAULT_AGENCY_QUERY
+    fq: str = ""
+    page_size: int = 100
+    max_datasets: int = 5000
+
+
+# --- option readers --------------------------------------------------------------------------
+
+T = TypeVar("T")
+Reader = Callable[[Any, list[Problem], str], Any]
+
+
+def _integer(low: int, high: int) -> Reader:
+    def read(value: Any, problems: list[Problem], option: str) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, (int, str)) \
+                or not str(value).strip().lstrip("-").isdigit():
+            problems.append((option, N_("must be a whole number between %(low)s and %(high)s, "
+                                "not %(value)s"),
+                             {"low": low, "high": high, "value": json.dumps(value)}))
+            return None
+        number = int(str(value).strip())
+        if not low <= number <= high:
+            problems.append((option, N_("must be between %(low)s and %(high)s, not %(value)s"),
+                             {"low": low, "high": high, "value": number}))
+            return None
+        return number
+    return read
+
+
+def _number(low: float, high: float) -> Reader:
+    def read(value: Any, problems: list[Problem], option: str) -> float | None:
+        try:
+            if isinstance(value, bool):
+                raise ValueError
+            number = float(value)
+        except (TypeError, ValueError):
+            problems.append((option, N_("must be a number between %(low)s and %(high)s, "
+                                "not %(value)s"),
+                             {"low": low, "high": high, "value": json.dumps(value)}))
+            return None
+        if not low <= number <= high:
+            problems.append((option, N_("must be between %(low)s and %(high)s, not %(value)s"),
+                             {"low": low, "high": high, "value": number}))
+            return None
+        return number
+    return read
+
+
+def _boolean(value: Any, problems: list[Problem], option: str) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    problems.append((option, N_("must be true or false, not %(value)s"),
+                     {"value": json.dumps(value)}))
+    return None
+
+
+def _text(value: Any, problems: list[Problem], option: str) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        problems.append((option, N_("must be a non-empty text"), {}))
+        return None
+    return value.strip()
+
+
+def _optional_text(value: Any, problems: list[Problem], option: str) -> str | None:
+    if not isinstance(value, str):
+        problems.append((option, N_("must be a text"), {}))
+        return None
+    return value.strip()
+
+
+def _email(value: Any, problems: list[Problem], option: str) -> str | None:
+    text = _text(value, problems, option)
+    if text is not None and not _EMAIL.match(text):
+        problems.append((option, N_("%(value)s is not an e-mail address"), {"value": text}))
+        return None
+    return text
+
+
+def _choice(choices: tuple[str, ...]) -> Reader:
+    def read(value: Any, problems: list[Problem], option: str) -> str | None:
+        if value not in choices:
+            problems.append((option, N_("must be one of %(choices)s, not %(value)s"),
+                             {"choices": ", ".join(choices), "value": json.dumps(value)}))
+            return None
+        return str(value)
+    return read
+
+
+def _terms(value: Any, problems: list[Problem], option: str) -> tuple[str, ...] | None:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not items \
+            or not all(isinstance(item, str) and item.strip() for item in items):
+        problems.append((option, N_("must be a search text or a list of search texts"), {}))
+        return None
+    return tuple(dict.fromkeys(item.strip() for item in items))
+
+
+_HTTP_READERS: dict[str, Reader] = {
+    "allow_http_fallback": _boolean,
+    "connect_timeout": _number(0.1, 300),
+    "read_timeout": _number(0.1, 600),
+    "retries": _integer(0, 10),
+    "backoff_factor": _number(0, 60),
+    "max_bytes": _integer(1024, 1024 ** 3),
+}
+_COMMON_READERS: dict[str, Reader] = {
+    "interval_minutes": _integer(5, 60 * 24 * 31),
+    "maintainer": _text,
+    "maintainer_email": _email,
+    "license_id": _text,
+}
+_AIR4THAI_READERS: dict[str, Reader] = {
+    "backfill_hours": _integer(1, 24 * 31),
+    "revisit_hours": _integer(0, 72),
+    "max_catchup_hours": _integer(1, 24 * 93),
+    "history_endpoint": _choice(HISTORY_ENDPOINTS),
+    "data_source": _text,
+}
+_AGENCY_READERS: dict[str, Reader] = {
+    "query": _terms,
+    "fq": _optional_text,
+    "page_size": _integer(1, 1000),
+    "max_datasets": _integer(1, 100_000),
+}
+
+
+def _load(text: str | None) -> dict[str, Any]:
+    if text is None or not str(text).strip():
+        return {}
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise ConfigError([("config", N_("is not valid JSON: %(error)s"), {"error": str(error)})])
+    if not isinstance(data, dict):
+        raise ConfigError([("config",
+                            N_("must be a JSON object such as {\"interval_minutes\": 60}"),
+                            {})])
+    return data
+
+
+def _read(data: Mapping[str, Any], readers: Mapping[str, Reader]) -> dict[str, Any]:
+    problems: list[Problem] = []
+    unknown = sorted(set(data) - set(readers))
+    for option in unknown:
+        problems.append((option, N_("is not an option of this harvester (known: %(known)s)"),
+                         {"known": ", ".join(sorted(readers))}))
+    values = {}
+    for option, reader in readers.items():
+        if option in data:
+            value = reader(data[option], problems, option)
+            if value is not None:
+                values[option] = value
+    if problems:
+        raise ConfigError(problems)
+    return values
+
+
+def _build(cls: type[T], values: dict[str, Any]) -> T:
+    http = HttpOverrides(**{k: values.pop(k) for k in list(values) if k in _HTTP_READERS})
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    return cls(http=http, **{k: v for k, v in values.items() if k in names})
+
+
+def parse_air4thai_config(text: str | None) -> Air4ThaiConfig:
+    values = _read(_load(text), {**_HTTP_READERS, **_COMMON_READERS, **_AIR4THAI_READERS})
+    config = _build(Air4ThaiConfig, values)
+    if config.max_catchup_hours < config.revisit_hours:
+        raise ConfigError([("max_catchup_hours", N_("must not be smaller than revisit_hours "
+                               "(%(revisit)s)"), {"revisit": config.revisit_hours})])
+    return config
+
+
+def parse_agency_config(text: str | None) -> AgencyConfig:
+    values = _read(_load(text), {**_HTTP_READERS, **_COMMON_READERS, **_AGENCY_READERS})
+    return _build(AgencyConfig, values)

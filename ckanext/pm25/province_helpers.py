@@ -1,0 +1,77 @@
+"""Template helpers of the province filters: the search form's pills and hidden fields, the search map's state."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.pm25 import facets
+from ckanext.pm25.geo.provinces import by_code
+from ckanext.pm25.province_query import SearchParameterError, parse_province_codes
+from ckanext.pm25.search import BBOX_PARAM, PROVINCE_FACET, PROVINCE_PARAM
+
+REGION_FACET = "region"
+# Search-page parameters that are not facets but must survive a new query typed in the search box.
+KEPT_EXTRAS = (PROVINCE_PARAM, BBOX_PARAM)
+
+
+def _province_name(code: str) -> str:
+    return facets.item_label(PROVINCE_FACET, code)
+
+
+def _province_names(value: str) -> str:
+    try:
+        codes = parse_province_codes(value)
+    except SearchParameterError:
+        return value
+    return ", ".join(_province_name(code) for code in codes)
+
+
+def pm25_search_filters(fields_grouped: Mapping[str, list[str]] | None, facet_titles: Mapping[str, str] | None,
+                        translated_fields: Mapping[Any, str] | None, fields: list[tuple[str, str]] | None
+                        ) -> dict[str, Any]:
+    """What the search form shows and keeps, with the province filters added.
+
+    - pills: `provinces`/`region` values by name, also when the value is not among the facet
+      items that came back; `ext_province` (the province-area filter, which CKAN does not show
+      since it is no facet) as a pill of its own, removable like the others;
+    - hidden fields: `ext_province` and `ext_bbox` survive a new query typed in the search box.
+    """
+    grouped: dict[str, list[str]] = {key: list(values) for key, values in (fields_grouped or {}).items()}
+    titles: dict[str, str] = {
+        PROVINCE_FACET: tk._("Provinces"),
+        REGION_FACET: tk._("Regions"),
+        **(facet_titles or {}),
+        PROVINCE_PARAM: tk._("Province area"),
+    }
+    labels: dict[Any, str] = dict(translated_fields or {})
+    for code in grouped.get(PROVINCE_FACET, []):
+        labels[(PROVINCE_FACET, code)] = _province_name(code)
+    for region in grouped.get(REGION_FACET, []):
+        labels[(REGION_FACET, region)] = facets.item_label(REGION_FACET, region)
+    kept = list(fields or [])
+    for name in KEPT_EXTRAS:
+        for value in tk.request.args.getlist(name):
+            if not value:
+                continue
+            kept.append((name, value))
+            if name == PROVINCE_PARAM:
+                grouped.setdefault(name, []).append(value)
+                labels[(name, value)] = _province_names(value)
+    return {"fields_grouped": grouped, "facet_titles": titles, "translated_fields": labels, "fields": kept}
+
+
+def pm25_province_map_state(search_facets: Mapping[str, Any] | None) -> dict[str, str]:
+    """The search map's selection (`provinces` in the URL) and dataset counts per province, as JSON."""
+    selected = [code for code in (tk.request.args.getlist(PROVINCE_FACET)) if by_code(code)]
+    items = ((search_facets or {}).get(PROVINCE_FACET) or {}).get("items") or []
+    counts = {item["name"]: item["count"] for item in items if by_code(item.get("name"))}
+    return {"selected": json.dumps(selected), "counts": json.dumps(counts)}
+
+
+HELPERS: dict[str, Callable[..., Any]] = {
+    "pm25_search_filters": pm25_search_filters,
+    "pm25_province_map_state": pm25_province_map_state,
+}

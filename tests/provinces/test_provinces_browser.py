@@ -37,7 +37,8 @@ def wait_for_map(browser: Any) -> None:
 def click_on_map_at(browser: Any, lat: float, lon: float) -> None:
     """A real mouse click where the map draws this latitude and longitude."""
     canvas = browser.find_element(By.CSS_SELECTOR, "#pm25-province-map .pm25-province-map-canvas")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", canvas)
+    # Instantly: the theme scrolls smoothly, and a click during the scroll lands elsewhere.
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", canvas)
     x, y = browser.execute_script(
         "var p = arguments[0].pm25Map.latLngToContainerPoint([arguments[1], arguments[2]]); return [p.x, p.y];",
         canvas, lat, lon)

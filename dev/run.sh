@@ -34,11 +34,11 @@ write_config() {
     "ckan.locale_default = th" \
     "ckan.locales_offered = th en" \
     "ckan.auth.create_unowned_dataset = false" >/dev/null
-  # extra pm25 options that test.ini sets are copied too, so the portal behaves like the tests
+  # the extensions' options test.ini sets are copied too, so the portal behaves like the tests
   local line
   while IFS= read -r line; do
     "$VENV/bin/ckan" config-tool "$INI" "$line" >/dev/null
-  done < <(grep -E '^ckanext\.pm25\.' test.ini || true)
+  done < <(grep -E '^ckanext\.(pm25|dcat)\.' test.ini || true)
 }
 
 create_sysadmin() {

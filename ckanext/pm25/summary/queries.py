@@ -149,7 +149,7 @@ def station_daily(conn: Connection, keys: Sequence[int], period: Period, limit: 
                   offset: int = 0) -> list[Row]:
     """Per station and Thai day: the sum and number of values and the hours with a value."""
     sql = f"""
-        SELECT h.station_key, {_THAI_DAY} AS day, sum(h.pm25) AS total, count(h.pm25) AS values
+        SELECT h.station_key, {_THAI_DAY} AS day, sum(h.pm25) AS total, count(h.pm25) AS value_count
           FROM pm25_station_hourly AS h
           JOIN unnest(CAST(:keys AS integer[])) WITH ORDINALITY AS wanted(key, position)
             ON h.station_key = wanted.key

@@ -121,9 +121,9 @@ def measurements(conn: Connection, stations: Sequence[Row], period: Period, aggr
         results = []
         for row in queries.station_daily(conn, keys, period, limit, offset):
             station = by_key[row.station_key]
-            mean = round1(row.total / row.values)
+            mean = round1(row.total / row.value_count)
             results.append({"station": station.name, "station_id": station.station_id, "date": row.day.isoformat(),
-                            "pm25": mean, "values": row.values, "over_standard": mean > THAI_24H_STANDARD})
+                            "pm25": mean, "values": row.value_count, "over_standard": mean > THAI_24H_STANDARD})
     else:
         count = queries.station_reading_count(conn, keys, period)
         results = []

@@ -13,8 +13,10 @@ above under a test slot's environment. In one process, side by side:
    in batches with one commit: seconds instead of the ~15 minutes of 10,000 package_create
    calls. package_search reads its results from the index, so the searches are the real ones.
 2. Latency of package_search (rows=20, the search page's facets) without a filter, with
-   ``fq=provinces:X``, with ``ext_province=X`` and with ``ext_bbox`` = X's bounding box, for
-   provinces X in turn: "cold" samples each on a fresh Solr searcher (empty caches), "warm"
+   ``fq=provinces:X``, with ``ext_province=X`` (the default ``index`` method: term filters on the
+   provinces computed at index time), with ``ext_province=X`` under ``filter_method = solr``
+   ("ext_prov/solr": Solr intersects the boundary at query time) and with ``ext_bbox`` = X's
+   bounding box, for provinces X in turn: "cold" samples each on a fresh Solr searcher (empty caches), "warm"
    samples repeating the same queries; p50 and p95, and the ratio to the unfiltered search.
    Target: filtered p95 within 1.5x of unfiltered.
 3. Precision and recall for every province of ``ext_province``, of ``fq=provinces`` (tags only)
@@ -170,6 +172,7 @@ class Catalogue:
         from ckanext.spatial.search import SolrSpatialFieldSearchBackend
 
         from ckanext.pm25.geo.provinces import by_code
+        from ckanext.pm25.indexing import GEOMETRY_PROVINCES, provinces_intersected
 
         spatial_backend = SolrSpatialFieldSearchBackend()
         validated_template = json.loads(template["validated_data_dict"])
@@ -188,6 +191,7 @@ class Catalogue:
                 "title_string": title,
                 "index_id": hashlib.md5(f"{dataset.id}{self.site_id}".encode()).hexdigest(),
                 "provinces": dataset.provinces,
+                GEOMETRY_PROVINCES: provinces_intersected(spatial),
                 "region": sorted({p.region for p in names if p}),
                 "text": [title, *(p.name_th for p in names if p)],
             })
@@ -223,15 +227,25 @@ class Catalogue:
         self.conn.add([template], commit=True, waitSearcher=True)
 
 
+METHOD = "ckanext.pm25.province.filter_method"
+
+
 def search(extra: dict[str, Any], rows: int = 20, **more: Any) -> tuple[float, dict[str, Any]]:
     import ckan.plugins.toolkit as tk
 
+    extra = dict(extra)
+    method = extra.pop(METHOD, "index")
     data = {"q": "", "rows": rows, "facet.field": ["organization", "tags", "res_format", "license_id",
                                                      "provinces", "region", "data_type"], **extra, **more}
-    started = time.perf_counter()
-    # An anonymous visitor, as on the search page (permission labels: public).
-    result = tk.get_action("package_search")({"user": "", "auth_user_obj": None}, data)
-    return time.perf_counter() - started, result
+    configured = tk.config.get(METHOD)
+    tk.config[METHOD] = method
+    try:
+        started = time.perf_counter()
+        # An anonymous visitor, as on the search page (permission labels: public).
+        result = tk.get_action("package_search")({"user": "", "auth_user_obj": None}, data)
+        return time.perf_counter() - started, result
+    finally:
+        tk.config[METHOD] = configured
 
 
 def variants(code: str, bounds: tuple[float, ...]) -> dict[str, dict[str, Any]]:
@@ -240,6 +254,7 @@ def variants(code: str, bounds: tuple[float, ...]) -> dict[str, dict[str, Any]]:
         "no filter": {},
         "fq=provinces": {"fq": f"provinces:{code}"},
         "ext_province": {"ext_province": code},
+        "ext_prov/solr": {"ext_province": code, METHOD: "solr"},
         "ext_bbox": {"ext_bbox": f"{minx},{miny},{maxx},{maxy}"},
     }
 
@@ -328,6 +343,19 @@ def precision(catalogue: Catalogue) -> None:
           "ext_province finds them")
 
 
+def intersection_cost(catalogue: Catalogue) -> None:
+    """What ``ext_province`` by index adds to indexing one dataset: its geometry intersected with the boundaries."""
+    from ckanext.pm25.indexing import provinces_intersected
+
+    spatial = [json.dumps(mapping(dataset.geometry)) for dataset in catalogue.datasets[:2000]]
+    started = time.perf_counter()
+    for value in spatial:
+        provinces_intersected(value)
+    per_dataset = (time.perf_counter() - started) / max(len(spatial), 1)
+    print(f"  index-time province intersection (parse + STRtree, {len(spatial):,} datasets): "
+          f"{per_dataset * 1000:.3f} ms per dataset")
+
+
 def point_lookup() -> None:
     print("\nPoint lookup (bench_point_lookup.py):", flush=True)
     subprocess.run([sys.executable, str(ROOT / "bench" / "bench_point_lookup.py")], check=False)
@@ -358,6 +386,7 @@ def main() -> int:
     timed(f"Generating {args.datasets:,} synthetic datasets (locations, provinces)", catalogue.generate)
     seconds = timed(f"Indexing them in Solr ({BATCH} per request, one commit)", lambda: catalogue.index(template))
     print(f"  {args.datasets / seconds:,.0f} datasets/s")
+    intersection_cost(catalogue)
     _, everything = search({})
     print(f"package_search finds {everything['count']:,} datasets")
     try:

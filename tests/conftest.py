@@ -17,6 +17,8 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.datastore.tests.conftest import clean_datastore  # noqa: F401  (re-exported fixture)
 
+from tests.database import reset_database
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -24,10 +26,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for, with_plugins):  # type: ignore[no-untyped-def]
     """CKAN's clean_db, plus the tables of the plugins that have migrations."""
-    reset_db()
-    migrate_db_for("activity")
-    migrate_db_for("harvest")
-    migrate_db_for("pm25")
+    reset_database(reset_db, migrate_db_for)
 
 
 def _port_from_site_url(site_url: str) -> int:

@@ -27,6 +27,7 @@ from rdflib.term import Node
 from shapely.geometry import shape
 
 from ckanext.pm25.geo import provinces
+from ckanext.pm25.stored import stored_list
 
 FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"
 LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
@@ -79,15 +80,6 @@ def frequency_uri(unit: str | None, interval: Any = None) -> URIRef | None:
     return URIRef(FREQUENCY + code) if code else None
 
 
-def _as_list(value: Any) -> list[str]:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return [value] if value else []
-    return [str(item) for item in value] if isinstance(value, list) else []
-
-
 def _last_segment(node: Node) -> str:
     return str(node).rstrip("/").rsplit("/", 1)[-1]
 
@@ -123,7 +115,7 @@ class Pm25DCATProfile(RDFProfile):
                     self._add_spatial_value_to_graph(location, DCAT.bbox, shapely.to_geojson(shapely.envelope(geometry_shape)))
                 if (location, DCAT.centroid, None) not in self.g:
                     self._add_spatial_value_to_graph(location, DCAT.centroid, shapely.to_geojson(geometry_shape.centroid))
-        for code in _as_list(self._get_dataset_value(dataset_dict, "provinces")):
+        for code in stored_list(self._get_dataset_value(dataset_dict, "provinces")):
             province = provinces.by_code(code)
             if province is None:
                 continue
@@ -152,7 +144,7 @@ class Pm25DCATProfile(RDFProfile):
                 self.g.add((distribution, DCT.license, licence))
 
     def _languages(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
-        for name in _as_list(self._get_dataset_value(dataset_dict, "data_language")):
+        for name in stored_list(self._get_dataset_value(dataset_dict, "data_language")):
             code = LANGUAGE_CODES.get(name)
             if code:
                 self.g.add((dataset_ref, DCT.language, URIRef(LANGUAGE + code)))

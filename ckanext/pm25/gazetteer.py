@@ -21,3 +21,9 @@ def gazetteer() -> Gazetteer:
 
 def min_share() -> float:
     return float(tk.config.get("ckanext.pm25.province.min_share"))
+
+
+def geometry_limits() -> dict[str, int]:
+    """The size caps every geometry read by the catalogue goes through (``parse_geometry``'s keywords)."""
+    return {"max_bytes": int(tk.config.get("ckanext.pm25.geometry.max_bytes")),
+            "max_vertices": int(tk.config.get("ckanext.pm25.geometry.max_vertices"))}

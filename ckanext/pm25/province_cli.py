@@ -52,7 +52,8 @@ def load(path: str, code_field: str | None, crs: str | None, dry_run: bool) -> N
     if dry_run:
         click.secho("Dry run: nothing was replaced.", fg="yellow")
         return
-    click.secho(f"Boundaries written to {result.written_to}; {len(result.updated)} datasets updated and reindexed.",
+    click.secho(f"Boundaries written to {result.written_to}; {len(result.updated)} datasets updated and reindexed; "
+                f"{result.reindexed} more reindexed for the province filter.",
                 fg="green")
     if result.failed:
         for name, reason in result.failed.items():

@@ -1,7 +1,16 @@
 """Solr filter queries for the province and bounding-box search parameters (pure: no CKAN).
 
 ``ext_province`` becomes one filter query that is true for a dataset tagged with one of the
-provinces *or* whose geometry intersects one of their boundaries::
+provinces *or* whose geometry intersects one of their boundaries. Two ways to ask the second half:
+
+``index`` (the default, :func:`indexed_province_filter`): the provinces each dataset's geometry
+intersects are computed exactly with shapely when the dataset is indexed (``provinces_geometry``),
+so the filter is two term queries, as cheap as ``fq=provinces:TH-52``::
+
+    provinces:("TH-52" OR "TH-50") OR provinces_geometry:("TH-52" OR "TH-50")
+
+``solr`` (:func:`province_filter`): Solr intersects the ``spatial_geom`` field with the province
+boundaries at query time; needs no reindex when boundaries change, costs a spatial query::
 
     provinces:("TH-52" OR "TH-50") OR spatial_geom:"Intersects(MULTIPOLYGON(...)) distErrPct=0"
 
@@ -173,6 +182,21 @@ def province_wkt(gazetteer: Gazetteer, codes: Sequence[str], *, tolerance: float
     return _province_wkt(gazetteer, tuple(sorted(codes)), tolerance, max_vertices)
 
 
+def _terms(field: str, codes: Sequence[str]) -> str:
+    if not _SOLR_FIELD_NAME.match(field):
+        raise ValueError(f"not a Solr field name: {field!r}")
+    quoted = " OR ".join(f'"{code}"' for code in codes)
+    return f"{field}:({quoted})"
+
+
+def indexed_province_filter(codes: Sequence[str], *, tag_field: str = "provinces",
+                            geometry_field: str = "provinces_geometry") -> str:
+    """The filter for datasets tagged with, or (by the index-time intersection) located in, any of ``codes``."""
+    if not codes:
+        raise ValueError("no province codes")
+    return f"{_terms(tag_field, codes)} OR {_terms(geometry_field, codes)}"
+
+
 def province_filter(gazetteer: Gazetteer, codes: Sequence[str], *, geometry_field: str | None,
                     tolerance: float, max_vertices: int, tag_field: str = "provinces") -> str:
     """The Solr filter query for datasets in any of ``codes`` (already normalised).
@@ -182,8 +206,7 @@ def province_filter(gazetteer: Gazetteer, codes: Sequence[str], *, geometry_fiel
     """
     if not codes:
         raise ValueError("no province codes")
-    tags = " OR ".join(f'"{code}"' for code in codes)
-    clause = f"{tag_field}:({tags})"
+    clause = _terms(tag_field, codes)
     if geometry_field is None:
         return clause
     if not _SOLR_FIELD_NAME.match(geometry_field):

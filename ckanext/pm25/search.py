@@ -18,7 +18,9 @@ from ckan.lib.search import SearchQueryError
 
 from ckanext.pm25 import gazetteer
 from ckanext.pm25.geo.provinces import all_provinces
-from ckanext.pm25.province_query import SearchParameterError, parse_bbox, parse_province_codes, province_filter
+from ckanext.pm25.indexing import GEOMETRY_PROVINCES
+from ckanext.pm25.province_query import (SearchParameterError, indexed_province_filter, parse_bbox,
+                                        parse_province_codes, province_filter)
 
 PROVINCE_PARAM = "ext_province"
 PROVINCE_FACET = "provinces"
@@ -51,6 +53,8 @@ def province_fq(value: Any) -> str | None:
     codes = parse_province_codes(value, PROVINCE_PARAM)
     if not codes:
         return None
+    if tk.config.get("ckanext.pm25.province.filter_method") == "index":
+        return indexed_province_filter(codes, tag_field=PROVINCE_FACET, geometry_field=GEOMETRY_PROVINCES)
     return province_filter(
         gazetteer.gazetteer(), codes, geometry_field=_geometry_field(),
         tolerance=float(tk.config.get("ckanext.pm25.province.query_tolerance")),

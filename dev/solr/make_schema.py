@@ -31,6 +31,8 @@ FIELDS = """
     <!-- ckanext-pm25: multi-valued facets and filters -->
     <field name="provinces" type="string" indexed="true" stored="true" multiValued="true"/>
     <field name="region" type="string" indexed="true" stored="true" multiValued="true"/>
+    <!-- provinces the dataset geometry intersects, computed at index time (ext_province) -->
+    <field name="provinces_geometry" type="string" indexed="true" stored="true" multiValued="true"/>
     <field name="pollutants" type="string" indexed="true" stored="true" multiValued="true"/>
     <field name="measurement_type" type="string" indexed="true" stored="true" multiValued="false"/>
     <field name="data_type" type="string" indexed="true" stored="true" multiValued="false"/>

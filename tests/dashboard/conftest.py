@@ -23,6 +23,7 @@ import pytest
 from ckan.tests import factories
 
 from tests.dashboard.stations import create_station, this_hour
+from tests.database import reset_database, reset_datastore
 
 HOUR = timedelta(hours=1)
 
@@ -50,15 +51,9 @@ def agencies(sysadmin: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def reset_everything(reset_db: Any, reset_index: Any, migrate_db_for: Any) -> None:
     """What clean_db, clean_index and clean_datastore do, for a module-scoped fixture."""
-    import ckanext.datastore.tests.helpers as datastore_helpers
-
-    reset_db()
-    for plugin in ("activity", "harvest", "pm25"):
-        migrate_db_for(plugin)
+    reset_database(reset_db, migrate_db_for)
     reset_index()
-    engine = datastore_helpers.db.get_write_engine()
-    datastore_helpers.rebuild_all_dbs(datastore_helpers.orm.scoped_session(
-        datastore_helpers.orm.sessionmaker(bind=engine)))
+    reset_datastore()
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.dashboard.conftest import HOUR, Known
 from tests.dashboard.stations import seats
+from tests.map_clicks import click_on_map_at
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 
@@ -48,18 +48,6 @@ def province_fills(browser: Any) -> dict[str, str]:
 
 def legend_names(browser: Any) -> list[str]:
     return [element.text for element in browser.find_elements(By.CSS_SELECTOR, ".pm25-legend-name")]
-
-
-def click_on_map_at(browser: Any, canvas_selector: str, lat: float, lon: float) -> None:
-    """A real mouse click where the map draws this latitude and longitude."""
-    canvas = browser.find_element(By.CSS_SELECTOR, canvas_selector)
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", canvas)
-    x, y = browser.execute_script(
-        "var p = arguments[0].pm25Map.latLngToContainerPoint([arguments[1], arguments[2]]); return [p.x, p.y];",
-        canvas, lat, lon)
-    size = canvas.size
-    ActionChains(browser).move_to_element_with_offset(
-        canvas, int(x - size["width"] / 2), int(y - size["height"] / 2)).click().perform()
 
 
 def full_page_screenshot(browser: Any, path: Path) -> None:

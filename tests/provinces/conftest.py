@@ -17,6 +17,7 @@ import pytest
 from ckan.tests import factories
 from shapely.geometry import box, mapping
 
+from tests.database import reset_database
 from tests.factories import create_pm25_dataset, point
 
 # A 0.2° square in Chiang Mai whose north-east corner reaches 0.45 % of its area into Lampang:
@@ -40,9 +41,7 @@ class Catalogue:
 
 def reset_everything(reset_db: Any, reset_index: Any, migrate_db_for: Any) -> None:
     """What tests/conftest.py's clean_db and clean_index do, once for a module."""
-    reset_db()
-    for plugin in ("activity", "harvest", "pm25"):
-        migrate_db_for(plugin)
+    reset_database(reset_db, migrate_db_for)
     reset_index()
 
 

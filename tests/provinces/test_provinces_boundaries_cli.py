@@ -153,7 +153,7 @@ def test_loading_updates_and_reindexes_only_the_datasets_whose_provinces_change(
     assert result.exit_code == 0, result.output
     assert "Datasets with a location: 4; provinces changed: 2; given by hand (kept): 1" in result.output
     assert "at-lampang: TH-52 -> TH-50" in result.output
-    assert "2 datasets updated and reindexed" in result.output
+    assert "2 datasets updated and reindexed; 1 more reindexed for the province filter" in result.output
 
     def shown(dataset: dict[str, Any]) -> dict[str, Any]:
         return helpers.call_action("package_show", id=dataset["id"])
@@ -165,6 +165,9 @@ def test_loading_updates_and_reindexes_only_the_datasets_whose_provinces_change(
     assert shown(no_location)["metadata_modified"] == no_location["metadata_modified"]
     in_chiang_mai = helpers.call_action("package_search", fq="provinces:TH-50")["results"]
     assert [dataset["name"] for dataset in in_chiang_mai] == ["at-lampang"]
+    # The hand-tagged point now lies in the area loaded as TH-50: the province filter follows.
+    by_area = helpers.call_action("package_search", ext_province="TH-50")["results"]
+    assert {dataset["name"] for dataset in by_area} == {"at-lampang", "given-by-hand"}
 
 
 def assert_refused_and_nothing_replaced(result: Result, boundaries_path: Path, before: bytes,

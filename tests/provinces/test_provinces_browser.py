@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.map_clicks import click_on_map_at
 from tests.provinces.conftest import Catalogue
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
@@ -34,19 +34,6 @@ def wait_for_map(browser: Any) -> None:
     assert len(browser.find_elements(By.CSS_SELECTOR, "path[data-province]")) == 77
 
 
-def click_on_map_at(browser: Any, lat: float, lon: float) -> None:
-    """A real mouse click where the map draws this latitude and longitude."""
-    canvas = browser.find_element(By.CSS_SELECTOR, "#pm25-province-map .pm25-province-map-canvas")
-    # Instantly: the theme scrolls smoothly, and a click during the scroll lands elsewhere.
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", canvas)
-    x, y = browser.execute_script(
-        "var p = arguments[0].pm25Map.latLngToContainerPoint([arguments[1], arguments[2]]); return [p.x, p.y];",
-        canvas, lat, lon)
-    size = canvas.size
-    ActionChains(browser).move_to_element_with_offset(
-        canvas, int(x - size["width"] / 2), int(y - size["height"] / 2)).click().perform()
-
-
 def test_clicking_lampang_on_the_map_filters_and_the_pill_removes_it(
         portal: str, browser: Any, artifacts: Path, catalogue: Catalogue) -> None:
     wait = WebDriverWait(browser, 20)
@@ -62,7 +49,7 @@ def test_clicking_lampang_on_the_map_filters_and_the_pill_removes_it(
     assert not browser.find_element(By.CSS_SELECTOR, ".pm25-province-map-clear").is_displayed()
     browser.save_screenshot(str(artifacts / "provinces-search-map.png"))
 
-    click_on_map_at(browser, *LAMPANG_SEAT)
+    click_on_map_at(browser, "#pm25-province-map .pm25-province-map-canvas", *LAMPANG_SEAT)
 
     wait.until(lambda driver: "provinces=TH-52" in driver.current_url)
     wait_for_map(browser)

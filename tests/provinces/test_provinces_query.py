@@ -11,6 +11,7 @@ from shapely import wkt
 from ckanext.pm25.geo.lookup import Gazetteer, default_gazetteer
 from ckanext.pm25.province_query import (
     SearchParameterError,
+    indexed_province_filter,
     parse_bbox,
     parse_province_codes,
     province_filter,
@@ -82,6 +83,31 @@ def test_the_filter_ors_the_tags_with_an_exact_intersection(places: Gazetteer) -
     assert shape.is_valid
     assert shapely.hausdorff_distance(shape, union) <= 0.0005 + 1e-9
     assert shapely.is_ccw(shape.exterior if shape.geom_type == "Polygon" else shape.geoms[0].exterior)
+
+
+def test_the_indexed_filter_ors_tags_with_the_index_time_intersection() -> None:
+    assert indexed_province_filter(["TH-52", "TH-50"]) == \
+        'provinces:("TH-52" OR "TH-50") OR provinces_geometry:("TH-52" OR "TH-50")'
+    with pytest.raises(ValueError):
+        indexed_province_filter(["TH-52"], geometry_field="x OR *:*")
+    with pytest.raises(ValueError):
+        indexed_province_filter([])
+
+
+def test_intersecting_is_exact_where_the_share_rule_drops_a_sliver(places: Gazetteer) -> None:
+    # 0.45 % of this Chiang Mai cell lies in Lampang: not tagged Lampang, but it does intersect it.
+    cell = shapely.box(99.135, 18.763, 99.335, 18.963)
+    assert [p.code for p in places.provinces_for(cell)] == ["TH-50"]
+    assert [p.code for p in places.intersecting(cell)] == ["TH-50", "TH-52"]
+    assert places.intersecting(shapely.Point(98.0, 9.0)) == []  # Andaman Sea
+    lampang = places.geometry_of("TH-52")
+    inside = lampang.representative_point()
+    assert [p.code for p in places.intersecting(inside)] == ["TH-52"]
+    # Everything that touches Lampang's boundary, and nothing else: its neighbours.
+    neighbours = {p.code for p in places.intersecting(lampang)} - {"TH-52"}
+    assert neighbours == {p.code for p in places.provinces
+                          if p.code != "TH-52" and places.geometry_of(p.code).intersects(lampang)}
+    assert {"TH-50", "TH-54", "TH-56"} <= neighbours
 
 
 def test_without_a_geometry_field_only_the_tags_are_used(places: Gazetteer) -> None:

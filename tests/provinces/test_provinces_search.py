@@ -54,6 +54,20 @@ def test_ext_province_finds_an_untagged_dataset_crossing_into_the_province(catal
     assert "seat-th-50" not in found and "seat-th-10" not in found
 
 
+@pytest.mark.ckan_config("ckanext.pm25.province.filter_method", "solr")
+def test_solr_geometry_method_finds_the_same_datasets_as_the_index(catalogue: Catalogue) -> None:
+    assert names(ext_province=LAMPANG) == {"seat-th-52", "tagged-lampang-no-location",
+                                           "cross-border-chiang-mai-lampang"}
+    assert names(ext_province=f"{PHRAE},{BANGKOK}") == {"seat-th-54", "seat-th-10"}
+
+
+def test_the_index_holds_the_provinces_a_geometry_intersects(catalogue: Catalogue) -> None:
+    indexed = helpers.call_action("package_search", fq="name:cross-border-chiang-mai-lampang",
+                                  fl="name,provinces,provinces_geometry")["results"]
+    assert indexed == [{"name": "cross-border-chiang-mai-lampang", "provinces": [CHIANG_MAI],
+                        "provinces_geometry": [CHIANG_MAI, LAMPANG]}]
+
+
 def test_ext_province_accepts_other_code_forms(catalogue: Catalogue) -> None:
     assert names(ext_province="52") == names(ext_province="th52") == names(ext_province=LAMPANG)
 

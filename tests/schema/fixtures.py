@@ -12,19 +12,17 @@ import pytest
 from ckan.cli.db import _run_migrations
 from ckan.tests import factories
 
+from tests.database import reset_database
+
 PASSWORD = "pm25-Test-Password-1"  # every user of these fixtures, for logging in with a browser
-# The plugins whose tables tests/conftest.py's clean_db migrates.
-MIGRATED_PLUGINS = ("activity", "harvest", "pm25")
 
 
 @pytest.fixture(scope="module", autouse=True)
 def ckan_per_module(reset_db: Callable[[], None], reset_index: Callable[[], None]) -> Iterator[None]:
     """A clean database and index, and the plugins of test.ini loaded, for the whole module."""
-    reset_db()
     ckan.plugins.load_all()
     try:
-        for plugin in MIGRATED_PLUGINS:
-            _run_migrations(plugin)
+        reset_database(reset_db, _run_migrations)
         reset_index()
         yield
     finally:

@@ -154,6 +154,17 @@ class Gazetteer:
                 found.setdefault(province.code, province)
         return list(found.values())
 
+    def intersecting(self, geometry: BaseGeometry) -> list[Province]:
+        """Every province whose boundary the geometry intersects (touching included), by code.
+
+        The exact answer, without :meth:`provinces_for`'s sliver rule: what a search for the
+        datasets "in" a province must find, as Solr's ``Intersects`` would without its grid.
+        """
+        if geometry.is_empty:
+            return []
+        hits = self._tree.query(geometry, predicate="intersects")
+        return [self.provinces[index] for index in sorted(hits.tolist())]
+
     def _provinces_for_part(self, part: BaseGeometry, min_share: float) -> list[Province]:
         candidates = self._tree.query(part, predicate="intersects")
         if len(candidates) == 0:

@@ -29,6 +29,7 @@ from ckan import model
 import ckan.plugins.toolkit as tk
 
 from ckanext.harvest.model import HarvestJob, HarvestObject
+from ckanext.pm25 import gazetteer
 from ckanext.pm25.geo import geometry, provinces
 from ckanext.pm25.geo.errors import GeoError
 from ckanext.pm25.harvesters import base
@@ -133,18 +134,11 @@ class AgencyCkanHarvester(base.Pm25HarvesterBase):
                         fetched = fetch_json(url, policy, params=params, session=session)
                         base.report_fallback(job.id, fetched)
                         page = parse_package_search(fetched.data)
-                    except FetchError as error:
-                        message, where, snippet = base.fetch_failure(
-                            f"search results for {term!r} from {start}", error)
+                    except (FetchError, PayloadError) as error:
+                        message, where, snippet = base.upstream_failure(
+                            f"search results for {term!r} from {start}", error, url)
                         base.record_gather_error(job, message + "; nothing is withdrawn this run",
                                                  url=where, snippet=snippet)
-                        complete = False
-                        break
-                    except PayloadError as error:
-                        message, _, snippet = base.payload_failure(
-                            f"search results for {term!r} from {start}", error)
-                        base.record_gather_error(job, message + "; nothing is withdrawn this run",
-                                                 url=url, snippet=snippet)
                         complete = False
                         break
                     for issue in page.issues:
@@ -294,9 +288,7 @@ class AgencyCkanHarvester(base.Pm25HarvesterBase):
                 continue
             text = value if isinstance(value, str) else json.dumps(value)
             try:
-                geometry.parse_geometry(
-                    text, max_bytes=tk.config.get("ckanext.pm25.geometry.max_bytes"),
-                    max_vertices=tk.config.get("ckanext.pm25.geometry.max_vertices"))
+                geometry.parse_geometry(text, **gazetteer.geometry_limits())
             except GeoError as error:
                 base.record_object_error(obj, f"Upstream {label} unusable ({error.render()}); "
                                               f"provinces taken from elsewhere", "Import",

@@ -47,6 +47,7 @@ from ckanext.pm25.harvesters.normalise import (THAI_TZ, Issue, PayloadError, Rea
 from ckanext.pm25.harvesters.series import (HOUR, changed_rows, floor_hour, history_window,
                                             reading_from_row, with_rolling_means)
 from ckanext.pm25.harvesters.source_config import Air4ThaiConfig, parse_air4thai_config
+from ckanext.pm25.stored import stored_list
 
 LATEST_PATH = "/services/getNewAQI_JSON.php"
 HISTORY_PATHS = {"webV2": "/webV2/history/api/data.php", "forweb": "/forweb/getHistoryData.php"}
@@ -334,10 +335,7 @@ class Air4ThaiHarvester(base.Pm25HarvesterBase):
                 found = gazetteer.gazetteer().province_at(location.x, location.y, snap_m=snap)
                 return geometry.to_geojson(location), [found] if found else []
         if existing and existing.get("spatial"):
-            codes = existing.get("provinces") or []
-            if isinstance(codes, str):
-                codes = json.loads(codes) if codes.startswith("[") else codes.split()
-            return existing["spatial"], provinces.provinces_by_codes(codes)
+            return existing["spatial"], provinces.provinces_by_codes(stored_list(existing.get("provinces")))
         text = " ".join(filter(None, (station.area_th, station.area_en)))
         return None, provinces.find_provinces_in_text(text)
 

@@ -213,6 +213,14 @@ def payload_failure(what: str, error: PayloadError) -> tuple[str, None, str | No
     return f"Unusable {what}: {error.message}", None, error.snippet or None
 
 
+def upstream_failure(what: str, error: FetchError | PayloadError, url: str) -> tuple[str, str | None, str | None]:
+    """(message, url, snippet) for a request that failed or answered something unusable at ``url``."""
+    if isinstance(error, FetchError):
+        return fetch_failure(what, error)
+    message, _, snippet = payload_failure(what, error)
+    return message, url, snippet
+
+
 def report_fallback(job_id: str, result: FetchResult) -> None:
     """Say in the job report (once per job) that a fetch went over plain http."""
     if not result.used_http_fallback:

@@ -74,10 +74,7 @@ def pm25_province_lookup(context: Context, data_dict: DataDict) -> list[dict[str
     places = gazetteer.gazetteer()
     if has_geometry:
         try:
-            shape = geometry.parse_geometry(
-                data["geometry"],
-                max_bytes=tk.config.get("ckanext.pm25.geometry.max_bytes"),
-                max_vertices=tk.config.get("ckanext.pm25.geometry.max_vertices"))
+            shape = geometry.parse_geometry(data["geometry"], **gazetteer.geometry_limits())
         except GeoError as error:
             raise tk.ValidationError({"geometry": [_message(error)]})
     else:

@@ -2,19 +2,21 @@
 
 An administrator's file (GeoJSON or Shapefile, any CRS) is read and validated completely
 before anything is replaced; then the datasets whose derived provinces change under the new
-boundaries are updated (and so reindexed), and only those.
+boundaries are updated (and so reindexed), and the datasets whose geometry now intersects other
+provinces (the `ext_province` filter's index field) are reindexed; only those.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.lib import search as search_index
 from ckan.types import Context
 
 from ckanext.pm25 import gazetteer
@@ -22,6 +24,8 @@ from ckanext.pm25.geo import geometry
 from ckanext.pm25.geo.boundaries import SOURCE_META_NAME, LoadedBoundaries, load_boundaries, write_boundaries
 from ckanext.pm25.geo.errors import GeoError
 from ckanext.pm25.geo.lookup import Gazetteer
+from ckanext.pm25.geo.provinces import Province
+from ckanext.pm25.stored import stored_list
 
 SEARCH_PAGE = 1000  # CKAN's default ckan.search.rows_max
 
@@ -43,6 +47,8 @@ class ChangePlan:
     # Provinces given by hand (not the ones derived from the location): never overwritten.
     given_by_hand: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    # Ids whose geometry intersects other provinces under the new boundaries (reindexed only).
+    reindex: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -52,15 +58,7 @@ class ReplaceResult:
     written_to: Path | None = None
     updated: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
-
-
-def _codes(value: Any) -> list[str]:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            value = [part for part in value.replace(",", " ").split() if part]
-    return sorted(str(code) for code in value) if isinstance(value, list) else []
+    reindexed: int = 0
 
 
 def datasets_with_location(context: Context) -> Iterator[dict[str, Any]]:
@@ -84,8 +82,7 @@ def datasets_with_location(context: Context) -> Iterator[dict[str, Any]]:
 def plan_changes(datasets: Iterator[dict[str, Any]], old: Gazetteer, new: Gazetteer, min_share: float) -> ChangePlan:
     """Datasets whose provinces were derived from their location and differ under ``new``."""
     plan = ChangePlan()
-    limits = {"max_bytes": tk.config.get("ckanext.pm25.geometry.max_bytes"),
-              "max_vertices": tk.config.get("ckanext.pm25.geometry.max_vertices")}
+    limits = gazetteer.geometry_limits()
     for dataset in datasets:
         plan.checked += 1
         try:
@@ -93,7 +90,9 @@ def plan_changes(datasets: Iterator[dict[str, Any]], old: Gazetteer, new: Gazett
         except GeoError:
             plan.unreadable.append(dataset["name"])
             continue
-        stored = _codes(dataset.get("provinces"))
+        if _codes(old.intersecting(shape)) != _codes(new.intersecting(shape)):
+            plan.reindex.append(dataset["id"])
+        stored = sorted(stored_list(dataset.get("provinces")))
         derived_before = sorted(province.code for province in old.provinces_for(shape, min_share))
         if stored != derived_before:
             plan.given_by_hand.append(dataset["name"])
@@ -102,6 +101,10 @@ def plan_changes(datasets: Iterator[dict[str, Any]], old: Gazetteer, new: Gazett
         if derived_now != stored:
             plan.changes.append(ProvinceChange(dataset["id"], dataset["name"], stored, derived_now))
     return plan
+
+
+def _codes(found: list[Province]) -> list[str]:
+    return [province.code for province in found]
 
 
 def _site_context() -> Context:
@@ -126,6 +129,15 @@ def apply_changes(plan: ChangePlan) -> tuple[list[str], dict[str, str]]:
     return updated, failed
 
 
+def reindex(package_ids: Iterable[str]) -> int:
+    """Index the datasets again (as `ckan search-index rebuild` does), under the boundaries in use now."""
+    count = 0
+    for package_id in package_ids:
+        search_index.rebuild(package_id)
+        count += 1
+    return count
+
+
 def replace_boundaries(path: str | os.PathLike[str], *, code_field: str | None = None, crs: str | None = None,
                        dry_run: bool = False) -> ReplaceResult:
     """Load, validate, plan, write and apply. A :class:`BoundaryError` leaves everything as it was."""
@@ -141,6 +153,7 @@ def replace_boundaries(path: str | os.PathLike[str], *, code_field: str | None =
                                                "warnings": loaded.warnings})
     result.written_to = target
     result.updated, result.failed = apply_changes(plan)
+    result.reindexed = reindex(id_ for id_ in plan.reindex if id_ not in {change.id for change in plan.changes})
     return result
 
 

@@ -62,11 +62,6 @@ def _is_missing(value: Any) -> bool:
     return value is tk.missing or value is None or value == "" or value == [] or value == {}
 
 
-def _geometry_limits() -> dict[str, int]:
-    return {"max_bytes": tk.config.get("ckanext.pm25.geometry.max_bytes"),
-            "max_vertices": tk.config.get("ckanext.pm25.geometry.max_vertices")}
-
-
 # --- Tags -----------------------------------------------------------------------------------
 
 def tag_name_validator(value: Any, context: Context) -> Any:
@@ -215,7 +210,7 @@ def pm25_spatial(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDic
     crs_key = key[:-1] + ("spatial_crs",)
     crs = data.get(crs_key)
     try:
-        shape = geometry.parse_geometry(value, None if _is_missing(crs) else str(crs), **_geometry_limits())
+        shape = geometry.parse_geometry(value, None if _is_missing(crs) else str(crs), **gazetteer.geometry_limits())
     except GeoError as error:
         errors[key].append(_message(error))
         return
@@ -276,7 +271,7 @@ def _stored_shape(data: FlattenDataDict, errors: FlattenErrorDict) -> BaseGeomet
     if errors.get(("spatial",)) or _is_missing(spatial):
         return None
     try:
-        return geometry.parse_geometry(spatial, **_geometry_limits())
+        return geometry.parse_geometry(spatial, **gazetteer.geometry_limits())
     except GeoError:
         return None  # pm25_spatial has reported it
 

@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
 from ckanext.pm25.geo.provinces import normalise_code
+from ckanext.pm25.stored import stored_list
 from ckanext.pm25.summary.series import PeriodError, parse_instant
 from ckanext.pm25.summary.tables import province_hourly, station_hourly, station_latest
 
@@ -50,21 +51,6 @@ class Reading:
     quality_flag: str | None
 
 
-def _provinces(value: Any) -> list[str]:
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                value = json.loads(text)
-            except ValueError:
-                value = []
-        else:
-            value = [part for part in text.replace("{", "").replace("}", "").split(",")]
-    if not isinstance(value, (list, tuple)):
-        return []
-    return [code for code in (normalise_code(str(item).strip()) for item in value) if code]
-
-
 def _location(spatial: Any) -> tuple[float | None, float | None]:
     """A point for the station: its own coordinates, or a point inside its geometry."""
     if not spatial:
@@ -84,7 +70,7 @@ def _location(spatial: Any) -> tuple[float | None, float | None]:
 
 def station_info(dataset: Mapping[str, Any]) -> StationInfo:
     """From a station dataset dict (package_show/package_update output or validated data)."""
-    provinces = _provinces(dataset.get("provinces"))
+    provinces = [code for code in map(normalise_code, stored_list(dataset.get("provinces"))) if code]
     lon, lat = _location(dataset.get("spatial"))
     private = dataset.get("private") in (True, "True", "true")
     return StationInfo(

@@ -11,10 +11,10 @@ from ckan.types import Context
 from flask import Blueprint, Response, request
 from flask_login import current_user
 
-from ckanext.pm25.geo.provinces import Province, find_province
 from ckanext.pm25.logic.dashboard_actions import measurements_download
 from ckanext.pm25.summary import exports
 from ckanext.pm25.summary.records import sort_by_aqi
+from ckanext.pm25.views.lookups import province_or_404
 
 blueprint = Blueprint("pm25_dashboard", __name__)
 
@@ -42,13 +42,6 @@ def index() -> Any:
     })
 
 
-def _province_or_404(code: str) -> Province:
-    province = find_province(code)
-    if province is None:
-        tk.abort(404, tk._("There is no province with the code %(code)s.") % {"code": code[:40]})
-    return province  # type: ignore[return-value]
-
-
 def _csv(body: str, filename: str) -> Response:
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
@@ -58,7 +51,7 @@ def _csv(body: str, filename: str) -> Response:
 
 def province_csv(code: str) -> Any:
     """The province's series as the chart shows it: hourly means (default) or daily means."""
-    province = _province_or_404(code)
+    province = province_or_404(code)
     data_dict = {key: request.args[key] for key in ("start", "end", "aggregate") if key in request.args}
     data_dict["id"] = province.code
     try:
@@ -76,7 +69,7 @@ def province_csv(code: str) -> Any:
 
 
 def province_stations(code: str) -> Any:
-    province = _province_or_404(code)
+    province = province_or_404(code)
     result = tk.get_action("pm25_station_list")(_context(), {"province": province.code})
     extra = {station["name"]: {"url": tk.h.url_for("dataset.read", id=station["name"], qualified=True),
                                "text": tk.h.pm25_latest_text(station["latest"])}

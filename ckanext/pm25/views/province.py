@@ -17,7 +17,8 @@ from flask_login import current_user
 
 from ckanext.pm25 import gazetteer
 from ckanext.pm25.geo.lookup import Gazetteer
-from ckanext.pm25.geo.provinces import REGIONS, Province, find_province
+from ckanext.pm25.geo.provinces import REGIONS, Province
+from ckanext.pm25.views.lookups import province_or_404
 
 blueprint = Blueprint("pm25_province", __name__)
 
@@ -54,14 +55,6 @@ def outlines() -> Response:
     return response.make_conditional(request)
 
 
-def _province_or_404(code: str) -> Province:
-    province = find_province(code)
-    if province is None:
-        tk.abort(404, tk._("There is no province with the code %(code)s. Province codes are ISO 3166-2:TH "
-                           "codes such as TH-52 (Lampang).") % {"code": code[:40]})
-    return province  # type: ignore[return-value]
-
-
 def _datasets(province: Province, page_number: int) -> tuple[dict[str, Any], str | None]:
     context: Context = {"user": current_user.name, "for_view": True, "auth_user_obj": current_user}
     data_dict = {
@@ -80,7 +73,7 @@ def _datasets(province: Province, page_number: int) -> tuple[dict[str, Any], str
 
 def read(code: str) -> Any:
     """A province's page: its outline on a map and the datasets about it, tagged or intersecting."""
-    province = _province_or_404(code)
+    province = province_or_404(code)
     if code != province.code:
         return tk.redirect_to("pm25_province.read", code=province.code, **request.args.to_dict())
     page_number = tk.h.get_page_number(request.args)

@@ -1,0 +1,23 @@
+"""Resetting the real databases: what CKAN's clean_db does, plus the plugins' own tables."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+# The plugins of test.ini that have migrations of their own.
+MIGRATED_PLUGINS = ("activity", "harvest", "pm25")
+
+
+def reset_database(reset_db: Callable[[], None], migrate: Callable[[str], None]) -> None:
+    """An empty CKAN database with every migrated plugin's tables (``migrate``: CKAN's ``migrate_db_for``)."""
+    reset_db()
+    for plugin in MIGRATED_PLUGINS:
+        migrate(plugin)
+
+
+def reset_datastore() -> None:
+    """Every DataStore table dropped, as CKAN's ``clean_datastore`` does, for module-scoped fixtures."""
+    import ckanext.datastore.tests.helpers as datastore_helpers
+
+    engine = datastore_helpers.db.get_write_engine()
+    datastore_helpers.rebuild_all_dbs(datastore_helpers.orm.scoped_session(
+        datastore_helpers.orm.sessionmaker(bind=engine)))

@@ -12,11 +12,8 @@ mkdir -p "$RUN"
 
 bash dev/services.sh start dev
 
-write_config() {
-  [ -f "$INI" ] && return 0
-  say "Writing the portal configuration $INI"
-  "$VENV/bin/ckan" generate config "$INI" >/dev/null
-  "$VENV/bin/ckan" config-tool "$INI" \
+portal_settings() {  # one "key = value" per line: what the portal needs, and test.ini's extension options
+  printf '%s\n' \
     "ckan.site_url = http://127.0.0.1:$PM25_WEB_PORT" \
     "ckan.site_id = pm25" \
     "ckan.site_title = PM2.5 Thailand" \
@@ -33,12 +30,27 @@ write_config() {
     "scheming.dataset_fallback = false" \
     "ckan.locale_default = th" \
     "ckan.locales_offered = th en" \
-    "ckan.auth.create_unowned_dataset = false" >/dev/null
-  # the extensions' options test.ini sets are copied too, so the portal behaves like the tests
-  local line
-  while IFS= read -r line; do
-    "$VENV/bin/ckan" config-tool "$INI" "$line" >/dev/null
-  done < <(grep -E '^ckanext\.(pm25|dcat)\.' test.ini || true)
+    "ckan.auth.create_unowned_dataset = false"
+  # the extensions' options test.ini sets, so the portal behaves like the tests
+  grep -E '^ckanext\.(pm25|dcat)\.' test.ini || true
+}
+
+write_config() {
+  local settings=() line key
+  if [ ! -f "$INI" ]; then
+    say "Writing the portal configuration $INI"
+    "$VENV/bin/ckan" generate config "$INI" >/dev/null
+    mapfile -t settings < <(portal_settings)
+  else
+    # An existing file keeps the administrator's edits; only settings it lacks (added by a newer
+    # version of the project) are written.
+    while IFS= read -r line; do
+      key="${line%% =*}"
+      grep -qE "^${key//./\\.}[[:space:]]*=" "$INI" || settings+=("$line")
+    done < <(portal_settings)
+    [ "${#settings[@]}" -eq 0 ] || say "Adding to $INI: ${settings[*]%% =*}"
+  fi
+  [ "${#settings[@]}" -eq 0 ] || "$VENV/bin/ckan" config-tool "$INI" "${settings[@]}" >/dev/null
 }
 
 create_sysadmin() {

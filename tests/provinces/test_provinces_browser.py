@@ -20,7 +20,8 @@ NO_DATASETS_FILL = "#e5e7eb"
 
 
 def dataset_names(browser: Any) -> set[str]:
-    links = browser.find_elements(By.CSS_SELECTOR, "#search-results .dataset-heading a")
+    # .dataset-list: the results list of CKAN 2.11 and 2.12 alike (2.12 wraps it in #search-results).
+    links = browser.find_elements(By.CSS_SELECTOR, ".dataset-list .dataset-heading a")
     return {link.get_attribute("href").rstrip("/").rsplit("/", 1)[-1] for link in links}
 
 

@@ -68,6 +68,21 @@ def test_unknown_top_level_keys_are_kept_as_extras(agency: dict[str, Any]) -> No
                               "station_meta": '{"height_m": 3.5, "inlet": "PM2.5"}'}
 
 
+def test_unknown_keys_holding_lists_of_objects_are_kept_too(agency: dict[str, Any]) -> None:
+    # CKAN 2.11 would unpack these before validation: the first lost, the second an error.
+    dataset = create(agency["editor"], agency["organization"]["id"],
+                     contacts=[{"name": "ศูนย์ฯ ลำปาง", "phone": "054-000000"}, {}],
+                     instruments=[{"model": "BAM-1020"}, None])
+
+    shown = act("package_show", agency["editor"], id=dataset["id"])
+
+    assert _extras(shown) == {
+        "contacts": '[{"name": "ศูนย์ฯ ลำปาง", "phone": "054-000000"}, {}]',
+        "instruments": '[{"model": "BAM-1020"}, null]'}
+    act("package_update", agency["editor"], **shown)
+    assert _extras(act("package_show", agency["editor"], id=dataset["id"])) == _extras(shown)
+
+
 def test_an_extras_list_is_kept_beside_unknown_keys(agency: dict[str, Any]) -> None:
     dataset = create(agency["editor"], agency["organization"]["id"], legacy_id="A-17",
                      extras=[{"key": "harvest_note", "value": "from the agency catalogue"}])
@@ -133,6 +148,17 @@ def test_a_refused_update_leaves_the_stored_dataset_and_index_as_they_were(agenc
     assert act("package_show", editor, id=dataset["id"]) == before
     indexed = act("package_search", editor, fq=f'id:"{dataset["id"]}"')["results"][0]
     assert (indexed["title"], indexed["provinces"], indexed["unit"]) == ("ฝุ่นลำปาง ก่อนแก้ไข", ["TH-52"], "µg/m³")
+
+
+@pytest.mark.parametrize("empty", [[], {}, ""])
+def test_an_empty_location_is_stored_as_none_and_survives_an_update(agency: dict[str, Any], empty: Any) -> None:
+    dataset = create(agency["editor"], agency["organization"]["id"], spatial=empty)
+    shown = act("package_show", agency["editor"], id=dataset["id"])
+    assert not shown.get("spatial")
+
+    act("package_update", agency["editor"], **shown)
+
+    assert not act("package_show", agency["editor"], id=dataset["id"]).get("spatial")
 
 
 def test_a_refused_location_leaves_the_old_location_and_provinces(agency: dict[str, Any]) -> None:

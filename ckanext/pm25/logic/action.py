@@ -6,6 +6,6 @@ from typing import Any, Callable
 
 
 def get_actions() -> dict[str, Callable[..., Any]]:
-    from ckanext.pm25.logic import dashboard_actions, province_actions
+    from ckanext.pm25.logic import dashboard_actions, province_actions, unknown_keys
 
-    return {**province_actions.ACTIONS, **dashboard_actions.ACTIONS}
+    return {**province_actions.ACTIONS, **dashboard_actions.ACTIONS, **unknown_keys.ACTIONS}

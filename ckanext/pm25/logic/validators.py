@@ -34,8 +34,8 @@ PROVINCE_TOLERANCE_DEGREES = 0.05  # about 5 km
 # package_update) and controls of CKAN's dataset form: not data, nothing is lost without them.
 NOT_DATA_KEYS = frozenset({
     "organization", "isopen", "num_resources", "num_tags", "license_title", "license_url",
-    "metadata_created", "creator_user_id", "tracking_summary", "revision_id", "revision_timestamp",
-    "relationships", "pkg_name", "save", "_ckan_phase", "_csrf_token", "csrf_token", "return_to",
+    "metadata_created", "metadata_modified", "creator_user_id", "tracking_summary", "revision_id",
+    "revision_timestamp", "relationships", "pkg_name", "save", "_ckan_phase", "_csrf_token", "csrf_token", "return_to",
 })
 MAX_EXTRA_KEY_LENGTH = 100
 
@@ -165,6 +165,23 @@ def pm25_text_choices(value: Any, context: Context) -> Any:
     raise tk.Invalid(tk._("expecting list of strings"))
 
 
+@scheming_validator
+def pm25_choices(field: dict[str, Any], schema: dict[str, Any]) -> Callable[[Any], Any]:
+    """scheming_choices, with a refusal that is translated on every CKAN version.
+
+    CKAN 2.11's ``one_of`` puts the list of values into the message before translating it, so
+    no catalogue can translate it and Thai users read English; this says the same in theirs."""
+    if "choices" not in field:
+        return tk.get_validator("scheming_choices")(field, schema)
+    allowed = [choice["value"] for choice in field["choices"]]
+
+    def validator(value: Any) -> Any:
+        if value not in allowed:
+            raise tk.Invalid(tk._("Value must be one of %s") % allowed)
+        return value
+    return validator
+
+
 # --- Choices with an "other" companion --------------------------------------------------------
 
 def _chosen_values(value: Any) -> list[Any]:
@@ -206,6 +223,8 @@ def pm25_spatial(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDic
     """Valid GeoJSON inside Thailand, reprojected to WGS 84 from `spatial_crs` when given."""
     value = data.get(key)
     if _is_missing(value):
+        if isinstance(value, (list, dict)):
+            data[key] = ""  # no location, stored as such (CKAN 2.11 would store the text "[]")
         return
     crs_key = key[:-1] + ("spatial_crs",)
     crs = data.get(crs_key)
@@ -406,6 +425,7 @@ def get_validators() -> dict[str, Callable[..., Any]]:
         "pm25_latitude": pm25_latitude,
         "pm25_longitude": pm25_longitude,
         "pm25_text_choices": pm25_text_choices,
+        "pm25_choices": pm25_choices,
         "pm25_other_required": pm25_other_required,
         "pm25_aqi_standard_matches_unit": pm25_aqi_standard_matches_unit,
         "pm25_spatial": pm25_spatial,

@@ -12,21 +12,25 @@ mkdir -p "$RUN"
 
 bash dev/services.sh start dev
 
-portal_settings() {  # one "key = value" per line: what the portal needs, and test.ini's extension options
+stack_settings() {  # the portal's wiring to this stack: written on every run (ports and plugins follow the project)
   printf '%s\n' \
     "ckan.site_url = http://127.0.0.1:$PM25_WEB_PORT" \
-    "ckan.site_id = pm25" \
-    "ckan.site_title = PM2.5 Thailand" \
     "sqlalchemy.url = $PG_URL_BASE/ckan_dev" \
     "ckan.datastore.write_url = $DS_WRITE_BASE/datastore_dev" \
     "ckan.datastore.read_url = $DS_READ_BASE/datastore_dev" \
-    "ckan.datastore.sqlsearch.enabled = true" \
     "solr_url = http://127.0.0.1:$PM25_SOLR_PORT/solr/ckan" \
     "ckan.redis.url = redis://127.0.0.1:$PM25_REDIS_PORT/0" \
     "ckan.storage_path = $PM25_VAR/storage-dev" \
     "ckan.plugins = $(sed -n 's/^ckan.plugins = //p' test.ini)" \
     "ckanext.spatial.search_backend = solr-spatial-field" \
-    "scheming.dataset_schemas = ckanext.pm25:schemas/pm25_dataset.yaml" \
+    "scheming.dataset_schemas = ckanext.pm25:schemas/pm25_dataset.yaml"
+}
+
+default_settings() {  # written when absent: an administrator's later edits are kept
+  printf '%s\n' \
+    "ckan.site_id = pm25" \
+    "ckan.site_title = PM2.5 Thailand" \
+    "ckan.datastore.sqlsearch.enabled = true" \
     "scheming.dataset_fallback = false" \
     "ckan.locale_default = th" \
     "ckan.locales_offered = th en" \
@@ -40,17 +44,16 @@ write_config() {
   if [ ! -f "$INI" ]; then
     say "Writing the portal configuration $INI"
     "$VENV/bin/ckan" generate config "$INI" >/dev/null
-    mapfile -t settings < <(portal_settings)
+    mapfile -t settings < <(default_settings)
   else
-    # An existing file keeps the administrator's edits; only settings it lacks (added by a newer
-    # version of the project) are written.
     while IFS= read -r line; do
       key="${line%% =*}"
       grep -qE "^${key//./\\.}[[:space:]]*=" "$INI" || settings+=("$line")
-    done < <(portal_settings)
+    done < <(default_settings)
     [ "${#settings[@]}" -eq 0 ] || say "Adding to $INI: ${settings[*]%% =*}"
   fi
-  [ "${#settings[@]}" -eq 0 ] || "$VENV/bin/ckan" config-tool "$INI" "${settings[@]}" >/dev/null
+  mapfile -t -O "${#settings[@]}" settings < <(stack_settings)
+  "$VENV/bin/ckan" config-tool "$INI" "${settings[@]}" >/dev/null
 }
 
 create_sysadmin() {
@@ -76,8 +79,8 @@ say "Loading demo data"
 say "Harvesting demo readings (local Air4Thai imitation, several days up to now) for the /pm25 dashboard"
 "${ckan[@]}" pm25 demo harvest
 start_background jobs-worker "${ckan[@]}" jobs worker
-start_background harvest-gather "${ckan[@]}" harvester gather-consumer
-start_background harvest-fetch "${ckan[@]}" harvester fetch-consumer
+start_background harvest-gather "${ckan[@]}" pm25 harvest consume gather
+start_background harvest-fetch "${ckan[@]}" pm25 harvest consume fetch
 
 say "Serving the portal at http://127.0.0.1:$PM25_WEB_PORT (Ctrl-C or 'make stop' to stop)"
 "${ckan[@]}" run -H 127.0.0.1 -p "$PM25_WEB_PORT" --disable-reloader --threaded &

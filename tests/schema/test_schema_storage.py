@@ -150,15 +150,17 @@ def test_a_refused_update_leaves_the_stored_dataset_and_index_as_they_were(agenc
     assert (indexed["title"], indexed["provinces"], indexed["unit"]) == ("ฝุ่นลำปาง ก่อนแก้ไข", ["TH-52"], "µg/m³")
 
 
+@pytest.mark.parametrize("field", ["spatial", "last_updated_date"])
 @pytest.mark.parametrize("empty", [[], {}, ""])
-def test_an_empty_location_is_stored_as_none_and_survives_an_update(agency: dict[str, Any], empty: Any) -> None:
-    dataset = create(agency["editor"], agency["organization"]["id"], spatial=empty)
+def test_an_empty_value_is_stored_as_none_and_survives_an_update(agency: dict[str, Any], field: str,
+                                                                 empty: Any) -> None:
+    dataset = create(agency["editor"], agency["organization"]["id"], **{field: empty})
     shown = act("package_show", agency["editor"], id=dataset["id"])
-    assert not shown.get("spatial")
+    assert not shown.get(field)
 
     act("package_update", agency["editor"], **shown)
 
-    assert not act("package_show", agency["editor"], id=dataset["id"]).get("spatial")
+    assert not act("package_show", agency["editor"], id=dataset["id"]).get(field)
 
 
 def test_a_refused_location_leaves_the_old_location_and_provinces(agency: dict[str, Any]) -> None:

@@ -46,6 +46,17 @@ def run_now(source: str, inline: bool, timeout: float) -> None:
     _print_job(job)
 
 
+@harvest.command("consume")
+@click.argument("stage", type=click.Choice(["gather", "fetch"]))
+def consume(stage: str) -> None:
+    """Consume the gather or fetch queue until stopped, like `ckan harvester gather-consumer` /
+    `fetch-consumer`, but one that keeps running while the queue is empty (those exit after
+    5 idle seconds with redis-py 8, CKAN 2.12's Redis client)."""
+    from ckanext.pm25.harvesters.consumers import consume as run_consumer
+
+    run_consumer(stage)
+
+
 def _print_job(job: dict) -> None:
     stats = ", ".join(f"{count} {status}" for status, count in job.get("stats", {}).items())
     click.echo(f"Job {job['id']}: {job['status']} ({stats})")

@@ -62,6 +62,12 @@ def _is_missing(value: Any) -> bool:
     return value is tk.missing or value is None or value == "" or value == [] or value == {}
 
 
+def _blank(value: Any) -> Any:
+    """A missing value for a single-valued field: an empty list or object is stored as "" (as
+    an empty field), never as a container the database cannot store or the text "[]"."""
+    return "" if isinstance(value, (list, dict)) else value
+
+
 # --- Tags -----------------------------------------------------------------------------------
 
 def tag_name_validator(value: Any, context: Context) -> Any:
@@ -120,7 +126,7 @@ def pm25_license_known(value: Any, context: Context) -> Any:
 
 def pm25_date(value: Any, context: Context) -> Any:
     if _is_missing(value):
-        return value
+        return _blank(value)
     try:
         return dates.parse_date(value).isoformat()
     except dates.DateError as error:
@@ -129,7 +135,7 @@ def pm25_date(value: Any, context: Context) -> Any:
 
 def pm25_year(value: Any, context: Context) -> Any:
     if _is_missing(value):
-        return value
+        return _blank(value)
     try:
         return str(dates.parse_year(value))
     except dates.DateError as error:
@@ -139,7 +145,7 @@ def pm25_year(value: Any, context: Context) -> Any:
 def _bounded_number(low: float, high: float, message: str) -> Callable[[Any, Context], Any]:
     def validator(value: Any, context: Context) -> Any:
         if _is_missing(value):
-            return value
+            return _blank(value)
         try:
             number = float(str(value).strip())
         except ValueError:
@@ -223,8 +229,7 @@ def pm25_spatial(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDic
     """Valid GeoJSON inside Thailand, reprojected to WGS 84 from `spatial_crs` when given."""
     value = data.get(key)
     if _is_missing(value):
-        if isinstance(value, (list, dict)):
-            data[key] = ""  # no location, stored as such (CKAN 2.11 would store the text "[]")
+        data[key] = _blank(value)
         return
     crs_key = key[:-1] + ("spatial_crs",)
     crs = data.get(crs_key)

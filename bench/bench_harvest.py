@@ -9,14 +9,19 @@ process, side by side:
    imitation, through the real Redis queues (ckanext-harvest's gather and fetch callbacks, the
    code the consumer processes run), into CKAN datasets and DataStore tables: wall time,
    datasets/s, readings/s;
-2. the same upstream data harvested again (nothing changes) and after one more upstream hour,
-   then a first harvest again with two `ckan harvester fetch-consumer` processes;
-3. writing readings: one ``datastore_upsert`` per station (what the harvester does) against one
-   call per reading, measured on a sample of stations and extrapolated, with the ratio;
-4. memory: the process's peak RSS after harvests of growing size (it must not climb with the
-   station count), and tracemalloc's peak during gather alone for growing snapshots.
+2. the steady state on the same stations: the same upstream data again (nothing changes), one
+   more upstream hour (the hourly run), and a day of new hours at once (a catch-up after an
+   outage), each with the readings written per second; then a first harvest again with two
+   `ckan harvester fetch-consumer` processes;
+3. where the time of an import goes, per station and stage (CKAN actions, the readings hook),
+   for the first harvest and the hourly run;
+4. writing readings: one ``datastore_upsert`` per station (what the harvester does) against one
+   call per reading (the stock way), measured on a sample of stations and extrapolated;
+5. memory: the process's peak RSS after harvests of growing size (it must not climb with the
+   station count), and tracemalloc's peak during gather alone for growing snapshots;
+6. a side-by-side summary of those figures against issue 5's targets.
 
-Figures are printed, never asserted: they depend on the machine.
+Figures are printed, never asserted: they depend on the machine (and on what else runs on it).
 """
 from __future__ import annotations
 
@@ -28,6 +33,9 @@ import resource
 import sys
 import time
 import tracemalloc
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -84,7 +92,69 @@ def stats_text(job: dict[str, Any]) -> str:
     return ", ".join(f"{v} {k}" for k, v in job["stats"].items() if v) or "nothing"
 
 
-def harvest_with_consumers(bench: Bench, size: int, hours: int, count: int) -> None:
+class StageTimer:
+    """Time spent in each CKAN action the harvester calls and in its readings hook, and the
+    readings handed to the DataStore, while active (the harvester's own functions wrapped)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.calls: dict[str, int] = defaultdict(int)
+        self.readings_written = 0
+
+    def _timed(self, stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds[stage] += time.perf_counter() - started
+                self.calls[stage] += 1
+        return timed
+
+    @contextmanager
+    def active(self) -> Iterator["StageTimer"]:
+        from ckanext.pm25.harvesters import air4thai, base
+
+        originals = (base.call, base.notify_readings_stored,
+                     air4thai.Air4ThaiHarvester.fetch, air4thai.Air4ThaiHarvester.do_import)
+        original_call = base.call
+
+        def call(action: str, data: dict[str, Any]) -> Any:
+            if action in ("datastore_create", "datastore_upsert"):
+                self.readings_written += len(data.get("records") or [])
+            return self._timed(action, original_call)(action, data)
+
+        base.call = call
+        base.notify_readings_stored = self._timed("readings hook (summary)",
+                                                  base.notify_readings_stored)
+        air4thai.Air4ThaiHarvester.fetch = self._timed("fetch stage (total)", originals[2])
+        air4thai.Air4ThaiHarvester.do_import = self._timed("import stage (total)", originals[3])
+        try:
+            yield self
+        finally:
+            (base.call, base.notify_readings_stored, air4thai.Air4ThaiHarvester.fetch,
+             air4thai.Air4ThaiHarvester.do_import) = originals
+
+    def rows(self, stations: int) -> dict[str, float]:
+        """ms per station of each stage."""
+        return {stage: seconds * 1000 / stations for stage, seconds in self.seconds.items()}
+
+
+def print_stages(columns: dict[str, dict[str, float]], wall_ms: dict[str, float]) -> None:
+    labels = list(columns)
+    stages = sorted({stage for column in columns.values() for stage in column},
+                    key=lambda stage: -max(column.get(stage, 0.0) for column in columns.values()))
+    print("\nWhere an import's time goes (ms per station; actions include what CKAN does inside "
+          "them: validation, activity, search index, DataStore):")
+    print(f"  {'stage':34s}" + "".join(f"{label:>18s}" for label in labels))
+    print(f"  {'wall time per station':34s}" + "".join(f"{wall_ms[label]:18.1f}" for label in labels))
+    for stage in stages:
+        if max(column.get(stage, 0.0) for column in columns.values()) >= 0.5:
+            print(f"  {stage:34s}" + "".join(f"{columns[label].get(stage, 0.0):18.1f}"
+                                            for label in labels))
+
+
+def harvest_with_consumers(bench: Bench, size: int, hours: int, count: int) -> float:
     """The same first harvest with ``count`` real `ckan harvester fetch-consumer` processes."""
     import shutil
     import subprocess
@@ -122,9 +192,10 @@ def harvest_with_consumers(bench: Bench, size: int, hours: int, count: int) -> N
     print(f"First harvest of {size} stations with {count} fetch-consumer processes: wall "
           f"{elapsed:.1f} s, {size / elapsed:.1f} datasets/s, {size * hours / elapsed:.0f} "
           f"readings/s ({stats_text(shown)})")
+    return size / elapsed
 
 
-def upsert_comparison(bench: Bench, sample: int, stations: int, hours: int) -> None:
+def upsert_comparison(bench: Bench, sample: int, stations: int, hours: int) -> tuple[float, float]:
     """Per-station batches against one call per reading, into fresh tables, same rows."""
     from ckanext.pm25.harvesters import base
     from ckanext.pm25.harvesters.normalise import reading_to_row
@@ -176,6 +247,7 @@ def upsert_comparison(bench: Bench, sample: int, stations: int, hours: int) -> N
     print(f"  one datastore_upsert per reading : {single:7.2f} s  ({count / single:8.0f} "
           f"readings/s)  → {single * scale:8.1f} s for {stations} stations")
     print(f"  ratio per-reading / per-station  : {single / batched:7.1f} ×")
+    return count / batched, count / single
 
 
 def gather_memory(bench: Bench, sizes: list[int]) -> None:
@@ -204,6 +276,37 @@ def gather_memory(bench: Bench, sizes: list[int]) -> None:
                   f"{peak / 2**20:6.1f} MiB ({peak / size / 1024:5.1f} KiB per station; the "
                   f"snapshot itself is {body / 2**20:5.1f} MiB of JSON)")
             bench.base.call("harvest_job_abort", {"id": created["id"]})
+
+
+CATCH_UP_HOURS = 24
+
+
+def advance(server: Any, hours: int) -> None:
+    """Upstream ``hours`` later: every station reports each new hour."""
+    for _ in range(hours):
+        server.now_local += timedelta(hours=1)
+        for station_id in server.hourly:
+            server.set_value(station_id, 35.0, server.now_local)
+
+
+def print_summary(figures: dict[str, float], stations: int, hours: int) -> None:
+    """Side by side: the figures of this run, issue 5's targets, and the ratios between."""
+    targets = {"first datasets/s": 10.0, "first readings/s": 5000.0,
+               "catch-up readings/s": 5000.0, "per-station upsert readings/s": 5000.0}
+    print(f"\nSummary ({stations} stations × {hours} h; issue 5's targets on this 2-core "
+          f"machine):")
+    print(f"  {'figure':42s}{'measured':>12s}{'target':>10s}{'measured/target':>17s}")
+    for name, value in figures.items():
+        target = targets.get(name)
+        if name == "peak RSS MiB":
+            print(f"  {name:42s}{value:12.1f}{'< 500':>10s}{value / 500:16.2f}×")
+        elif target:
+            print(f"  {name:42s}{value:12.1f}{target:10.0f}{value / target:16.2f}×")
+        else:
+            print(f"  {name:42s}{value:12.1f}")
+    per_station = figures["per-station upsert readings/s"]
+    print(f"  per-station batch / stock per-reading upsert: "
+          f"{per_station / figures['per-reading upsert readings/s']:.1f}×")
 
 
 def main() -> int:
@@ -236,30 +339,57 @@ def main() -> int:
             print(f"  {smaller:5d} stations: {elapsed:7.1f} s, peak RSS {peak_rss_mb():7.1f} MiB "
                   f"({stats_text(job)})")
 
-    with Air4ThaiServer.synthetic(size, args.hours, now_local=thai_hour()) as server:
+    figures: dict[str, float] = {}
+    # Upstream starts in the past so that the hours added later (one, then a day) are not
+    # dated in the future, which the harvester refuses.
+    past = thai_hour() - timedelta(hours=1 + CATCH_UP_HOURS)
+    with Air4ThaiServer.synthetic(size, args.hours, now_local=past) as server:
         source = bench.source(server.url, "main")
-        elapsed, job = bench.harvest(source)
+        with StageTimer().active() as first_stages:
+            elapsed, job = bench.harvest(source)
         print(f"  {size:5d} stations: {elapsed:7.1f} s, peak RSS {peak_rss_mb():7.1f} MiB "
               f"({stats_text(job)})")
-        readings = size * args.hours
+        figures["first datasets/s"] = size / elapsed
+        figures["first readings/s"] = first_stages.readings_written / elapsed
         print(f"\nFirst harvest of {size} stations (new datasets, {args.hours} h backfill):")
         print(f"  wall {elapsed:.1f} s, {size / elapsed:.1f} datasets/s, "
-              f"{readings / elapsed:.0f} readings/s")
-        again, job2 = bench.harvest(source)
-        print(f"Same upstream data again: wall {again:.1f} s, {size / again:.1f} stations/s "
-              f"({stats_text(job2)})")
-        server.now_local += timedelta(hours=1)
-        for station_id in server.hourly:
-            server.set_value(station_id, 35.0, server.now_local)
-        hourly, job3 = bench.harvest(source)
-        print(f"One more upstream hour: wall {hourly:.1f} s, {size / hourly:.1f} stations/s "
-              f"({stats_text(job3)})")
-    print(f"Peak RSS of the whole run: {peak_rss_mb():.1f} MiB")
-    if args.consumers > 1:
-        harvest_with_consumers(bench, size, args.hours, args.consumers)
+              f"{first_stages.readings_written / elapsed:.0f} readings/s "
+              f"({first_stages.readings_written} readings written)")
 
-    upsert_comparison(bench, args.sample, args.stations, args.hours)
+        print("\nSteady state, the same stations (readings/s: readings written / wall time):")
+        again, job2 = bench.harvest(source)
+        print(f"  same upstream data again : wall {again:6.1f} s, {size / again:6.1f} stations/s "
+              f"({stats_text(job2)})")
+        advance(server, 1)
+        with StageTimer().active() as hourly_stages:
+            hourly, job3 = bench.harvest(source)
+        figures["hourly stations/s"] = size / hourly
+        figures["hourly readings/s"] = hourly_stages.readings_written / hourly
+        print(f"  one more upstream hour   : wall {hourly:6.1f} s, {size / hourly:6.1f} "
+              f"stations/s, {hourly_stages.readings_written / hourly:6.0f} readings/s "
+              f"({hourly_stages.readings_written} written; {stats_text(job3)})")
+        advance(server, CATCH_UP_HOURS)
+        with StageTimer().active() as catch_up_stages:
+            catch_up, job4 = bench.harvest(source)
+        figures["catch-up readings/s"] = catch_up_stages.readings_written / catch_up
+        print(f"  {CATCH_UP_HOURS} new hours at once   : wall {catch_up:6.1f} s, "
+              f"{size / catch_up:6.1f} stations/s, "
+              f"{catch_up_stages.readings_written / catch_up:6.0f} readings/s "
+              f"({catch_up_stages.readings_written} written; {stats_text(job4)})")
+        print_stages({"first harvest": first_stages.rows(size),
+                      "one more hour": hourly_stages.rows(size)},
+                     {"first harvest": elapsed * 1000 / size,
+                      "one more hour": hourly * 1000 / size})
+    figures["peak RSS MiB"] = peak_rss_mb()
+    print(f"\nPeak RSS of the whole run: {figures['peak RSS MiB']:.1f} MiB")
+    if args.consumers > 1:
+        figures[f"first datasets/s, {args.consumers} consumers"] = harvest_with_consumers(
+            bench, size, args.hours, args.consumers)
+
+    figures["per-station upsert readings/s"], figures["per-reading upsert readings/s"] = \
+        upsert_comparison(bench, args.sample, args.stations, args.hours)
     gather_memory(bench, [size, size * 4, size * 16])
+    print_summary(figures, size, args.hours)
     return 0
 
 

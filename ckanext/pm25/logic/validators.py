@@ -182,7 +182,7 @@ def pm25_choices(field: dict[str, Any], schema: dict[str, Any]) -> Callable[[Any
     allowed = [choice["value"] for choice in field["choices"]]
 
     def validator(value: Any) -> Any:
-        if value not in allowed:
+        if value != "" and value not in allowed:  # "" is no choice, as CKAN's one_of allows
             raise tk.Invalid(tk._("Value must be one of %s") % allowed)
         return value
     return validator

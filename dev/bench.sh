@@ -13,7 +13,7 @@ own_postgres=1; [ -z "${CKAN_SQLALCHEMY_URL:-}" ] || own_postgres=0
 
 bash dev/services.sh start "$suffix"
 
-pm25_export_ckan_env "$suffix" "$redis_db" "$((5055 + ${slot:-0}))"
+pm25_export_ckan_env "$suffix" "$redis_db" "$(pm25_portal_port "${slot:-0}")"
 export PM25_BENCH_INI="$PM25_ROOT/test.ini"
 
 ckan=("$VENV/bin/ckan" -c test.ini)

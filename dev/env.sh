@@ -37,6 +37,13 @@ die() { printf '\033[31m[pm25] %s\033[0m\n' "$*" >&2; exit 1; }
 
 mkdir -p "$PM25_VAR" "$PM25_LOGS"
 
+# The test portal's port of a test slot: 5055 + slot, except that browsers refuse 5060 and 5061
+# (SIP; Chromium's ERR_UNSAFE_PORT), so slots from 5 on use 5075 + slot. Usage: pm25_portal_port SLOT
+pm25_portal_port() {
+  local slot="${1:-0}"
+  if [ "$slot" -lt 5 ]; then echo $((5055 + slot)); else echo $((5075 + slot)); fi
+}
+
 # Points CKAN (through its environment variables) at this stack's services for one database
 # suffix, unless the user already points it at their own. Usage: pm25_export_ckan_env SUFFIX REDIS_DB PORT
 pm25_export_ckan_env() {

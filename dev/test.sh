@@ -11,7 +11,7 @@ bash dev/services.sh start "$suffix"
 
 # The test configuration reads its services from CKAN's environment variables, so the ports of
 # this stack (or the user's own services) and the slot's databases apply without editing test.ini.
-pm25_export_ckan_env "$suffix" "$((1 + ${slot:-0}))" "$((5055 + ${slot:-0}))"
+pm25_export_ckan_env "$suffix" "$((1 + ${slot:-0}))" "$(pm25_portal_port "${slot:-0}")"
 
 say "Initialising the test databases (CKAN $CKAN_PIN, slot '${slot:-default}')"
 bash dev/init_ckan.sh test.ini "datastore_$suffix" "$own_postgres"

@@ -12,7 +12,7 @@ process, side by side:
 2. the steady state on the same stations: the same upstream data again (nothing changes), one
    more upstream hour (the hourly run), and a day of new hours at once (a catch-up after an
    outage), each with the readings written per second; then a first harvest again with two
-   `ckan harvester fetch-consumer` processes;
+   `ckan pm25 harvest consume fetch` processes;
 3. where the time of an import goes, per station and stage (CKAN actions, the readings hook),
    for the first harvest and the hourly run;
 4. writing readings: one ``datastore_upsert`` per station (what the harvester does) against one
@@ -155,7 +155,7 @@ def print_stages(columns: dict[str, dict[str, float]], wall_ms: dict[str, float]
 
 
 def harvest_with_consumers(bench: Bench, size: int, hours: int, count: int) -> float:
-    """The same first harvest with ``count`` real `ckan harvester fetch-consumer` processes."""
+    """The same first harvest with ``count`` real `ckan pm25 harvest consume fetch` processes."""
     import shutil
     import subprocess
     from ckan import model
@@ -170,7 +170,7 @@ def harvest_with_consumers(bench: Bench, size: int, hours: int, count: int) -> f
         job = bench.base.call("harvest_job_create", {"source_id": source["id"], "run": True})
         gather = queue.get_gather_consumer()
         queue.gather_callback(gather, *gather.basic_get(queue=queue.get_gather_queue_name()))
-        processes = [subprocess.Popen([ckan, "-c", bench.ini, "harvester", "fetch-consumer"],
+        processes = [subprocess.Popen([ckan, "-c", bench.ini, "pm25", "harvest", "consume", "fetch"],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                      for _ in range(count)]
         try:

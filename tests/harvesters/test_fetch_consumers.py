@@ -1,6 +1,6 @@
-"""Two real `ckan harvester fetch-consumer` processes side by side on the same job, each harvest
-object handed out twice (as ckanext-harvest's resubmission does for objects it believes lost):
-no dataset, resource or reading is duplicated."""
+"""Two real `ckan pm25 harvest consume fetch` processes (ckanext-harvest's fetch callback) side
+by side on the same job, each harvest object handed out twice (as ckanext-harvest's resubmission
+does for objects it believes lost): no dataset, resource or reading is duplicated."""
 from __future__ import annotations
 
 import os
@@ -56,7 +56,7 @@ def test_two_fetch_consumers_on_one_job_produce_no_duplicates(ckan_config) -> No
         for number in (1, 2):
             log = open(LOGS / f"test-fetch-consumer-{number}.log", "w")
             consumers.append((subprocess.Popen(
-                [ckan, "-c", ckan_config["__file__"], "harvester", "fetch-consumer"],
+                [ckan, "-c", ckan_config["__file__"], "pm25", "harvest", "consume", "fetch"],
                 stdout=log, stderr=subprocess.STDOUT), log))
         try:
             wait_until_drained(redis, key, job["id"], timeout=300)

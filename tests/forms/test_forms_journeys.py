@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.select import Select
 
 from tests.forms.browser import (choose, click, error_next_to, field, log_in, screenshot, set_value, tick, type_into,
                                  wait)
+from tests.map_clicks import click_where_drawn
 from tests.schema.api import act
 
 LAMPANG = (18.29, 99.50)  # lat, lon
@@ -51,12 +51,7 @@ def _click_map_at(browser: WebDriver, lat: float, lon: float) -> None:
     height = browser.execute_script("return document.documentElement.scrollHeight")
     browser.set_window_size(1280, min(int(height) + 200, 8000))
     try:
-        x, y = browser.execute_script(
-            "var p = arguments[0].pm25Map.latLngToContainerPoint([arguments[1], arguments[2]]); return [p.x, p.y];",
-            canvas, lat, lon)
-        size = canvas.size
-        ActionChains(browser).move_to_element_with_offset(
-            canvas, int(x - size["width"] / 2), int(y - size["height"] / 2)).click().perform()
+        click_where_drawn(browser, canvas, lat, lon)
     finally:
         browser.set_window_size(1280, 1000)
 

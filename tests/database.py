@@ -14,6 +14,16 @@ def reset_database(reset_db: Callable[[], None], migrate: Callable[[str], None])
         migrate(plugin)
 
 
+def reset_stores(reset_db: Callable[[], None], reset_index: Callable[[], None],
+                 migrate: Callable[[str], None], *, datastore: bool = False) -> None:
+    """What clean_db and clean_index (and, with ``datastore``, clean_datastore) do, for
+    module-scoped fixtures that build their data once."""
+    reset_database(reset_db, migrate)
+    reset_index()
+    if datastore:
+        reset_datastore()
+
+
 def reset_datastore() -> None:
     """Every DataStore table dropped, as CKAN's ``clean_datastore`` does, for module-scoped fixtures."""
     import ckanext.datastore.tests.helpers as datastore_helpers

@@ -23,7 +23,7 @@ import pytest
 from ckan.tests import factories
 
 from tests.dashboard.stations import create_station, this_hour
-from tests.database import reset_database, reset_datastore
+from tests.database import reset_stores
 
 HOUR = timedelta(hours=1)
 
@@ -49,19 +49,12 @@ def agencies(sysadmin: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     return pcd, cmu
 
 
-def reset_everything(reset_db: Any, reset_index: Any, migrate_db_for: Any) -> None:
-    """What clean_db, clean_index and clean_datastore do, for a module-scoped fixture."""
-    reset_database(reset_db, migrate_db_for)
-    reset_index()
-    reset_datastore()
-
-
 @pytest.fixture(scope="module")
 def known(reset_db: Any, reset_index: Any, migrate_db_for: Any) -> Iterator[Known]:
     """Built once per module (each station costs seconds of Solr commits); tests only read it."""
     ckan.plugins.load_all()
     try:
-        reset_everything(reset_db, reset_index, migrate_db_for)
+        reset_stores(reset_db, reset_index, migrate_db_for, datastore=True)
         sysadmin = factories.Sysadmin()
         pcd = factories.Organization(user=sysadmin, name="pcd", title="กรมควบคุมมลพิษ")
         cmu = factories.Organization(user=sysadmin, name="cmu-ccdc", title="CMU CCDC")

@@ -17,7 +17,7 @@ import pytest
 from ckan.tests import factories
 from shapely.geometry import box, mapping
 
-from tests.database import reset_database
+from tests.database import reset_stores
 from tests.factories import create_pm25_dataset, point
 
 # A 0.2° square in Chiang Mai whose north-east corner reaches 0.45 % of its area into Lampang:
@@ -39,17 +39,11 @@ class Catalogue:
     tagged_only: dict[str, Any] | None = None
 
 
-def reset_everything(reset_db: Any, reset_index: Any, migrate_db_for: Any) -> None:
-    """What tests/conftest.py's clean_db and clean_index do, once for a module."""
-    reset_database(reset_db, migrate_db_for)
-    reset_index()
-
-
 @pytest.fixture(scope="module")
 def catalogue(reset_db: Any, reset_index: Any, migrate_db_for: Any) -> Iterator[Catalogue]:
     ckan.plugins.load_all()
     try:
-        reset_everything(reset_db, reset_index, migrate_db_for)
+        reset_stores(reset_db, reset_index, migrate_db_for)
         user = factories.Sysadmin()
         organization = factories.Organization(user=user)
         built = Catalogue(user=user, organization=organization)

@@ -12,7 +12,7 @@ import pytest
 from ckan.cli.db import _run_migrations
 from ckan.tests import factories
 
-from tests.database import reset_database
+from tests.database import reset_stores
 
 PASSWORD = "pm25-Test-Password-1"  # every user of these fixtures, for logging in with a browser
 
@@ -22,8 +22,7 @@ def ckan_per_module(reset_db: Callable[[], None], reset_index: Callable[[], None
     """A clean database and index, and the plugins of test.ini loaded, for the whole module."""
     ckan.plugins.load_all()
     try:
-        reset_database(reset_db, _run_migrations)
-        reset_index()
+        reset_stores(reset_db, reset_index, _run_migrations)
         yield
     finally:
         ckan.plugins.unload_all()

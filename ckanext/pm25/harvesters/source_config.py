@@ -98,40 +98,45 @@ T = TypeVar("T")
 Reader = Callable[[Any, list[Problem], str], Any]
 
 
-def _integer(low: int, high: int) -> Reader:
-    def read(value: Any, problems: list[Problem], option: str) -> int | None:
-        if isinstance(value, bool) or not isinstance(value, (int, str)) \
-                or not str(value).strip().lstrip("-").isdigit():
-            problems.append((option, N_("must be a whole number between %(low)s and %(high)s, "
-                                "not %(value)s"),
-                             {"low": low, "high": high, "value": json.dumps(value)}))
+def _whole_number(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, (int, str)) \
+            or not str(value).strip().lstrip("-").isdigit():
+        return None
+    return int(str(value).strip())
+
+
+def _any_number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _bounded(parse: Callable[[Any], Any], not_a_number: str, low: float, high: float) -> Reader:
+    """A reader of a number between ``low`` and ``high``; ``not_a_number`` says what else it must be."""
+    def read(value: Any, problems: list[Problem], option: str) -> Any:
+        number = parse(value)
+        if number is None:
+            problems.append((option, not_a_number, {"low": low, "high": high, "value": json.dumps(value)}))
             return None
-        number = int(str(value).strip())
         if not low <= number <= high:
             problems.append((option, N_("must be between %(low)s and %(high)s, not %(value)s"),
                              {"low": low, "high": high, "value": number}))
             return None
         return number
     return read
+
+
+def _integer(low: int, high: int) -> Reader:
+    return _bounded(_whole_number, N_("must be a whole number between %(low)s and %(high)s, not %(value)s"),
+                    low, high)
 
 
 def _number(low: float, high: float) -> Reader:
-    def read(value: Any, problems: list[Problem], option: str) -> float | None:
-        try:
-            if isinstance(value, bool):
-                raise ValueError
-            number = float(value)
-        except (TypeError, ValueError):
-            problems.append((option, N_("must be a number between %(low)s and %(high)s, "
-                                "not %(value)s"),
-                             {"low": low, "high": high, "value": json.dumps(value)}))
-            return None
-        if not low <= number <= high:
-            problems.append((option, N_("must be between %(low)s and %(high)s, not %(value)s"),
-                             {"low": low, "high": high, "value": number}))
-            return None
-        return number
-    return read
+    return _bounded(_any_number, N_("must be a number between %(low)s and %(high)s, not %(value)s"),
+                    low, high)
 
 
 def _boolean(value: Any, problems: list[Problem], option: str) -> bool | None:

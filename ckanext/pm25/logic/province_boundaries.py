@@ -130,12 +130,12 @@ def apply_changes(plan: ChangePlan) -> tuple[list[str], dict[str, str]]:
 
 
 def reindex(package_ids: Iterable[str]) -> int:
-    """Index the datasets again (as `ckan search-index rebuild` does), under the boundaries in use now."""
-    count = 0
-    for package_id in package_ids:
-        search_index.rebuild(package_id)
-        count += 1
-    return count
+    """Index the datasets again (as `ckan search-index rebuild` does, one commit for all), under
+    the boundaries in use now."""
+    ids = list(package_ids)
+    if ids:
+        search_index.rebuild(package_ids=ids)
+    return len(ids)
 
 
 def replace_boundaries(path: str | os.PathLike[str], *, code_field: str | None = None, crs: str | None = None,

@@ -93,13 +93,18 @@ def _where(filters: StationFilter) -> tuple[str, dict[str, Any]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+def _page(conn: Connection, sql: str, params: dict[str, Any], limit: int | None, offset: int) -> list[Row]:
+    """The rows of ``sql``, all of them or the page ``limit`` rows long from ``offset``."""
+    if limit is not None:
+        sql += " LIMIT :limit OFFSET :offset"
+        params = {**params, "limit": limit, "offset": offset}
+    return list(conn.execute(sa.text(sql), params))
+
+
 def stations(conn: Connection, filters: StationFilter, limit: int | None = None, offset: int = 0) -> list[Row]:
     where, params = _where(filters)
     sql = f"SELECT {_STATION_COLUMNS} {_PUBLIC_STATIONS} {where} ORDER BY s.province NULLS LAST, p.name"
-    if limit is not None:
-        sql += " LIMIT :limit OFFSET :offset"
-        params.update(limit=limit, offset=offset)
-    return list(conn.execute(sa.text(sql), params))
+    return _page(conn, sql, params, limit, offset)
 
 
 def station_count(conn: Connection, filters: StationFilter) -> int:
@@ -127,11 +132,7 @@ def station_readings(conn: Connection, keys: Sequence[int], period: Period, limi
             ON h.station_key = wanted.key
          WHERE h.hour_utc >= :start AND h.hour_utc < :end
          ORDER BY wanted.position, h.hour_utc"""
-    params: dict[str, Any] = {"keys": list(keys), "start": period.start, "end": period.end}
-    if limit is not None:
-        sql += " LIMIT :limit OFFSET :offset"
-        params.update(limit=limit, offset=offset)
-    return list(conn.execute(sa.text(sql), params))
+    return _page(conn, sql, {"keys": list(keys), "start": period.start, "end": period.end}, limit, offset)
 
 
 def station_reading_count(conn: Connection, keys: Sequence[int], period: Period) -> int:
@@ -156,11 +157,7 @@ def station_daily(conn: Connection, keys: Sequence[int], period: Period, limit: 
          WHERE h.hour_utc >= :start AND h.hour_utc < :end AND h.pm25 IS NOT NULL
          GROUP BY wanted.position, h.station_key, day
          ORDER BY wanted.position, day"""
-    params: dict[str, Any] = {"keys": list(keys), "start": period.start, "end": period.end}
-    if limit is not None:
-        sql += " LIMIT :limit OFFSET :offset"
-        params.update(limit=limit, offset=offset)
-    return list(conn.execute(sa.text(sql), params))
+    return _page(conn, sql, {"keys": list(keys), "start": period.start, "end": period.end}, limit, offset)
 
 
 def station_daily_count(conn: Connection, keys: Sequence[int], period: Period) -> int:

@@ -135,6 +135,7 @@ def reindex(package_ids: Iterable[str]) -> int:
     ids = list(package_ids)
     if ids:
         search_index.rebuild(package_ids=ids)
+        search_index.commit()  # rebuild leaves the commit of a list of ids to its caller
     return len(ids)
 
 

@@ -148,7 +148,7 @@ class Load:
         from ckan.lib import search
         from ckan.tests import factories
 
-        from ckanext.pm25.summary import hooks, store
+        from ckanext.pm25.readings import hooks, store
 
         admin = factories.Sysadmin()["name"]
         orgs = [call("organization_create", {"name": name, "title": title}, admin)["id"]
@@ -205,7 +205,7 @@ class Load:
 def loaded_stations() -> list[dict[str, Any]]:
     import sqlalchemy as sa
 
-    from ckanext.pm25.summary import hooks
+    from ckanext.pm25.readings import hooks
 
     with hooks.reading() as conn:
         rows = conn.execute(sa.text("SELECT p.name, s.resource_id, s.province FROM pm25_station_latest s "
@@ -266,7 +266,7 @@ def row(label: str, p50: float, p90: float, note: str = "") -> None:
 def explain(statement: str, params: dict[str, Any]) -> str:
     import sqlalchemy as sa
 
-    from ckanext.pm25.summary import hooks
+    from ckanext.pm25.readings import hooks
 
     with hooks.reading() as conn:
         plan = [line for (line,) in conn.execute(sa.text("EXPLAIN " + statement), params)]
@@ -288,8 +288,8 @@ def main() -> int:
 
     flask_app = setup_ckan(args.ini)
     import ckan.plugins.toolkit as tk
-    from ckanext.pm25.summary import queries
-    from ckanext.pm25.summary.series import Period, round1
+    from ckanext.pm25.readings import queries
+    from ckanext.pm25.readings.series import Period, round1
 
     print(f"Dashboard read path: {args.stations} stations × {args.days} days of hourly readings "
           f"({args.stations * args.days * 24} readings), CKAN config {args.ini}")
@@ -334,7 +334,7 @@ def main() -> int:
                                                                     "end": end.isoformat()}), repeat)
     row(f"pm25_province_show {PAGE_PROVINCE} 30 days (action)", *summary_series,
         "(+ stations, latest, daily means)")
-    from ckanext.pm25.summary import hooks as summary_hooks
+    from ckanext.pm25.readings import hooks as summary_hooks
 
     def series_query() -> Any:
         with summary_hooks.reading() as conn:
@@ -363,7 +363,7 @@ def main() -> int:
     codes = [p["code"] for p in call("pm25_province_list", {})]
     period = Period(start, end)
     key = call("pm25_station_list", {"province": PAGE_PROVINCE, "limit": 1})["results"][0]["name"]
-    from ckanext.pm25.summary import hooks
+    from ckanext.pm25.readings import hooks
     with hooks.reading() as conn:
         station_key = queries.stations(conn, queries.StationFilter(ids=[key]))[0].station_key
     plans = {

@@ -92,7 +92,7 @@ class Catalogue:
         import ckan.plugins.toolkit as tk
         from ckan.lib.search.common import make_connection
 
-        from ckanext.pm25 import gazetteer
+        from ckanext.pm25.provinces import gazetteer
 
         self.tk = tk
         self.conn = make_connection()
@@ -172,7 +172,7 @@ class Catalogue:
         from ckanext.spatial.search import SolrSpatialFieldSearchBackend
 
         from ckanext.pm25.geo.provinces import by_code
-        from ckanext.pm25.indexing import GEOMETRY_PROVINCES, provinces_intersected
+        from ckanext.pm25.provinces.indexing import GEOMETRY_PROVINCES, provinces_intersected
 
         spatial_backend = SolrSpatialFieldSearchBackend()
         validated_template = json.loads(template["validated_data_dict"])
@@ -345,7 +345,7 @@ def precision(catalogue: Catalogue) -> None:
 
 def intersection_cost(catalogue: Catalogue) -> None:
     """What ``ext_province`` by index adds to indexing one dataset: its geometry intersected with the boundaries."""
-    from ckanext.pm25.indexing import provinces_intersected
+    from ckanext.pm25.provinces.indexing import provinces_intersected
 
     spatial = [json.dumps(mapping(dataset.geometry)) for dataset in catalogue.datasets[:2000]]
     started = time.perf_counter()

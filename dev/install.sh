@@ -43,7 +43,7 @@ install_virtualenv() {
     "${pip[@]}" install -r "$sdist_dir/ckan-$CKAN_PIN/requirements.txt" \
                         -r "$sdist_dir/ckan-$CKAN_PIN/dev-requirements.txt"
     "${pip[@]}" install "ckan==$CKAN_PIN"
-    "${pip[@]}" install -e "$PM25_ROOT[test]"
+    "${pip[@]}" install -e "$PM25_ROOT[test,lint]"
   } >"$log" 2>&1 || { tail -n 30 "$log" >&2; die "pip install failed: see $log (is the PyPI registry reachable?)"; }
   echo "$want" >"$stamp"
 }

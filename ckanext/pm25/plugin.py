@@ -1,4 +1,4 @@
-"""Wiring only: which CKAN interfaces ckanext-pm25 implements, each handing off to its module."""
+"""Wiring only: which CKAN interfaces ckanext-pm25 implements, each handing off to the room that owns it."""
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -8,11 +8,19 @@ from typing import Any
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 from ckan.lib.plugins import DefaultTranslation
+from flask import Blueprint
 
-from ckanext.pm25 import cli, facets, helpers, indexing, search, views
+from ckanext.pm25 import cli
+from ckanext.pm25.dataset import facets, indexing, unknown_keys, validators
 from ckanext.pm25.interfaces import IPm25Readings
-from ckanext.pm25.logic import action, auth, validators
-from ckanext.pm25.summary import hooks as summary_hooks
+from ckanext.pm25.provinces import actions as province_actions
+from ckanext.pm25.provinces import helpers as province_helpers
+from ckanext.pm25.provinces import search
+from ckanext.pm25.provinces import views as province_views
+from ckanext.pm25.readings import actions as readings_actions
+from ckanext.pm25.readings import helpers as readings_helpers
+from ckanext.pm25.readings import hooks as readings_hooks
+from ckanext.pm25.readings import views as readings_views
 
 LICENSES_FILE = Path(__file__).parent / "schemas" / "licenses.json"
 
@@ -54,20 +62,20 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
     # ITemplateHelpers
 
     def get_helpers(self) -> dict[str, Any]:
-        return helpers.get_helpers()
+        return {**province_helpers.HELPERS, **readings_helpers.HELPERS}
 
-    # IActions, IAuthFunctions
+    # IActions, IAuthFunctions (CKAN convention: check_access → validate → act in each action)
 
     def get_actions(self) -> dict[str, Any]:
-        return action.get_actions()
+        return {**province_actions.ACTIONS, **readings_actions.ACTIONS, **unknown_keys.ACTIONS}
 
     def get_auth_functions(self) -> dict[str, Any]:
-        return auth.get_auth_functions()
+        return {**province_actions.AUTH, **readings_actions.AUTH}
 
     # IBlueprint
 
-    def get_blueprint(self) -> list:
-        return views.get_blueprints()
+    def get_blueprint(self) -> list[Blueprint]:
+        return [province_views.blueprint, readings_views.blueprint]
 
     # IFacets
 
@@ -94,15 +102,15 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
         return facets.label_facet_items(search_results)
 
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
-        summary_hooks.dataset_updated(pkg_dict)
+        readings_hooks.dataset_updated(pkg_dict)
 
     def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
-        summary_hooks.dataset_deleted(pkg_dict)
+        readings_hooks.dataset_deleted(pkg_dict)
 
     # IPm25Readings: the dashboard's summary follows every stored reading
 
     def readings_stored(self, dataset: dict[str, Any], resource_id: str, rows: list[dict[str, Any]]) -> None:
-        summary_hooks.readings_stored(dataset, resource_id, rows)
+        readings_hooks.readings_stored(dataset, resource_id, rows)
 
     def station_status_changed(self, dataset: dict[str, Any]) -> None:
-        summary_hooks.station_status_changed(dataset)
+        readings_hooks.station_status_changed(dataset)

@@ -18,9 +18,9 @@ from pyproj import CRS, Transformer
 from pyproj.enums import WktVersion
 from shapely.geometry import shape
 
-from ckanext.pm25 import gazetteer
+from ckanext.pm25.provinces import gazetteer
 from ckanext.pm25.geo.lookup import default_gazetteer
-from ckanext.pm25.province_cli import provinces
+from ckanext.pm25.provinces.cli import provinces
 from tests.factories import create_pm25_dataset, point
 from tests.provinces.conftest import read_seats
 

@@ -9,7 +9,7 @@ import shapely
 from shapely import wkt
 
 from ckanext.pm25.geo.lookup import Gazetteer, default_gazetteer
-from ckanext.pm25.province_query import (
+from ckanext.pm25.provinces.query import (
     SearchParameterError,
     indexed_province_filter,
     parse_bbox,

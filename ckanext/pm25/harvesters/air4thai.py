@@ -32,7 +32,7 @@ from ckan import model
 import ckan.plugins.toolkit as tk
 
 from ckanext.harvest.model import HarvestJob, HarvestObject
-from ckanext.pm25 import gazetteer
+from ckanext.pm25.provinces import gazetteer
 from ckanext.pm25.geo import geometry, provinces
 from ckanext.pm25.geo.errors import GeoError
 from ckanext.pm25.harvesters import base
@@ -47,7 +47,7 @@ from ckanext.pm25.harvesters.normalise import (THAI_TZ, Issue, PayloadError, Rea
 from ckanext.pm25.harvesters.series import (HOUR, changed_rows, floor_hour, history_window,
                                             reading_from_row, with_rolling_means)
 from ckanext.pm25.harvesters.source_config import Air4ThaiConfig, parse_air4thai_config
-from ckanext.pm25.stored import stored_list
+from ckanext.pm25.common.stored import stored_list
 
 LATEST_PATH = "/services/getNewAQI_JSON.php"
 HISTORY_PATHS = {"webV2": "/webV2/history/api/data.php", "forweb": "/forweb/getHistoryData.php"}

@@ -1,4 +1,4 @@
-"""``ckan pm25 harvest …`` and ``ckan pm25 demo harvest``."""
+"""``ckan pm25 harvest …``."""
 from __future__ import annotations
 
 import sys
@@ -43,7 +43,7 @@ def run_now(source: str, inline: bool, timeout: float) -> None:
     source_id = base.call("harvest_source_show", {"id": source})["id"]
     job = runner.run_inline(source_id) if inline else runner.run_through_queues(
         source_id, timeout=timeout)
-    _print_job(job)
+    print_job(job)
 
 
 @harvest.command("consume")
@@ -57,21 +57,9 @@ def consume(stage: str) -> None:
     run_consumer(stage)
 
 
-def _print_job(job: dict) -> None:
+def print_job(job: dict) -> None:
     stats = ", ".join(f"{count} {status}" for status, count in job.get("stats", {}).items())
     click.echo(f"Job {job['id']}: {job['status']} ({stats})")
     for error in job.get("gather_error_summary") or []:
         click.secho(f"  gather error ×{error.get('error_count')}: {error.get('message')}",
                     fg="yellow")
-
-
-@click.command("harvest")
-@click.option("--hours", default=72, show_default=True,
-              help="Hours of history the imitation server serves (and the harvest backfills).")
-def demo_harvest(hours: int) -> None:
-    """Harvest a local imitation of Air4Thai (stations in Sing Buri, Lampang, Chiang Mai and
-    Bangkok, several days of hourly readings up to now) into the portal."""
-    from ckanext.pm25.demo.harvest import harvest_demo
-
-    job = harvest_demo(hours=hours, echo=click.echo)
-    _print_job(job)

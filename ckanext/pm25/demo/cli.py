@@ -1,0 +1,33 @@
+"""``ckan pm25 demo …``: demo content for a first look at the portal."""
+from __future__ import annotations
+
+import click
+import ckan.plugins.toolkit as tk
+
+from ckanext.pm25.harvesters.cli import print_job
+
+
+@click.group()
+def demo() -> None:
+    """Demo content for a first look at the portal."""
+
+
+@demo.command("load")
+def demo_load() -> None:
+    """Create (or update) the demo agencies and PM2.5 datasets."""
+    from ckanext.pm25.demo.loader import load_demo
+
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    counts = load_demo(site_user)
+    click.secho(f"Demo data: {counts['organizations']} agencies, {counts['datasets']} datasets", fg="green")
+
+
+@demo.command("harvest")
+@click.option("--hours", default=72, show_default=True,
+              help="Hours of history the imitation server serves (and the harvest backfills).")
+def demo_harvest(hours: int) -> None:
+    """Harvest a local imitation of Air4Thai (stations in Sing Buri, Lampang, Chiang Mai and
+    Bangkok, several days of hourly readings up to now) into the portal."""
+    from ckanext.pm25.demo.harvest import harvest_demo
+
+    print_job(harvest_demo(hours=hours, echo=click.echo))

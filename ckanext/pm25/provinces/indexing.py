@@ -1,0 +1,40 @@
+"""The province fields of a dataset's Solr document: its province codes and regions as
+multi-valued strings (facets and `fq=provinces:TH-52`) and the provinces its geometry
+intersects (the `ext_province` filter)."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ckanext.pm25.provinces import gazetteer
+from ckanext.pm25.geo import geometry, provinces
+from ckanext.pm25.geo.errors import GeoError
+from ckanext.pm25.common.stored import stored_list
+from ckanext.pm25.provinces.labels import PROVINCE_FACET, REGION_FACET
+
+# Codes of the provinces whose boundary the dataset's `spatial` geometry intersects.
+GEOMETRY_PROVINCES = "provinces_geometry"
+
+log = logging.getLogger(__name__)
+
+
+def provinces_intersected(spatial: Any) -> list[str]:
+    """Every province a stored `spatial` value touches, by the boundaries in use; [] without one."""
+    if not spatial:
+        return []
+    try:
+        shape = geometry.parse_geometry(spatial, **gazetteer.geometry_limits())
+    except GeoError as error:
+        # Stored before a stricter limit, or by hand in the database: searchable by its tags only.
+        log.warning("spatial not usable for the province filter (%s)", error.render())
+        return []
+    return [province.code for province in gazetteer.gazetteer().intersecting(shape)]
+
+
+def province_fields(pkg_dict: dict[str, Any], validated: dict[str, Any]) -> dict[str, Any]:
+    """`pkg_dict` (the document CKAN indexes) with the province fields set from the validated dataset."""
+    codes = stored_list(validated.get(PROVINCE_FACET))
+    pkg_dict[PROVINCE_FACET] = codes
+    pkg_dict[REGION_FACET] = sorted({p.region for p in map(provinces.by_code, codes) if p})
+    pkg_dict[GEOMETRY_PROVINCES] = provinces_intersected(validated.get("spatial"))
+    return pkg_dict

@@ -1,0 +1,142 @@
+"""The public, read-only readings API: provinces and stations with their latest values, series
+and measurements. Each action: check_access → validate → read the summary."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import ckan.plugins.toolkit as tk
+from ckan.types import AuthResult, Context, DataDict
+
+from ckanext.pm25.geo import provinces
+from ckanext.pm25.readings import schemas as dashboard_schema
+from ckanext.pm25.readings import hooks, service
+from ckanext.pm25.readings.queries import StationFilter
+from ckanext.pm25.readings.series import PeriodError, Period, period_between
+
+
+def _validated(data_dict: DataDict, schema: dict[str, Any], context: Context) -> dict[str, Any]:
+    data, errors = tk.navl_validate(dict(data_dict), schema, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
+def _period(data: dict[str, Any]) -> Period:
+    try:
+        return period_between(data.get("start"), data.get("end"), hooks.now(), schemas.max_period_days())
+    except PeriodError as error:
+        raise tk.ValidationError({error.field or "end": [tk._(error.message) % error.values]}) from None
+
+
+@tk.side_effect_free
+def pm25_province_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """Every province (by code) with its latest PM2.5 (the mean of its stations in the last hour
+    with data), Thai and US AQI, active station count and the time of that hour.
+
+    :returns: a list of province records (``code``, ``name_th``, ``name_en``, ``region``,
+        ``station_count``, ``latest``: {``pm25``, ``hour_utc``, ``hour_local``, ``status``
+        (current, stale, no_data), ``aqi_th``, ``aqi_us``, ``stations_reporting``})
+    """
+    tk.check_access("pm25_province_list", context, data_dict)
+    _validated(data_dict, schemas.province_list_schema(), context)
+    with hooks.reading() as conn:
+        return service.province_records(conn, hooks.freshness())
+
+
+@tk.side_effect_free
+def pm25_province_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """One province: its record, its stations, its series over a period and the days whose
+    mean was over the Thai 24-hour standard.
+
+    :param id: the province: ISO 3166-2:TH code (``TH-52``), DOPA number or name
+    :param start: ISO 8601 date-time (default: ``end`` less 24 hours)
+    :param end: ISO 8601 date-time, exclusive (default: the end of the current hour)
+    :param aggregate: ``hour`` (hourly means and daily means, the default) or ``day`` (daily
+        means only)
+    """
+    tk.check_access("pm25_province_show", context, data_dict)
+    data = _validated(data_dict, schemas.province_show_schema(), context)
+    period = _period(data)
+    province = provinces.by_code(data["id"])
+    assert province is not None
+    with hooks.reading() as conn:
+        return service.province_show(conn, province, period, data["aggregate"], hooks.freshness())
+
+
+@tk.side_effect_free
+def pm25_station_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Station datasets with their place and latest reading.
+
+    :param province: only this province (code or name)
+    :param bbox: only inside ``min_lon,min_lat,max_lon,max_lat``
+    :param organization: only from this organisation (name or id)
+    :param active: ``true`` or ``false``: only stations still (or no longer) reported upstream
+    :param limit: page size (at most ``ckanext.pm25.api.max_page_size``)
+    :param offset: stations to skip
+    :returns: {``count``, ``limit``, ``offset``, ``results``}
+    """
+    tk.check_access("pm25_station_list", context, data_dict)
+    data = _validated(data_dict, schemas.station_list_schema(), context)
+    filters = StationFilter(province=data.get("province"), bbox=data.get("bbox"),
+                            organization=data.get("organization"), active=data.get("active"))
+    with hooks.reading() as conn:
+        return service.station_list(conn, filters, data["limit"], data["offset"], hooks.freshness())
+
+
+def _measurements(context: Context, data_dict: DataDict, paginated: bool) -> dict[str, Any]:
+    data = _validated(data_dict, schemas.measurements_schema(), context)
+    period = _period(data)
+    with hooks.reading() as conn:
+        try:
+            stations = service.resolve_stations(conn, data["stations"])
+        except service.UnknownStations as error:
+            messages = []
+            if error.unknown:
+                messages.append(tk._("No station with this id or name: %(names)s") % {"names": ", ".join(error.unknown)})
+            if error.ambiguous:
+                messages.append(tk._("More than one station has this id; use the dataset name: %(names)s")
+                                % {"names": ", ".join(error.ambiguous)})
+            raise tk.ValidationError({"stations": messages}) from None
+        return service.measurements(conn, stations, period, data["aggregate"],
+                                    data["limit"] if paginated else None, data["offset"] if paginated else 0)
+
+
+@tk.side_effect_free
+def pm25_measurements(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Readings of one or more stations over a period, page by page; the same as CSV at
+    ``/pm25/measurements.csv`` with the same parameters (the whole period at once).
+
+    :param stations: station dataset names or ids, or upstream station ids (a list, or
+        separated by commas; at most ``ckanext.pm25.api.max_stations``)
+    :param start: ISO 8601 date-time (default: ``end`` less 24 hours)
+    :param end: ISO 8601 date-time, exclusive (default: the end of the current hour); the period
+        may span at most ``ckanext.pm25.api.max_period_days`` days
+    :param aggregate: ``hour`` (the hourly readings as stored, the default) or ``day`` (daily
+        means per station, Thai days)
+    :param limit: page size (at most ``ckanext.pm25.api.max_page_size``)
+    :param offset: results to skip
+    :returns: {``stations``, ``period``, ``aggregate``, ``count``, ``limit``, ``offset``, ``results``}
+    """
+    tk.check_access("pm25_measurements", context, data_dict)
+    return _measurements(context, data_dict, paginated=True)
+
+
+def measurements_download(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """pm25_measurements for a download: the same checks and bounds, every result at once."""
+    tk.check_access("pm25_measurements", context, data_dict)
+    return _measurements(context, data_dict, paginated=False)
+
+
+@tk.auth_allow_anonymous_access
+def _public(context: Context, data_dict: DataDict | None = None) -> AuthResult:
+    """Published readings are open data: anyone may read them."""
+    return {"success": True}
+
+
+ACTIONS: dict[str, Callable[..., Any]] = {
+    "pm25_province_list": pm25_province_list,
+    "pm25_province_show": pm25_province_show,
+    "pm25_station_list": pm25_station_list,
+    "pm25_measurements": pm25_measurements,
+}
+AUTH: dict[str, Callable[..., Any]] = {name: _public for name in ACTIONS}

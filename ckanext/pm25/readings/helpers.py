@@ -1,0 +1,200 @@
+"""Template helpers of the dashboard, the readings part of province pages and station pages."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from flask import request
+from markupsafe import Markup
+from sqlalchemy.exc import ProgrammingError
+
+from ckanext.pm25.aqi import THAI_24H_STANDARD, thai_bands
+from ckanext.pm25.geo.provinces import Province, find_province
+from ckanext.pm25.readings import hooks, queries, service
+from ckanext.pm25.readings.chart import ChartLabels, render_chart
+from ckanext.pm25.readings.records import station_record
+from ckanext.pm25.readings.series import DEFAULT_RANGE, RANGES, THAI_TZ, iso_utc, last_period, parse_instant
+
+STALE_COLOUR = "#9CA3AF"
+NO_DATA_COLOUR = "#F3F4F6"
+
+
+def _english() -> bool:
+    return tk.h.lang() == "en"
+
+
+def pm25_aqi_bands() -> list[dict[str, Any]]:
+    """The Thai AQI bands for a legend: name in the page language, PM2.5 and AQI ranges, colour."""
+    bands = []
+    for band in thai_bands():
+        if band.conc_high is None:
+            conc = f"≥ {band.conc_low:g}"
+            aqi = f"> {band.aqi_low - 1}"
+        else:
+            conc = f"{band.conc_low:g}–{band.conc_high:g}"
+            aqi = f"{band.aqi_low}–{band.aqi_high}"
+        bands.append({"key": band.key, "name": band.name_en if _english() else band.name_th, "pm25": conc,
+                      "aqi": aqi, "colour": band.colour_hex})
+    return bands
+
+
+def pm25_band_name(aqi: dict[str, Any] | None) -> str:
+    if not aqi:
+        return ""
+    return aqi["name_en"] if _english() else aqi["name_th"]
+
+
+def pm25_local_time(value: str | datetime | None) -> str:
+    """Thai local time as people read it: 07/05/2024 20:00."""
+    if not value:
+        return ""
+    instant = parse_instant(value)
+    return instant.astimezone(THAI_TZ).strftime("%d/%m/%Y %H:%M")
+
+
+def pm25_fill(latest: dict[str, Any]) -> str:
+    """The colour a latest value is drawn with: its Thai AQI band when current, grey when stale."""
+    if latest.get("status") == "current" and latest.get("aqi_th"):
+        return latest["aqi_th"]["colour"]
+    return STALE_COLOUR if latest.get("status") == "stale" else NO_DATA_COLOUR
+
+
+def pm25_text_colour(background: str) -> str:
+    """Black or white, whichever reads better on ``background`` (#RRGGBB)."""
+    red, green, blue = (int(background[i:i + 2], 16) for i in (1, 3, 5))
+    return "#000000" if (0.299 * red + 0.587 * green + 0.114 * blue) > 140 else "#FFFFFF"
+
+
+def pm25_latest_text(latest: dict[str, Any]) -> str:
+    """A latest value in words, for tooltips: value, AQI and band, or why there is none."""
+    if latest.get("status") == "current":
+        aqi = latest.get("aqi_th")
+        text = f"{latest['pm25']:.1f} µg/m³"
+        return f"{text} · AQI {aqi['value']} · {pm25_band_name(aqi)}" if aqi else text
+    if latest.get("status") == "stale":
+        return tk._("No current data") + " — " + tk._("last reading {value} µg/m³ at {time}").format(
+            value=f"{latest['pm25']:.1f}", time=pm25_local_time(latest["hour_utc"]))
+    return tk._("No readings")
+
+
+def pm25_map_provinces(records: list[dict[str, Any]]) -> str:
+    """What the dashboard map needs per province, as JSON for a data attribute: the fill colour
+    and the words that go with it (translated here: the map's script has no catalogue)."""
+    english = _english()
+    data = {}
+    for record in records:
+        latest = record["latest"]
+        data[record["code"]] = {
+            "name": record["name_en"] if english else record["name_th"],
+            "fill": pm25_fill(latest),
+            "status": latest["status"],
+            "text": pm25_latest_text(latest),
+        }
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _range_key() -> str:
+    key = request.args.get("range", DEFAULT_RANGE)
+    return key if key in RANGES else DEFAULT_RANGE
+
+
+def _range_links(anchor: str) -> list[dict[str, Any]]:
+    labels = {"24h": tk._("Last 24 hours"), "7d": tk._("Last 7 days"), "30d": tk._("Last 30 days")}
+    current = _range_key()
+    return [{"key": key, "label": labels[key], "current": key == current,
+             "url": tk.h.add_url_param(new_params={"range": key}) + anchor} for key in RANGES]
+
+
+def _chart_labels(title: str) -> ChartLabels:
+    return ChartLabels(
+        title=title,
+        standard=tk._("Thai 24-hour standard {value} µg/m³").format(value=THAI_24H_STANDARD),
+        hourly=tk._("hourly value"),
+        daily=tk._("daily mean"),
+        english=_english(),
+    )
+
+
+def pm25_province_readings(province: Province | str) -> dict[str, Any] | None:
+    """Everything the readings part of a province page shows, for the period chosen with
+    ``?range=24h|7d|30d``; None for an unknown province."""
+    if not isinstance(province, Province):
+        province = find_province(province)  # type: ignore[assignment]
+        if province is None:
+            return None
+    period = last_period(_range_key(), hooks.now())
+    freshness = hooks.freshness()
+    with hooks.reading() as conn:
+        record = service.province_records(conn, freshness, only=[province])[0]
+        series = service.province_series(conn, province, period)
+        station_rows = queries.stations(conn, queries.StationFilter(province=province.code))
+    name = province.name_en if _english() else province.name_th
+    period_args = {"start": iso_utc(period.start), "end": iso_utc(period.end)}
+    return {
+        "province": province,
+        "name": name,
+        "record": record,
+        "stations": [station_record(row, freshness) for row in station_rows],
+        "period": period,
+        "series": series,
+        "ranges": _range_links("#pm25-readings"),
+        "chart": Markup(render_chart(period, series.hours, series.days, _chart_labels(
+            tk._("PM2.5 in {province}: hourly values and daily means").format(province=name)),
+            chart_id="pm25-province-chart")),
+        "csv_hourly": tk.h.url_for("pm25_dashboard.province_csv", code=province.code, **period_args),
+        "csv_daily": tk.h.url_for("pm25_dashboard.province_csv", code=province.code, aggregate="day", **period_args),
+        "stations_geojson": tk.h.url_for("pm25_dashboard.province_stations", code=province.code),
+        "outlines": tk.h.url_for("pm25_province.outlines"),
+        "standard": THAI_24H_STANDARD,
+    }
+
+
+def pm25_station_readings(package: dict[str, Any]) -> dict[str, Any] | None:
+    """The latest value and chart of a station dataset page; None when the dataset is not a
+    station with readings in the summary."""
+    if not package.get("id"):
+        return None
+    freshness = hooks.freshness()
+    try:
+        with hooks.reading() as conn:
+            rows = queries.stations(conn, queries.StationFilter(ids=[package["id"]]))
+            rows = [row for row in rows if row.package_id == package["id"]]
+            if not rows:
+                return None
+            period = last_period(_range_key(), hooks.now())
+            series = service.station_series(conn, rows[0].station_key, period)
+    except ProgrammingError as error:  # every dataset page asks: without the tables, show nothing
+        if hooks.is_unmigrated(error):
+            return None
+        raise
+    record = station_record(rows[0], freshness)
+    period_args = {"start": iso_utc(period.start), "end": iso_utc(period.end)}
+    return {
+        "record": record,
+        "period": period,
+        "series": series,
+        "ranges": _range_links("#pm25-readings"),
+        "chart": Markup(render_chart(period, series.hours, series.days, _chart_labels(
+            tk._("PM2.5 at {station}: hourly values and daily means").format(station=package.get("title") or package["name"])),
+            chart_id="pm25-station-chart")),
+        "csv_hourly": tk.h.url_for("pm25_dashboard.measurements_csv", stations=package["name"], **period_args),
+        "csv_daily": tk.h.url_for("pm25_dashboard.measurements_csv", stations=package["name"], aggregate="day",
+                                  **period_args),
+        "standard": THAI_24H_STANDARD,
+    }
+
+
+HELPERS: dict[str, Callable[..., Any]] = {
+    "pm25_aqi_bands": pm25_aqi_bands,
+    "pm25_band_name": pm25_band_name,
+    "pm25_local_time": pm25_local_time,
+    "pm25_fill": pm25_fill,
+    "pm25_text_colour": pm25_text_colour,
+    "pm25_map_provinces": pm25_map_provinces,
+    "pm25_latest_text": pm25_latest_text,
+    "pm25_province_readings": pm25_province_readings,
+    "pm25_station_readings": pm25_station_readings,
+}

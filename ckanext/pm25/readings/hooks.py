@@ -1,0 +1,93 @@
+"""The CKAN side of the summary: the database engine, the configured limits, and what the plugin
+hands over from IPm25Readings and IPackageController.
+
+Writes run in their own transaction on CKAN's engine, never in the ORM session, so a harvester's
+pending session state is neither committed nor rolled back by the summary.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import ProgrammingError
+
+from ckanext.pm25.readings import store
+from ckanext.pm25.readings.records import Freshness
+
+log = logging.getLogger(__name__)
+
+UNDEFINED_TABLE = "42P01"
+
+
+@contextmanager
+def writing() -> Iterator[Connection]:
+    with model.meta.engine.begin() as conn:
+        yield conn
+
+
+@contextmanager
+def reading() -> Iterator[Connection]:
+    with model.meta.engine.connect() as conn:
+        yield conn
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def freshness() -> Freshness:
+    return Freshness(now(), timedelta(hours=tk.config.get("ckanext.pm25.dashboard.stale_after_hours")))
+
+
+# IPm25Readings
+
+
+def readings_stored(dataset: dict[str, Any], resource_id: str, rows: list[dict[str, Any]]) -> None:
+    with writing() as conn:
+        count = store.record_readings(conn, dataset, resource_id, rows)
+    log.debug("Summary: %s readings of %s", count, dataset.get("name"))
+
+
+def station_status_changed(dataset: dict[str, Any]) -> None:
+    with writing() as conn:
+        store.update_station(conn, store.station_info(dataset), create=True)
+
+
+# IPackageController: a dataset edit never fails because of the summary; without its tables
+# (the pm25 migration not applied yet) the summary is skipped with a warning.
+
+
+def is_unmigrated(error: ProgrammingError) -> bool:
+    return getattr(error.orig, "pgcode", None) == UNDEFINED_TABLE
+
+
+@contextmanager
+def _unless_unmigrated() -> Iterator[None]:
+    try:
+        yield
+    except ProgrammingError as error:
+        if not is_unmigrated(error):
+            raise
+        log.warning("The PM2.5 summary tables are missing: apply the migrations (ckan db upgrade -p pm25)")
+
+
+def dataset_updated(data: dict[str, Any]) -> None:
+    """Any dataset edit: a station already in the summary follows its dataset (moved, marked
+    inactive, made private); other datasets cost one indexed look-up."""
+    if not data.get("id"):
+        return
+    with _unless_unmigrated(), writing() as conn:
+        store.update_station(conn, store.station_info(data))
+
+
+def dataset_deleted(data: dict[str, Any]) -> None:
+    if not data.get("id"):
+        return
+    with _unless_unmigrated(), writing() as conn:
+        store.forget_station(conn, str(data["id"]))

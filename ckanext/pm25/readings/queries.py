@@ -1,0 +1,177 @@
+"""The read path of the summary: each function one indexed query on a SQLAlchemy connection.
+
+Station metadata that users can change (title, name, organisation, visibility) is joined from
+CKAN's own ``package`` and ``group`` tables at read time, so it is never out of date here.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+
+from ckanext.pm25.readings.series import HourlyValue, Period
+
+_LATEST_BY_PROVINCE = sa.text("""
+    SELECT wanted.code, last.hour_utc, last.pm25_total, last.pm25_count
+      FROM unnest(CAST(:codes AS text[])) AS wanted(code)
+      JOIN LATERAL (
+            SELECT hour_utc, pm25_total, pm25_count FROM pm25_province_hourly AS hourly
+             WHERE hourly.province = wanted.code
+             ORDER BY hourly.hour_utc DESC LIMIT 1) AS last ON true
+""")
+
+_PUBLIC_STATIONS = """
+      FROM pm25_station_latest AS s
+      JOIN package AS p ON p.id = s.package_id AND p.state = 'active' AND NOT p.private
+      LEFT JOIN "group" AS g ON g.id = p.owner_org
+"""
+
+_STATION_COLUMNS = """
+    s.station_key, s.package_id, p.name, p.title, s.station_id, s.station_type, s.province, s.lon, s.lat,
+    s.active, s.resource_id, s.latest_hour, s.latest_pm25, s.latest_pm25_24h, g.name AS org_name,
+    g.title AS org_title
+"""
+
+
+@dataclass(frozen=True)
+class LatestHour:
+    hour_utc: datetime
+    total: float
+    count: int
+
+
+def province_latest(conn: Connection, codes: Sequence[str]) -> dict[str, LatestHour]:
+    """Each province's last hour with data (a backward index scan per province)."""
+    rows = conn.execute(_LATEST_BY_PROVINCE, {"codes": list(codes)})
+    return {code: LatestHour(hour, total, count) for code, hour, total, count in rows}
+
+
+def station_counts(conn: Connection, active_only: bool = True) -> dict[str, int]:
+    sql = f"SELECT s.province, count(*) {_PUBLIC_STATIONS} WHERE s.province IS NOT NULL"
+    if active_only:
+        sql += " AND s.active"
+    sql += " GROUP BY s.province"
+    return {province: count for province, count in conn.execute(sa.text(sql))}
+
+
+def last_write(conn: Connection) -> datetime | None:
+    """When the summary last received readings."""
+    return conn.execute(sa.text("SELECT max(updated_at) FROM pm25_station_latest")).scalar()
+
+
+@dataclass(frozen=True)
+class StationFilter:
+    province: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    organization: str | None = None
+    active: bool | None = None
+    ids: Sequence[str] | None = None  # dataset ids or names, or station ids
+
+
+def _where(filters: StationFilter) -> tuple[str, dict[str, Any]]:
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
+    if filters.province:
+        clauses.append("s.province = :province")
+        params["province"] = filters.province
+    if filters.bbox:
+        clauses.append("s.lon BETWEEN :min_lon AND :max_lon AND s.lat BETWEEN :min_lat AND :max_lat")
+        params.update(zip(("min_lon", "min_lat", "max_lon", "max_lat"), filters.bbox))
+    if filters.organization:
+        clauses.append("(g.name = :organization OR g.id = :organization)")
+        params["organization"] = filters.organization
+    if filters.active is not None:
+        clauses.append("s.active = :active")
+        params["active"] = filters.active
+    if filters.ids is not None:
+        clauses.append("(p.id = ANY(:ids) OR p.name = ANY(:ids) OR s.station_id = ANY(:ids))")
+        params["ids"] = list(filters.ids)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _page(conn: Connection, sql: str, params: dict[str, Any], limit: int | None, offset: int) -> list[Row]:
+    """The rows of ``sql``, all of them or the page ``limit`` rows long from ``offset``."""
+    if limit is not None:
+        sql += " LIMIT :limit OFFSET :offset"
+        params = {**params, "limit": limit, "offset": offset}
+    return list(conn.execute(sa.text(sql), params))
+
+
+def stations(conn: Connection, filters: StationFilter, limit: int | None = None, offset: int = 0) -> list[Row]:
+    where, params = _where(filters)
+    sql = f"SELECT {_STATION_COLUMNS} {_PUBLIC_STATIONS} {where} ORDER BY s.province NULLS LAST, p.name"
+    return _page(conn, sql, params, limit, offset)
+
+
+def station_count(conn: Connection, filters: StationFilter) -> int:
+    where, params = _where(filters)
+    return int(conn.execute(sa.text(f"SELECT count(*) {_PUBLIC_STATIONS} {where}"), params).scalar_one())
+
+
+def province_hours(conn: Connection, province: str, period: Period) -> list[HourlyValue]:
+    rows = conn.execute(sa.text("""
+        SELECT hour_utc, pm25_total, pm25_count FROM pm25_province_hourly
+         WHERE province = :province AND hour_utc >= :start AND hour_utc < :end
+         ORDER BY hour_utc"""), {"province": province, "start": period.start, "end": period.end})
+    return [HourlyValue(hour, total, count) for hour, total, count in rows]
+
+
+_READING_COLUMNS = "h.station_key, h.hour_utc, h.pm25, h.pm25_24h, h.aqi_th, h.aqi_us, h.quality_flag"
+
+
+def station_readings(conn: Connection, keys: Sequence[int], period: Period, limit: int | None = None,
+                     offset: int = 0) -> list[Row]:
+    """Readings of the stations in the period, by station (in the order of ``keys``) then hour."""
+    sql = f"""
+        SELECT {_READING_COLUMNS} FROM pm25_station_hourly AS h
+          JOIN unnest(CAST(:keys AS integer[])) WITH ORDINALITY AS wanted(key, position)
+            ON h.station_key = wanted.key
+         WHERE h.hour_utc >= :start AND h.hour_utc < :end
+         ORDER BY wanted.position, h.hour_utc"""
+    return _page(conn, sql, {"keys": list(keys), "start": period.start, "end": period.end}, limit, offset)
+
+
+def station_reading_count(conn: Connection, keys: Sequence[int], period: Period) -> int:
+    return int(conn.execute(sa.text("""
+        SELECT count(*) FROM pm25_station_hourly
+         WHERE station_key = ANY(CAST(:keys AS integer[])) AND hour_utc >= :start AND hour_utc < :end"""),
+        {"keys": list(keys), "start": period.start, "end": period.end}).scalar_one())
+
+
+# A Thai day is the UTC instant shifted by seven hours, truncated to the day.
+_THAI_DAY = "date_trunc('day', (h.hour_utc AT TIME ZONE 'UTC') + interval '7 hours')::date"
+
+
+def station_daily(conn: Connection, keys: Sequence[int], period: Period, limit: int | None = None,
+                  offset: int = 0) -> list[Row]:
+    """Per station and Thai day: the sum and number of values and the hours with a value."""
+    sql = f"""
+        SELECT h.station_key, {_THAI_DAY} AS day, sum(h.pm25) AS total, count(h.pm25) AS value_count
+          FROM pm25_station_hourly AS h
+          JOIN unnest(CAST(:keys AS integer[])) WITH ORDINALITY AS wanted(key, position)
+            ON h.station_key = wanted.key
+         WHERE h.hour_utc >= :start AND h.hour_utc < :end AND h.pm25 IS NOT NULL
+         GROUP BY wanted.position, h.station_key, day
+         ORDER BY wanted.position, day"""
+    return _page(conn, sql, {"keys": list(keys), "start": period.start, "end": period.end}, limit, offset)
+
+
+def station_daily_count(conn: Connection, keys: Sequence[int], period: Period) -> int:
+    return int(conn.execute(sa.text(f"""
+        SELECT count(*) FROM (SELECT DISTINCT h.station_key, {_THAI_DAY} FROM pm25_station_hourly AS h
+         WHERE h.station_key = ANY(CAST(:keys AS integer[])) AND h.hour_utc >= :start AND h.hour_utc < :end
+           AND h.pm25 IS NOT NULL) AS days"""),
+        {"keys": list(keys), "start": period.start, "end": period.end}).scalar_one())
+
+
+def station_hours(conn: Connection, key: int, period: Period) -> list[HourlyValue]:
+    """One station's values as an hourly series (count 1 per hour with a value)."""
+    rows = conn.execute(sa.text("""
+        SELECT hour_utc, pm25 FROM pm25_station_hourly
+         WHERE station_key = :key AND hour_utc >= :start AND hour_utc < :end AND pm25 IS NOT NULL
+         ORDER BY hour_utc"""), {"key": key, "start": period.start, "end": period.end})
+    return [HourlyValue(hour, value, 1) for hour, value in rows]

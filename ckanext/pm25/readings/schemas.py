@@ -1,0 +1,148 @@
+"""Parameter schemas of the readings API (CKAN validators plus a few of ours). Every bound is
+read from configuration when a request is validated, and a value over it is refused with the
+bound in the message."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, Schema
+
+from ckanext.pm25.geo import provinces
+from ckanext.pm25.readings.series import PeriodError, parse_instant
+
+AGGREGATES = ("hour", "day")
+_TRUE = ("true", "1", "yes", "t", "y")
+_FALSE = ("false", "0", "no", "f", "n")
+
+
+def max_period_days() -> int:
+    return tk.config.get("ckanext.pm25.api.max_period_days")
+
+
+def max_page_size() -> int:
+    return tk.config.get("ckanext.pm25.api.max_page_size")
+
+
+def default_page_size() -> int:
+    return min(tk.config.get("ckanext.pm25.api.default_page_size"), max_page_size())
+
+
+def max_stations() -> int:
+    return tk.config.get("ckanext.pm25.api.max_stations")
+
+
+def pm25_province_code(value: Any, context: Context) -> Any:
+    province = provinces.find_province(value) if isinstance(value, (str, int)) else None
+    if province is None:
+        raise tk.Invalid(tk._("Unknown province: %(value)s (use an ISO 3166-2:TH code such as TH-52, or a name)")
+                         % {"value": str(value)[:60]})
+    return province.code
+
+
+def pm25_instant(value: Any, context: Context) -> Any:
+    try:
+        return parse_instant(value)
+    except PeriodError as error:
+        raise tk.Invalid(tk._(error.message) % error.values) from None
+
+
+def pm25_strict_boolean(value: Any, context: Context) -> Any:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise tk.Invalid(tk._("Must be true or false"))
+
+
+def pm25_bbox(value: Any, context: Context) -> Any:
+    """``min_lon,min_lat,max_lon,max_lat`` (WGS 84), as a string or a list of four numbers."""
+    parts = value.split(",") if isinstance(value, str) else value
+    message = tk._("Must be four numbers min_lon,min_lat,max_lon,max_lat in WGS 84 (e.g. 98.5,17.5,100.5,19.5)")
+    if not isinstance(parts, (list, tuple)) or len(parts) != 4:
+        raise tk.Invalid(message)
+    try:
+        min_lon, min_lat, max_lon, max_lat = (float(part) for part in parts)
+    except (TypeError, ValueError):
+        raise tk.Invalid(message) from None
+    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+        raise tk.Invalid(message)
+    if min_lon > max_lon or min_lat > max_lat:
+        raise tk.Invalid(tk._("The minimum longitude and latitude must not exceed the maximum ones"))
+    return (min_lon, min_lat, max_lon, max_lat)
+
+
+def pm25_page_size(value: Any, context: Context) -> Any:
+    limit = tk.get_validator("int_validator")(value, context)
+    if limit is None or limit < 1:
+        raise tk.Invalid(tk._("Must be a positive integer"))
+    if limit > max_page_size():
+        raise tk.Invalid(tk._("Must be at most %(max)s (the largest page this server returns)")
+                         % {"max": max_page_size()})
+    return limit
+
+
+def pm25_station_names(value: Any, context: Context) -> Any:
+    """One or more station datasets (ids or names) or upstream station ids: a list, or a string
+    separated by commas."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)):
+        raise tk.Invalid(tk._("Must be a list of stations, or station names separated by commas"))
+    names = list(dict.fromkeys(str(item).strip() for item in items if str(item).strip()))
+    if not names:
+        raise tk.Invalid(tk._("Give at least one station"))
+    if len(names) > max_stations():
+        raise tk.Invalid(tk._("At most %(max)s stations per request (%(count)s were given)")
+                         % {"max": max_stations(), "count": len(names)})
+    return names
+
+
+def _v(name: str) -> Callable[..., Any]:
+    return tk.get_validator(name)
+
+
+def _period_fields() -> Schema:
+    return {"start": [_v("ignore_missing"), pm25_instant], "end": [_v("ignore_missing"), pm25_instant]}
+
+
+def pm25_aggregate(value: Any, context: Context) -> Any:
+    if value not in AGGREGATES:
+        raise tk.Invalid(tk._("Must be one of: %(choices)s") % {"choices": ", ".join(AGGREGATES)})
+    return value
+
+
+def _aggregate() -> list[Callable[..., Any]]:
+    return [_v("default")("hour"), _v("unicode_safe"), pm25_aggregate]
+
+
+def province_list_schema() -> Schema:
+    return {}
+
+
+def province_show_schema() -> Schema:
+    return {"id": [_v("not_empty"), pm25_province_code], "aggregate": _aggregate(), **_period_fields()}
+
+
+def station_list_schema() -> Schema:
+    return {
+        "province": [_v("ignore_missing"), pm25_province_code],
+        "bbox": [_v("ignore_missing"), pm25_bbox],
+        "organization": [_v("ignore_missing"), _v("unicode_safe")],
+        "active": [_v("ignore_missing"), pm25_strict_boolean],
+        "limit": [_v("default")(max_page_size()), pm25_page_size],
+        "offset": [_v("default")(0), _v("natural_number_validator")],
+    }
+
+
+def measurements_schema() -> Schema:
+    return {
+        "stations": [_v("not_empty"), pm25_station_names],
+        "aggregate": _aggregate(),
+        **_period_fields(),
+        "limit": [_v("default")(default_page_size()), pm25_page_size],
+        "offset": [_v("default")(0), _v("natural_number_validator")],
+    }

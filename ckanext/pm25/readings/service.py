@@ -1,0 +1,145 @@
+"""What the actions and pages ask of the summary, as records. Takes a connection and already
+validated arguments; no CKAN imports (limits and the clock come in as arguments)."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Connection, Row
+
+from ckanext.pm25.aqi import THAI_24H_STANDARD
+from ckanext.pm25.geo import provinces
+from ckanext.pm25.geo.provinces import Province
+from ckanext.pm25.readings import queries
+from ckanext.pm25.readings.exports import daily_items, hourly_items
+from ckanext.pm25.readings.records import Freshness, province_record, station_record
+from ckanext.pm25.readings.series import (DailyMean, HourlyValue, Period, daily_means, days_over_standard,
+                                         iso_local, iso_utc, round1)
+
+
+def province_records(conn: Connection, freshness: Freshness, only: Sequence[Province] | None = None) -> list[dict[str, Any]]:
+    """Every province (or ``only`` these), by code, with its latest value and station count."""
+    chosen = list(only) if only is not None else list(provinces.all_provinces())
+    latest = queries.province_latest(conn, [province.code for province in chosen])
+    counts = queries.station_counts(conn)
+    records = []
+    for province in chosen:
+        last = latest.get(province.code)
+        records.append(province_record(
+            province, station_count=counts.get(province.code, 0), latest_total=last.total if last else None,
+            latest_count=last.count if last else 0, latest_hour=last.hour_utc if last else None,
+            freshness=freshness))
+    return records
+
+
+@dataclass(frozen=True)
+class Series:
+    period: Period
+    hours: list[HourlyValue]
+    days: list[DailyMean]
+
+    @property
+    def days_over_standard(self) -> int:
+        return days_over_standard(self.days)
+
+
+def province_series(conn: Connection, province: Province, period: Period) -> Series:
+    hours = queries.province_hours(conn, province.code, period)
+    return Series(period, hours, daily_means(hours))
+
+
+def station_series(conn: Connection, station_key: int, period: Period) -> Series:
+    hours = queries.station_hours(conn, station_key, period)
+    return Series(period, hours, daily_means(hours))
+
+
+def province_show(conn: Connection, province: Province, period: Period, aggregate: str,
+                  freshness: Freshness) -> dict[str, Any]:
+    record = province_records(conn, freshness, only=[province])[0]
+    series = province_series(conn, province, period)
+    stations = queries.stations(conn, queries.StationFilter(province=province.code))
+    result = {
+        **record,
+        "period": {"start": iso_utc(period.start), "end": iso_utc(period.end)},
+        "aggregate": aggregate,
+        "standard_pm25_24h": THAI_24H_STANDARD,
+        "days_over_standard": series.days_over_standard,
+        "stations": [station_record(row, freshness) for row in stations],
+        "daily": daily_items(None, series.days),
+    }
+    if aggregate == "hour":
+        result["hourly"] = [{key: value for key, value in item.items() if key != "province"}
+                            for item in hourly_items(province.code, series.hours)]
+    return result
+
+
+def station_list(conn: Connection, filters: queries.StationFilter, limit: int, offset: int,
+                 freshness: Freshness) -> dict[str, Any]:
+    rows = queries.stations(conn, filters, limit, offset)
+    return {"count": queries.station_count(conn, filters), "limit": limit, "offset": offset,
+            "results": [station_record(row, freshness) for row in rows]}
+
+
+class UnknownStations(LookupError):
+    def __init__(self, unknown: list[str], ambiguous: list[str]) -> None:
+        super().__init__(", ".join(unknown + ambiguous))
+        self.unknown = unknown
+        self.ambiguous = ambiguous
+
+
+def resolve_stations(conn: Connection, wanted: Sequence[str]) -> list[Row]:
+    """Stations by dataset id or name, or by upstream station id when that names only one; in
+    the order asked, each once."""
+    rows = queries.stations(conn, queries.StationFilter(ids=list(wanted)))
+    found: list[Row] = []
+    unknown: list[str] = []
+    ambiguous: list[str] = []
+    for item in wanted:
+        matches = [row for row in rows if item in (row.package_id, row.name)]
+        if not matches:
+            matches = [row for row in rows if row.station_id == item]
+        if not matches:
+            unknown.append(item)
+        elif len(matches) > 1:
+            ambiguous.append(item)
+        elif matches[0] not in found:
+            found.append(matches[0])
+    if unknown or ambiguous:
+        raise UnknownStations(unknown, ambiguous)
+    return found
+
+
+def measurements(conn: Connection, stations: Sequence[Row], period: Period, aggregate: str, limit: int | None,
+                 offset: int) -> dict[str, Any]:
+    """Readings (``aggregate="hour"``: as stored) or daily means (``"day"``) of the stations,
+    by station then time; ``limit=None`` for everything (downloads, already bounded)."""
+    keys = [row.station_key for row in stations]
+    by_key = {row.station_key: row for row in stations}
+    if aggregate == "day":
+        count = queries.station_daily_count(conn, keys, period)
+        results = []
+        for row in queries.station_daily(conn, keys, period, limit, offset):
+            station = by_key[row.station_key]
+            mean = round1(row.total / row.value_count)
+            results.append({"station": station.name, "station_id": station.station_id, "date": row.day.isoformat(),
+                            "pm25": mean, "values": row.value_count, "over_standard": mean > THAI_24H_STANDARD})
+    else:
+        count = queries.station_reading_count(conn, keys, period)
+        results = []
+        for row in queries.station_readings(conn, keys, period, limit, offset):
+            station = by_key[row.station_key]
+            results.append({"station": station.name, "station_id": station.station_id,
+                            "datetime_utc": iso_utc(row.hour_utc), "datetime_local": iso_local(row.hour_utc),
+                            "pm25": row.pm25, "pm25_24h": row.pm25_24h, "aqi_th": row.aqi_th, "aqi_us": row.aqi_us,
+                            "quality_flag": row.quality_flag})
+    return {
+        "stations": [{"name": row.name, "title": row.title, "station_id": row.station_id, "province": row.province}
+                     for row in stations],
+        "period": {"start": iso_utc(period.start), "end": iso_utc(period.end)},
+        "aggregate": aggregate,
+        "count": count,
+        "limit": limit,
+        "offset": offset,
+        "results": results,
+    }

@@ -1,0 +1,83 @@
+"""Known readings for the dashboard tests, stored the way the harvester stores them.
+
+``known`` (current data, relative to the present hour):
+
+- Lampang (TH-52): stations L1 and L2; in the present hour 90 and 70 → 80.0 µg/m³ (Thai band
+  "affects health", red); an hour earlier 80 and 60; two hours earlier L1 alone at 70.
+- Sing Buri (TH-17): S1 at 20.0 in the present hour (band "good", green), from another agency.
+- Chiang Mai (TH-50): C1 at 45.0 (band "starting to affect health", orange); C2 inactive,
+  last reading 30 days ago.
+- Songkhla (TH-90): K1 whose last reading (30.0) is 10 hours old: stale.
+- Bangkok (TH-10): B1 at 10.0 (band "very good", blue).
+- every other province: no readings.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import ckan.plugins
+import pytest
+from ckan.tests import factories
+
+from tests.readings.stations import create_station, this_hour
+from tests.database import reset_stores
+
+HOUR = timedelta(hours=1)
+
+
+@dataclass
+class Known:
+    user: dict[str, Any]
+    pcd: dict[str, Any]
+    cmu: dict[str, Any]
+    now: datetime
+    stations: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@pytest.fixture
+def sysadmin(clean_db: None, clean_index: None, clean_datastore: None) -> dict[str, Any]:
+    return factories.Sysadmin()
+
+
+@pytest.fixture
+def agencies(sysadmin: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    pcd = factories.Organization(user=sysadmin, name="pcd", title="กรมควบคุมมลพิษ")
+    cmu = factories.Organization(user=sysadmin, name="cmu-ccdc", title="CMU CCDC")
+    return pcd, cmu
+
+
+@pytest.fixture(scope="module")
+def known(reset_db: Any, reset_index: Any, migrate_db_for: Any) -> Iterator[Known]:
+    """Built once per module (each station costs seconds of Solr commits); tests only read it."""
+    ckan.plugins.load_all()
+    try:
+        reset_stores(reset_db, reset_index, migrate_db_for, datastore=True)
+        sysadmin = factories.Sysadmin()
+        pcd = factories.Organization(user=sysadmin, name="pcd", title="กรมควบคุมมลพิษ")
+        cmu = factories.Organization(user=sysadmin, name="cmu-ccdc", title="CMU CCDC")
+        built = build_known(sysadmin, pcd, cmu)
+    finally:
+        ckan.plugins.unload_all()
+    yield built
+
+
+def build_known(sysadmin: dict[str, Any], pcd: dict[str, Any], cmu: dict[str, Any]) -> Known:
+    now = this_hour()
+    data = Known(sysadmin, pcd, cmu, now)
+
+    def make(province: str, station_id: str, values: dict[datetime, float | None], org: dict[str, Any] = pcd,
+             **kwargs: Any) -> None:
+        data.stations[station_id] = create_station(province, station_id, values, user=sysadmin,
+                                                   owner_org=org["id"], **kwargs)
+
+    make("TH-52", "L1", {now - 2 * HOUR: 70.0, now - HOUR: 80.0, now: 90.0}, title="Lampang centre")
+    make("TH-52", "L2", {now - HOUR: 60.0, now: 70.0}, offset=(0.2, 0.05), title="Mae Mo")
+    make("TH-17", "S1", {now: 20.0}, org=cmu, title="Sing Buri town")
+    make("TH-50", "C1", {now - HOUR: 44.0, now: 45.0}, title="Chiang Mai city hall")
+    make("TH-50", "C2", {now - timedelta(days=30): 25.0}, status="inactive", offset=(0.1, 0.1), title="Old site")
+    make("TH-90", "K1", {now - 10 * HOUR: 30.0}, title="Hat Yai")
+    make("TH-10", "B1", {now: 10.0}, title="Din Daeng")
+    return data

@@ -1,0 +1,214 @@
+"""The readings API: each action with known data, anonymously, and each bound refused with the
+limit in its message."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from ckan.tests import helpers
+
+import ckan.plugins.toolkit as tk
+
+from tests.readings.conftest import HOUR, Known
+
+pytestmark = pytest.mark.usefixtures("with_plugins")
+
+ANONYMOUS = {"user": "", "ignore_auth": False}
+
+
+def call(action: str, **data: Any) -> Any:
+    return helpers.call_action(action, context=dict(ANONYMOUS), **data)
+
+
+def error_of(action: str, **data: Any) -> dict[str, Any]:
+    with pytest.raises(tk.ValidationError) as raised:
+        call(action, **data)
+    return raised.value.error_dict
+
+
+def iso(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class TestProvinceList:
+    def test_every_province_with_its_latest_mean_and_bands(self, known: Known) -> None:
+        provinces = {record["code"]: record for record in call("pm25_province_list")}
+        assert len(provinces) == 77
+        lampang = provinces["TH-52"]
+        assert (lampang["name_en"], lampang["name_th"], lampang["region"]) == ("Lampang", "ลำปาง", "north")
+        assert lampang["station_count"] == 2
+        latest = lampang["latest"]
+        assert latest["pm25"] == 80.0
+        assert latest["stations_reporting"] == 2
+        assert latest["status"] == "current"
+        assert latest["hour_utc"] == iso(known.now)
+        assert latest["aqi_th"]["band"] == "affects_health"
+        assert latest["aqi_th"]["colour"] == "#CD0000"
+        assert latest["aqi_us"]["band"] == "unhealthy"
+        assert provinces["TH-17"]["latest"]["aqi_th"]["band"] == "good"
+        assert provinces["TH-10"]["latest"]["aqi_th"]["band"] == "very_good"
+
+    def test_inactive_stations_are_not_counted_but_their_past_stays(self, known: Known) -> None:
+        chiang_mai = next(p for p in call("pm25_province_list") if p["code"] == "TH-50")
+        assert chiang_mai["station_count"] == 1
+        assert chiang_mai["latest"]["pm25"] == 45.0
+
+    def test_stale_and_empty_provinces_say_so(self, known: Known) -> None:
+        provinces = {record["code"]: record for record in call("pm25_province_list")}
+        songkhla = provinces["TH-90"]["latest"]
+        assert songkhla["status"] == "stale"
+        assert songkhla["pm25"] == 30.0
+        assert songkhla["hour_utc"] == iso(known.now - 10 * HOUR)
+        phuket = provinces["TH-83"]["latest"]
+        assert phuket == {"pm25": None, "hour_utc": None, "hour_local": None, "status": "no_data",
+                          "aqi_th": None, "aqi_us": None, "stations_reporting": 0}
+
+    @pytest.mark.ckan_config("ckanext.pm25.dashboard.stale_after_hours", "12")
+    def test_staleness_threshold_is_configurable(self, known: Known) -> None:
+        songkhla = next(p for p in call("pm25_province_list") if p["code"] == "TH-90")
+        assert songkhla["latest"]["status"] == "current"
+
+    def test_over_http_anonymously(self, known: Known, app: Any) -> None:
+        response = app.get("/api/3/action/pm25_province_list")
+        assert response.status_code == 200
+        assert len(response.json["result"]) == 77
+
+
+class TestProvinceShow:
+    def test_stations_hourly_and_daily_series(self, known: Known) -> None:
+        result = call("pm25_province_show", id="TH-52", start=iso(known.now - 2 * HOUR),
+                      end=iso(known.now + HOUR))
+        assert result["code"] == "TH-52"
+        assert result["latest"]["pm25"] == 80.0
+        assert [s["station_id"] for s in result["stations"]] == ["L1", "L2"]
+        assert [(h["hour_utc"], h["pm25"], h["stations_reporting"]) for h in result["hourly"]] == [
+            (iso(known.now - 2 * HOUR), 70.0, 1), (iso(known.now - HOUR), 70.0, 2), (iso(known.now), 80.0, 2)]
+        assert sum(day["values"] for day in result["daily"]) == 5
+        assert result["days_over_standard"] == len(result["daily"])  # every value is over 37.5
+        assert result["standard_pm25_24h"] == 37.5
+
+    def test_by_name_or_dopa_number_and_by_day(self, known: Known) -> None:
+        by_name = call("pm25_province_show", id="Lampang", aggregate="day")
+        by_number = call("pm25_province_show", id="52", aggregate="day")
+        assert by_name["code"] == by_number["code"] == "TH-52"
+        assert "hourly" not in by_name
+        assert by_name["daily"] == by_number["daily"]
+
+    def test_unknown_province_is_refused_by_name(self, known: Known) -> None:
+        assert "Unknown province: Atlantis" in error_of("pm25_province_show", id="Atlantis")["id"][0]
+        assert "Missing value" in error_of("pm25_province_show")["id"][0]
+
+    def test_aggregate_must_be_hour_or_day(self, known: Known) -> None:
+        assert "hour" in error_of("pm25_province_show", id="TH-52", aggregate="week")["aggregate"][0]
+
+
+class TestStationList:
+    def test_filters(self, known: Known) -> None:
+        def names(**filters: Any) -> list[str]:
+            return [s["station_id"] for s in call("pm25_station_list", **filters)["results"]]
+
+        assert names(province="TH-52") == ["L1", "L2"]
+        assert names(province="Chiang Mai") == ["C1", "C2"]
+        assert names(province="TH-50", active="false") == ["C2"]
+        assert names(province="TH-50", active=True) == ["C1"]
+        assert names(organization="cmu-ccdc") == ["S1"]
+        assert names(organization=known.cmu["id"]) == ["S1"]
+        assert sorted(names(bbox="99.3,17.5,100.5,19.0")) == ["L1", "L2"]
+        assert len(names()) == 7
+
+    def test_station_record(self, known: Known) -> None:
+        station = call("pm25_station_list", province="TH-17")["results"][0]
+        assert station["name"] == "air4thai-s1"
+        assert station["organization"] == {"name": "cmu-ccdc", "title": "CMU CCDC"}
+        assert station["latest"]["pm25"] == 20.0
+        assert station["latest"]["aqi_th"]["band"] == "good"
+        assert station["resource_id"] == known.stations["S1"]["resources"][0]["id"]
+        assert (round(station["lon"], 4), round(station["lat"], 4)) == (100.3967, 14.8936)
+
+    def test_pages(self, known: Known) -> None:
+        first = call("pm25_station_list", limit=3)
+        second = call("pm25_station_list", limit=3, offset=3)
+        assert first["count"] == second["count"] == 7
+        assert len(first["results"]) == 3
+        assert not {s["name"] for s in first["results"]} & {s["name"] for s in second["results"]}
+
+    def test_bad_filters_are_refused_by_name(self, known: Known) -> None:
+        assert "min_lon" in error_of("pm25_station_list", bbox="99,18")["bbox"][0]
+        assert "must not exceed" in error_of("pm25_station_list", bbox="100,18,99,19")["bbox"][0]
+        assert "true or false" in error_of("pm25_station_list", active="maybe")["active"][0]
+        assert "Unknown province" in error_of("pm25_station_list", province="TH-99")["province"][0]
+
+
+class TestMeasurements:
+    def test_readings_of_stations_in_order(self, known: Known) -> None:
+        result = call("pm25_measurements", stations="air4thai-l2,L1", start=iso(known.now - 2 * HOUR),
+                      end=iso(known.now + HOUR))
+        assert result["count"] == 5
+        assert [(r["station_id"], r["datetime_utc"], r["pm25"]) for r in result["results"]] == [
+            ("L2", iso(known.now - HOUR), 60.0), ("L2", iso(known.now), 70.0),
+            ("L1", iso(known.now - 2 * HOUR), 70.0), ("L1", iso(known.now - HOUR), 80.0),
+            ("L1", iso(known.now), 90.0)]
+        reading = result["results"][-1]
+        assert reading["aqi_th"] is not None and reading["quality_flag"] == "ok"
+        assert reading["datetime_local"].endswith("+07:00")
+
+    def test_pages(self, known: Known) -> None:
+        page = call("pm25_measurements", stations=["L1", "L2"], start=iso(known.now - 2 * HOUR), limit=2,
+                    offset=2)
+        assert page["count"] == 5 and (page["limit"], page["offset"]) == (2, 2)
+        assert [(r["station_id"], r["pm25"]) for r in page["results"]] == [("L1", 90.0), ("L2", 60.0)]
+
+    def test_daily_means(self, known: Known) -> None:
+        result = call("pm25_measurements", stations="C1", start=iso(known.now - HOUR), end=iso(known.now + HOUR),
+                      aggregate="day")
+        assert sum(r["values"] for r in result["results"]) == 2
+        assert all(r["over_standard"] for r in result["results"])
+
+    def test_default_period_is_the_last_24_hours(self, known: Known) -> None:
+        result = call("pm25_measurements", stations="C2")
+        assert result["count"] == 0
+        # (the next hour too, should the clock pass an hour while the module runs)
+        assert result["period"]["end"] in (iso(known.now + HOUR), iso(known.now + 2 * HOUR))
+        start, end = (datetime.fromisoformat(result["period"][key].replace("Z", "+00:00")) for key in ("start", "end"))
+        assert end - start == timedelta(hours=24)
+
+    def test_unknown_stations_are_named(self, known: Known) -> None:
+        assert "nowhere" in error_of("pm25_measurements", stations="L1,nowhere")["stations"][0]
+
+
+class TestBounds:
+    def test_page_size(self, known: Known) -> None:
+        message = error_of("pm25_measurements", stations="L1", limit=1001)["limit"][0]
+        assert "1000" in message
+        assert "1000" in error_of("pm25_station_list", limit=5000)["limit"][0]
+        assert "positive" in error_of("pm25_measurements", stations="L1", limit=0)["limit"][0]
+        assert "natural" in error_of("pm25_measurements", stations="L1", offset=-1)["offset"][0]
+
+    @pytest.mark.ckan_config("ckanext.pm25.api.max_page_size", "2")
+    def test_page_size_follows_configuration(self, known: Known) -> None:
+        assert "at most 2 " in error_of("pm25_measurements", stations="L1", limit=3)["limit"][0]
+        assert call("pm25_measurements", stations="L1", start=iso(known.now - 2 * HOUR))["limit"] == 2
+
+    def test_period(self, known: Known) -> None:
+        end = known.now
+        message = error_of("pm25_measurements", stations="L1", start=iso(end - timedelta(days=40)),
+                           end=iso(end))["end"][0]
+        assert "at most 31 days" in message and "40" in message
+        assert "31" in error_of("pm25_province_show", id="TH-52", start=iso(end - timedelta(days=32)))["end"][0]
+        assert call("pm25_measurements", stations="L1", start=iso(end - timedelta(days=31)), end=iso(end))
+
+    @pytest.mark.ckan_config("ckanext.pm25.api.max_period_days", "7")
+    def test_period_follows_configuration(self, known: Known) -> None:
+        message = error_of("pm25_province_show", id="TH-52", start=iso(known.now - timedelta(days=8)))["end"][0]
+        assert "at most 7 days" in message
+
+    def test_station_count(self, known: Known) -> None:
+        many = ",".join(f"S{number}" for number in range(51))
+        message = error_of("pm25_measurements", stations=many)["stations"][0]
+        assert "At most 50 stations" in message and "51" in message
+
+    def test_bad_times(self, known: Known) -> None:
+        assert "ISO 8601" in error_of("pm25_measurements", stations="L1", start="yesterday")["start"][0]
+        message = error_of("pm25_measurements", stations="L1", start=iso(known.now), end=iso(known.now - HOUR))["end"][0]
+        assert "must be after the start" in message

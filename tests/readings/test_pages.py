@@ -1,0 +1,116 @@
+"""The pages and downloads as the server renders them (the browser tests check the drawing)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Any
+
+import pytest
+
+from tests.readings.conftest import HOUR, Known
+
+pytestmark = pytest.mark.usefixtures("with_plugins")
+
+
+def iso(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def table_rows(html: str) -> list[str]:
+    body = html.split('class="table table-sm pm25-province-table"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<tr class="pm25-status-(\w+)" data-code="(TH-\d+)"', body)
+
+
+def read_csv(response: Any) -> list[dict[str, str]]:
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+class TestDashboard:
+    def test_provinces_ranked_by_aqi_with_stale_ones_apart(self, known: Known, app: Any) -> None:
+        html = app.get("/pm25").get_data(as_text=True)
+        rows = table_rows(html)
+        assert len(rows) == 77
+        assert rows[:4] == [("current", "TH-52"), ("current", "TH-50"), ("current", "TH-17"), ("current", "TH-10")]
+        assert rows[4] == ("stale", "TH-90")
+        assert {status for status, _ in rows[5:]} == {"no_data"}
+
+    def test_thai_by_default_english_one_click_away(self, known: Known, app: Any) -> None:
+        thai = app.get("/pm25").get_data(as_text=True)
+        english = app.get("/en/pm25").get_data(as_text=True)
+        for band in ("ดีมาก", "ดี", "ปานกลาง", "เริ่มมีผลกระทบต่อสุขภาพ", "มีผลกระทบต่อสุขภาพ"):
+            assert f'<span class="pm25-legend-name">{band}</span>' in thai
+        for band in ("Very good", "Good", "Moderate", "Starting to affect health", "Affects health"):
+            assert f'<span class="pm25-legend-name">{band}</span>' in english
+        assert ">ลำปาง</a>" in thai and ">Lampang</a>" in english
+
+    def test_values_are_written_beside_colours(self, known: Known, app: Any) -> None:
+        html = app.get("/en/pm25").get_data(as_text=True)
+        row = html.split('data-code="TH-52"', 1)[1].split("</tr>", 1)[0]
+        assert ">80.0<" in row
+        assert 'style="background:#CD0000;color:#FFFFFF">' in row and "Affects health" in row
+        stale = html.split('data-code="TH-90"', 1)[1].split("</tr>", 1)[0]
+        assert "No current data" in stale and "30.0" in stale
+
+    def test_the_main_navigation_leads_to_it(self, known: Known, app: Any) -> None:
+        html = app.get("/en/dataset/").get_data(as_text=True)
+        assert re.search(r'<a href="/en/pm25"[^>]*>PM2.5 dashboard</a>', html)
+
+    def test_map_data_for_every_province(self, known: Known, app: Any) -> None:
+        html = app.get("/pm25").get_data(as_text=True)
+        raw = re.search(r'data-module-provinces="([^"]*)"', html).group(1)
+        data = json.loads(raw.replace("&#34;", '"').replace("&quot;", '"').replace("&amp;", "&"))
+        assert len(data) == 77
+        assert (data["TH-52"]["fill"], data["TH-17"]["fill"], data["TH-90"]["status"]) == ("#CD0000", "#00A651", "stale")
+
+
+class TestDownloads:
+    def test_province_series_as_csv(self, known: Known, app: Any) -> None:
+        start, end = iso(known.now - 2 * HOUR), iso(known.now + HOUR)
+        rows = read_csv(app.get(f"/province/TH-52/readings.csv?start={start}&end={end}"))
+        assert [(r["hour_utc"], r["pm25"], r["stations_reporting"]) for r in rows] == [
+            (iso(known.now - 2 * HOUR), "70.0", "1"), (iso(known.now - HOUR), "70.0", "2"), (iso(known.now), "80.0", "2")]
+        days = read_csv(app.get(f"/province/TH-52/readings.csv?start={start}&end={end}&aggregate=day"))
+        assert sum(int(day["values"]) for day in days) == 5
+
+    def test_stations_as_geojson(self, known: Known, app: Any) -> None:
+        response = app.get("/province/TH-52/stations.geojson")
+        assert response.headers["Content-Type"].startswith("application/geo+json")
+        collection = json.loads(response.get_data(as_text=True))
+        assert [f["properties"]["station_id"] for f in collection["features"]] == ["L1", "L2"]
+        assert collection["features"][0]["properties"]["latest"]["pm25"] == 90.0
+        assert collection["features"][0]["properties"]["url"].endswith("/dataset/air4thai-l1")
+
+    def test_measurements_as_csv(self, known: Known, app: Any) -> None:
+        rows = read_csv(app.get(f"/pm25/measurements.csv?stations=L1,L2&start={iso(known.now - 2 * HOUR)}"))
+        assert [(r["station_id"], r["pm25"]) for r in rows] == [
+            ("L1", "70.0"), ("L1", "80.0"), ("L1", "90.0"), ("L2", "60.0"), ("L2", "70.0")]
+
+    def test_downloads_keep_the_bounds(self, known: Known, app: Any) -> None:
+        response = app.get("/en/pm25/measurements.csv?stations=L1&start=2020-01-01&end=2020-03-01")
+        assert response.status_code == 400
+        assert "at most 31 days" in response.get_data(as_text=True)
+        response = app.get("/en/province/TH-52/readings.csv?start=tomorrow")
+        assert response.status_code == 400 and "ISO 8601" in response.get_data(as_text=True)
+        assert app.get("/province/TH-99/readings.csv").status_code == 404
+
+
+class TestStationPage:
+    def test_latest_value_and_chart(self, known: Known, app: Any) -> None:
+        html = app.get("/en/dataset/air4thai-l1").get_data(as_text=True)
+        section = html.split('id="pm25-readings"', 1)[1]
+        assert '<span class="pm25-latest-value">90.0</span>' in section
+        assert "Affects health" in section
+        points = re.findall(r'class="pm25-point"[^>]*data-hour="([^"]+)" data-value="([^"]+)"', section)
+        assert points == [(iso(known.now - 2 * HOUR), "70.0"), (iso(known.now - HOUR), "80.0"), (iso(known.now), "90.0")]
+        assert "/pm25/measurements.csv?stations=air4thai-l1" in section.replace("&amp;", "&")
+
+    def test_datasets_that_are_no_station_show_no_readings(self, known: Known, app: Any) -> None:
+        from tests.factories import create_pm25_dataset
+
+        dataset = create_pm25_dataset(user=known.user, owner_org=known.pcd["id"])
+        html = app.get(f"/dataset/{dataset['name']}").get_data(as_text=True)
+        assert 'id="pm25-readings"' not in html

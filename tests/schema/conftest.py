@@ -1,1 +1,0 @@
-from tests.schema.fixtures import agency, ckan_per_module, other_agency, sysadmin  # noqa: F401

@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.pm25.geo import provinces
-from ckanext.pm25.readings import schemas as dashboard_schema
+from ckanext.pm25.readings import schemas
 from ckanext.pm25.readings import hooks, service
 from ckanext.pm25.readings.queries import StationFilter
 from ckanext.pm25.readings.series import PeriodError, Period, period_between

@@ -67,3 +67,29 @@ def test_core_messages_are_thai_too(app: Any, agency: dict[str, Any], editor_tok
     assert errors["maintainer"] == ["ค่าที่ขาดหาย"]
     assert errors["data_category"][0].startswith("ค่าต้องเป็นหนึ่งใน") and "ข้อมูลสาธารณะ" in errors["data_category"][0]
     assert errors["update_frequency_interval"] == ["ต้องเป็นจำนวนเต็มบวก"]
+
+
+HARDENING_SUBMISSION = {"private": "maybe", "station_id": "s" * 101, "an unknown key": "ค" * 11_000}
+
+
+def test_refusals_of_careless_input_are_thai_by_default(app: Any, agency: dict[str, Any], editor_token: str) -> None:
+    errors = _refused_over_http(app, "/api/3/action/package_create", editor_token,
+                                **pm25_dataset_dict(owner_org=agency["organization"]["id"], **HARDENING_SUBMISSION))
+
+    assert errors == {
+        "private": ["กรุณาระบุค่าจริงหรือเท็จ (true หรือ false)"],
+        "station_id": ["ยาวได้ไม่เกิน 100 ตัวอักษร (ค่านี้มี 101 ตัวอักษร)"],
+        "an unknown key": ["ยาวเกินกว่าจะค้นหาได้: ช่องนี้รับข้อความได้ไม่เกิน 32766 ไบต์ (UTF-8)"],
+    }
+
+
+def test_refusals_of_careless_input_are_english_under_the_en_prefix(app: Any, agency: dict[str, Any],
+                                                                    editor_token: str) -> None:
+    errors = _refused_over_http(app, "/en/api/3/action/package_create", editor_token,
+                                **pm25_dataset_dict(owner_org=agency["organization"]["id"], **HARDENING_SUBMISSION))
+
+    assert errors == {
+        "private": ["Enter true or false."],
+        "station_id": ["At most 100 characters (this one has 101)."],
+        "an unknown key": ["Too long to be searchable: at most 32766 bytes of text (UTF-8) in this field."],
+    }

@@ -1,15 +1,44 @@
 """What goes into Solr besides CKAN's own fields: the PM2.5 and GD-Catalog facets as plain
-strings (multi-valued where the schema allows several), and the province fields."""
+strings (multi-valued where the schema allows several), and the province fields.
+
+Validation refuses values too long to be one Solr term (dataset/validators.py); a dataset stored
+before that rule still indexes: such a value is left out of the exact-match field (its words stay
+searchable through the text fields) instead of failing the whole document."""
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from ckanext.pm25.common.stored import stored_list
+from ckanext.pm25.dataset.validators import MAX_TERM_BYTES
 from ckanext.pm25.provinces.indexing import province_fields
 
 MULTI_VALUED = ("pollutants",)
 SINGLE_VALUED = ("measurement_type", "data_type", "data_category")
+# Tokenised or stored-only fields of CKAN's Solr schema: no single-term limit applies to them.
+NOT_ONE_TERM = frozenset({
+    "title", "notes", "author", "author_email", "maintainer", "maintainer_email", "res_name",
+    "res_description", "text", "urls", "data_dict", "validated_data_dict",
+})
+
+log = logging.getLogger(__name__)
+
+
+def _one_term_too_long(value: Any) -> bool:
+    if isinstance(value, str):
+        return len(value.encode("utf-8", "surrogatepass")) > MAX_TERM_BYTES
+    return isinstance(value, list) and any(_one_term_too_long(item) for item in value)
+
+
+def _without_immense_terms(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    for key in [key for key, value in pkg_dict.items()
+                if key not in NOT_ONE_TERM and not key.startswith(("extras_", "res_extras_"))
+                and _one_term_too_long(value)]:
+        log.warning("dataset %s: %s is too long for the search index and is left out of it",
+                    pkg_dict.get("name"), key)
+        del pkg_dict[key]
+    return pkg_dict
 
 
 def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
@@ -21,4 +50,4 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         pkg_dict.pop(field, None)
         if value:
             pkg_dict[field] = value
-    return province_fields(pkg_dict, validated)
+    return _without_immense_terms(province_fields(pkg_dict, validated))

@@ -39,6 +39,16 @@ NOT_DATA_KEYS = frozenset({
     "revision_timestamp", "relationships", "pkg_name", "save", "_ckan_phase", "_csrf_token", "csrf_token", "return_to",
 })
 MAX_EXTRA_KEY_LENGTH = 100
+# Solr keeps a string field's whole value as one term, and refuses a term longer than this many
+# UTF-8 bytes (the whole dataset then fails to index: a server error). Fields of CKAN's schema
+# that are tokenised text have no such limit.
+MAX_TERM_BYTES = 32766
+TEXT_INDEX_FIELDS = frozenset({
+    "title", "notes", "author", "author_email", "maintainer", "maintainer_email", "url",
+    "resources", "tags", "groups", "extras",
+})
+_TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
+_FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
 
 # Messages of CKAN and ckanext-scheming validators used by this schema that CKAN's Thai catalogue
 # leaves untranslated: marked here so that the Thai catalogue of this plugin (merged over CKAN's)
@@ -420,8 +430,62 @@ def pm25_no_nul_characters(key: FlattenKey, data: FlattenDataDict, errors: Flatt
                 tk._("The text contains a NUL character (code 0), which cannot be stored."))
 
 
+def pm25_boolean(value: Any, context: Context) -> Any:
+    """True or false, as a JSON boolean or the words forms and clients send ("True", "false", "1");
+    anything else is refused instead of silently meaning false (CKAN's boolean_validator)."""
+    if _is_missing(value) or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE_WORDS | _FALSE_WORDS:
+        return value.strip().lower() in _TRUE_WORDS
+    raise tk.Invalid(tk._("Enter true or false."))
+
+
+@scheming_validator
+def pm25_max_length(field: dict[str, Any], schema: dict[str, Any]) -> Callable[[Any], Any]:
+    """A text of at most the field's `max_length` characters (scheming field option)."""
+    limit = int(field["max_length"])
+
+    def validator(value: Any) -> Any:
+        if isinstance(value, str) and len(value) > limit:
+            raise tk.Invalid(tk._("At most %(max)s characters (this one has %(length)s).")
+                             % {"max": limit, "length": len(value)})
+        return value
+
+    return validator
+
+
+def _too_long_for_one_term(value: Any) -> bool:
+    if isinstance(value, str):
+        return len(value.encode("utf-8", "surrogatepass")) > MAX_TERM_BYTES
+    if isinstance(value, (list, tuple)):
+        return any(_too_long_for_one_term(item) for item in value)
+    return False
+
+
+def pm25_index_term_lengths(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                            context: Context) -> None:
+    """Refuses a field or kept key whose value the search index would have to hold as one term
+    longer than Solr allows, naming the field (Solr's own message is a server error)."""
+    for flat_key, value in list(data.items()):
+        field = flat_key[0]
+        if field in TEXT_INDEX_FIELDS and field != "extras" or not _too_long_for_one_term(value):
+            continue
+        if field == "extras":
+            if flat_key[-1] != "value":
+                continue
+            error_key: FlattenKey = (str(data.get(("extras", flat_key[1], "key"), "extras")),)
+        else:
+            error_key = (field,)
+        errors.setdefault(error_key, []).append(
+            tk._("Too long to be searchable: at most %(max)s bytes of text (UTF-8) in this field.")
+            % {"max": MAX_TERM_BYTES})
+
+
 def get_validators() -> dict[str, Callable[..., Any]]:
     return {
+        "pm25_boolean": pm25_boolean,
+        "pm25_max_length": pm25_max_length,
+        "pm25_index_term_lengths": pm25_index_term_lengths,
         "tag_name_validator": tag_name_validator,
         "pm25_default_license": pm25_default_license,
         "pm25_license_known": pm25_license_known,

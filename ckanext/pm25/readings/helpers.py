@@ -145,13 +145,12 @@ def _province_hours(items: list[dict[str, Any]]) -> list[HourlyValue]:
                         item["stations_reporting"]) for item in items]
 
 
-def pm25_province_readings(province: Province | str) -> dict[str, Any] | None:
+def pm25_province_readings(wanted: Province | str) -> dict[str, Any] | None:
     """Everything the readings part of a province page shows, for the period chosen with
     ``?range=24h|7d|30d``, from pm25_province_show; None for an unknown province."""
-    if not isinstance(province, Province):
-        province = find_province(province)  # type: ignore[assignment]
-        if province is None:
-            return None
+    province = wanted if isinstance(wanted, Province) else find_province(wanted)
+    if province is None:
+        return None
     period = last_period(_range_key(), hooks.now())
     period_args = {"start": iso_utc(period.start), "end": iso_utc(period.end)}
     shown = tk.get_action("pm25_province_show")(_context(), {"id": province.code, **period_args})

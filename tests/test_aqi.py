@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from itertools import pairwise
 
 import pytest
 from hypothesis import given
@@ -74,15 +73,35 @@ def test_concentration_is_truncated_not_rounded() -> None:
     assert truncate_concentration(37.59999) == Decimal("37.5")
 
 
-def test_thai_above_top_band_continues_the_101_to_200_slope() -> None:
-    slope = (200 - 101) / (75.0 - 37.6)
-    assert known(thai_aqi, 100.0).value == round(201 + slope * (100.0 - 75.1))
-    assert known(thai_aqi, 500.0).band == "affects_health"
+@pytest.mark.parametrize(("pm25", "value"), [
+    (75.1, 201),   # PCD: "≥ 75.1 µg/m³ → AQI > 200"
+    (100.0, 267),  # beyond the table: the 101-200 band's line (99 AQI per 37.4 µg/m³) from (75.1, 201)
+    (500.0, 1326),  # 201 + 99 * 424.9 / 37.4 = 1325.7…
+])
+def test_thai_above_top_band_keeps_growing_in_the_top_band(pm25: float, value: int) -> None:
+    result = known(thai_aqi, pm25)
+    assert (result.value, result.band) == (value, "affects_health")
 
 
-def test_us_above_table_extrapolates_the_hazardous_slope() -> None:
-    assert known(us_aqi, 425.3).value == 699
-    assert known(us_aqi, 425.3).band == "hazardous"
+@pytest.mark.parametrize(("pm25", "value"), [
+    (325.4, 500),  # the top breakpoint of the 2024 table
+    (325.9, 501),  # beyond it: the Hazardous line (199 AQI per 99.9 µg/m³), not capped at 500
+    (425.3, 699),
+])
+def test_us_above_table_extrapolates_the_hazardous_slope(pm25: float, value: int) -> None:
+    result = known(us_aqi, pm25)
+    assert (result.value, result.band) == (value, "hazardous")
+
+
+@pytest.mark.parametrize(("index", "pm25", "value"), [
+    (thai_aqi, 0.3, 1),   # 0.3 * 25 / 15.0 = 0.5: half up to 1 (round-half-even would give 0)
+    (thai_aqi, 1.5, 3),   # 2.5 → 3 (half-even: 2)
+    (thai_aqi, 0.2, 0),   # 0.33… → 0
+    (us_aqi, 12.0, 56),   # 51 + 49 * 2.9 / 26.3 = 56.40… → 56
+])
+def test_index_is_rounded_half_up_to_a_whole_number(index: Callable[[float], AqiResult | None], pm25: float,
+                                                    value: int) -> None:
+    assert known(index, pm25).value == value
 
 
 @pytest.mark.parametrize("bad", [None, -0.1, -1, float("nan"), float("inf"), "abc"])
@@ -101,20 +120,47 @@ def test_result_carries_band_names_and_colours() -> None:
     assert known(us_aqi, 100).colour_hex == "#FF0000"
 
 
-def test_standard_is_the_top_of_moderate() -> None:
-    assert THAI_24H_STANDARD == 37.5
-    assert known(thai_aqi, THAI_24H_STANDARD).value == 100
+def test_a_day_at_the_standard_is_still_moderate_and_one_tenth_more_is_not() -> None:
+    at_standard = known(thai_aqi, THAI_24H_STANDARD)
+    over = known(thai_aqi, THAI_24H_STANDARD + 0.1)
+    assert (at_standard.value, at_standard.band) == (100, "moderate")
+    assert (over.value, over.band) == (101, "starting_to_affect_health")
 
 
-@pytest.mark.parametrize("bands", [thai_bands(), us_bands()])
-def test_band_tables_are_contiguous_for_legends(bands: tuple[AqiBand, ...]) -> None:
-    assert bands[0].conc_low == 0 and bands[0].aqi_low == 0
-    for lower, upper in pairwise(bands):
-        assert lower.conc_high is not None and lower.aqi_high is not None
-        assert round(upper.conc_low - lower.conc_high, 1) == 0.1
-        assert upper.aqi_low == lower.aqi_high + 1
-    assert all(band.colour_hex == "#{:02X}{:02X}{:02X}".format(*band.colour_rgb)
-               for band in bands)
+# The tables as /work/shared/reference/sources.md gives them (PCD; US EPA, 2024 revision):
+# (PM2.5 low, PM2.5 high, AQI low, AQI high, colour)
+PCD_TABLE = [
+    (0.0, 15.0, 0, 25, "#00BFF3"),      # (0,191,243)
+    (15.1, 25.0, 26, 50, "#00A651"),    # (0,166,81)
+    (25.1, 37.5, 51, 100, "#FDC04E"),   # (253,192,78)
+    (37.6, 75.0, 101, 200, "#F26522"),  # (242,101,34)
+    (75.1, None, 201, None, "#CD0000"),  # (205,0,0)
+]
+EPA_2024_TABLE = [
+    (0.0, 9.0, 0, 50, "#00E400"),
+    (9.1, 35.4, 51, 100, "#FFFF00"),
+    (35.5, 55.4, 101, 150, "#FF7E00"),
+    (55.5, 125.4, 151, 200, "#FF0000"),
+    (125.5, 225.4, 201, 300, "#8F3F97"),
+    (225.5, 325.4, 301, 500, "#7E0023"),
+]
+
+
+@pytest.mark.parametrize(("bands", "table"), [(thai_bands(), PCD_TABLE), (us_bands(), EPA_2024_TABLE)])
+def test_legend_bands_are_the_published_table(bands: tuple[AqiBand, ...], table: list[tuple[object, ...]]) -> None:
+    assert [(band.conc_low, band.conc_high, band.aqi_low, band.aqi_high, band.colour_hex)
+            for band in bands] == table
+
+
+@pytest.mark.parametrize(("index", "table"), [(thai_aqi, PCD_TABLE), (us_aqi, EPA_2024_TABLE)])
+def test_every_published_breakpoint_gives_its_published_index(index: Callable[[float], AqiResult | None],
+                                                              table: list[tuple[object, ...]]) -> None:
+    for conc_low, conc_high, aqi_low, aqi_high, colour in table:
+        assert known(index, conc_low).value == aqi_low  # type: ignore[arg-type]
+        assert known(index, conc_low).colour_hex == colour  # type: ignore[arg-type]
+        if conc_high is not None:
+            assert known(index, conc_high).value == aqi_high  # type: ignore[arg-type]
+            assert known(index, conc_high).colour_hex == colour  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("index", [thai_aqi, us_aqi])

@@ -45,8 +45,18 @@ class TestSearch:
         assert [d["name"] for d in inside["results"]] == ["lampang-area"]
         assert disjoint["count"] == 0
 
-    def test_the_configured_search_backend_is_solr_spatial_field(self, ckan_config) -> None:
-        assert ckan_config["ckanext.spatial.search_backend"] == "solr-spatial-field"
+    def test_geometry_search_uses_the_shape_not_its_bounding_box(self) -> None:
+        # What ckanext.spatial.search_backend = solr-spatial-field gives (the solr-bbox backend
+        # would match the whole bounding box): a bbox inside the triangle's bounding box but
+        # beyond its slanted side misses it.
+        triangle = {"type": "Polygon", "coordinates": [[[99.0, 18.0], [100.0, 18.0], [99.0, 19.0], [99.0, 18.0]]]}
+        create_pm25_dataset(name="lampang-triangle", spatial=json.dumps(triangle))
+
+        inside = helpers.call_action("package_search", extras={"ext_bbox": "99.1,18.1,99.2,18.2"})
+        beyond_the_slant = helpers.call_action("package_search", extras={"ext_bbox": "99.8,18.8,99.95,18.95"})
+
+        assert [d["name"] for d in inside["results"]] == ["lampang-triangle"]
+        assert beyond_the_slant["count"] == 0
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_datastore")

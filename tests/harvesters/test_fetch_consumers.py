@@ -1,13 +1,17 @@
 """Two real `ckan pm25 harvest consume fetch` processes (ckanext-harvest's fetch callback) side
 by side on the same job, each harvest object handed out twice (as ckanext-harvest's resubmission
-does for objects it believes lost): no dataset, resource or reading is duplicated."""
+does for objects it believes lost): both processes take objects, and no dataset, resource or
+reading is duplicated."""
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -23,6 +27,23 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore", "clean_q
 
 STATIONS, HOURS = 24, 12
 LOGS = Path(__file__).resolve().parents[2] / ".stack" / "logs"
+# ckanext-harvest's fetch callback logs every object it is handed (INFO, shown by test.ini)
+RECEIVED = re.compile(r"Received harvest object id: (\S+)")
+
+
+def wait_until_both_wait_for_work(redis, processes: list[subprocess.Popen], timeout: float) -> None:
+    """Until every consumer process is blocked in its BLPOP on our Redis database, so that the
+    messages pushed next are handed out between them (Redis serves blocked clients in turn)."""
+    db = redis.connection_pool.connection_kwargs.get("db", 0)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert all(process.poll() is None for process in processes), "a consumer exited"
+        blocked = [client for client in redis.client_list()
+                   if "b" in client["flags"] and client["cmd"] == "blpop" and int(client["db"]) == db]
+        if len(blocked) >= len(processes):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the consumers were not waiting for work within {timeout} s")
 
 
 def wait_until_drained(redis, key: str, job_id: str, timeout: float) -> None:
@@ -48,7 +69,7 @@ def test_two_fetch_consumers_on_one_job_produce_no_duplicates(ckan_config) -> No
         redis, key = queue.get_connection(), queue.get_fetch_routing_key()
         handed_out = redis.lrange(key, 0, -1)
         assert len(handed_out) == STATIONS
-        redis.rpush(key, *handed_out)  # every object twice
+        redis.delete(key)  # handed out again once both consumers wait
 
         ckan = shutil.which("ckan", path=os.path.dirname(sys.executable)) or "ckan"
         LOGS.mkdir(parents=True, exist_ok=True)
@@ -59,6 +80,8 @@ def test_two_fetch_consumers_on_one_job_produce_no_duplicates(ckan_config) -> No
                 [ckan, "-c", ckan_config["__file__"], "pm25", "harvest", "consume", "fetch"],
                 stdout=log, stderr=subprocess.STDOUT), log))
         try:
+            wait_until_both_wait_for_work(redis, [process for process, _ in consumers], timeout=120)
+            redis.rpush(key, *handed_out, *handed_out)  # every object twice
             wait_until_drained(redis, key, job["id"], timeout=300)
         finally:
             for process, log in consumers:
@@ -73,6 +96,9 @@ def test_two_fetch_consumers_on_one_job_produce_no_duplicates(ckan_config) -> No
         HarvestObject.harvest_job_id == job["id"]).all()
     assert errors == []
     assert history_calls == 2 * STATIONS  # both deliveries of every object were processed
+    taken = [RECEIVED.findall((LOGS / f"test-fetch-consumer-{number}.log").read_text()) for number in (1, 2)]
+    assert all(taken), f"each consumer took objects: {[len(ids) for ids in taken]}"
+    assert Counter(taken[0] + taken[1]) == Counter({json.loads(body)["harvest_object_id"]: 2 for body in handed_out})
     found = datasets()
     assert len(found) == STATIONS
     assert len({d["station_id"] for d in found}) == STATIONS

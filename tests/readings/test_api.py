@@ -153,6 +153,13 @@ class TestMeasurements:
         assert reading["aqi_th"] is not None and reading["quality_flag"] == "ok"
         assert reading["datetime_local"].endswith("+07:00")
 
+    def test_each_station_comes_as_its_station_record(self, known: Known) -> None:
+        result = call("pm25_measurements", stations="air4thai-l2,L1")
+        listed = {station["station_id"]: station for station in call("pm25_station_list", province="TH-52")["results"]}
+        assert result["stations"] == [listed["L2"], listed["L1"]]
+        assert [(s["title"], s["latest"]["pm25"], s["latest"]["status"]) for s in result["stations"]] == [
+            ("Mae Mo", 70.0, "current"), ("Lampang centre", 90.0, "current")]
+
     def test_pages(self, known: Known) -> None:
         page = call("pm25_measurements", stations=["L1", "L2"], start=iso(known.now - 2 * HOUR), limit=2,
                     offset=2)

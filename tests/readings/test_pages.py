@@ -108,6 +108,12 @@ class TestStationPage:
         assert points == [(iso(known.now - 2 * HOUR), "70.0"), (iso(known.now - HOUR), "80.0"), (iso(known.now), "90.0")]
         assert "/pm25/measurements.csv?stations=air4thai-l1" in section.replace("&amp;", "&")
 
+    @pytest.mark.ckan_config("ckanext.pm25.api.max_page_size", "2")
+    def test_every_reading_of_the_period_even_beyond_one_api_page(self, known: Known, app: Any) -> None:
+        html = app.get("/en/dataset/air4thai-l1").get_data(as_text=True)
+        points = re.findall(r'class="pm25-point"[^>]*data-hour="([^"]+)"', html)
+        assert points == [iso(known.now - 2 * HOUR), iso(known.now - HOUR), iso(known.now)]
+
     def test_datasets_that_are_no_station_show_no_readings(self, known: Known, app: Any) -> None:
         from tests.factories import create_pm25_dataset
 

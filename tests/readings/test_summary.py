@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from ckan.tests import helpers
+from ckan.tests import factories, helpers
 
 import ckan.plugins.toolkit as tk
 
@@ -108,6 +108,29 @@ def test_deleted_or_private_stations_leave_the_figures(sysadmin: dict[str, Any],
     assert [s["station_id"] for s in call("pm25_station_list", province="TH-52")["results"]] == ["X2"]
     with pytest.raises(tk.ValidationError):
         call("pm25_measurements", stations="X1")
+
+
+@pytest.mark.parametrize("change", ["delete", "private"])
+def test_deleted_or_private_stations_leave_the_pages(sysadmin: dict[str, Any], org: dict[str, Any], change: str,
+                                                     app: Any) -> None:
+    now = this_hour()
+    station = create_station("TH-52", "X1", {now: 80.0}, user=sysadmin, owner_org=org["id"])
+    create_station("TH-52", "X2", {now: 20.0}, user=sysadmin, owner_org=org["id"])
+    token = factories.APIToken(user=sysadmin["name"])["token"]
+    assert 'data-station="air4thai-x1"' in app.get("/province/TH-52").get_data(as_text=True)
+    assert 'id="pm25-readings"' in app.get("/dataset/air4thai-x1").get_data(as_text=True)
+    context = {"user": sysadmin["name"]}
+    if change == "delete":
+        helpers.call_action("package_delete", context=context, id=station["id"])
+    else:
+        helpers.call_action("package_patch", context=context, id=station["id"], private=True)
+    province_page = app.get("/province/TH-52").get_data(as_text=True)
+    assert 'data-station="air4thai-x1"' not in province_page
+    assert 'data-station="air4thai-x2"' in province_page
+    # its editors still see the dataset itself, without readings
+    station_page = app.get("/dataset/air4thai-x1", headers={"Authorization": token})
+    assert station_page.status_code == 200
+    assert 'id="pm25-readings"' not in station_page.get_data(as_text=True)
 
 
 def test_daily_means_are_thai_days(sysadmin: dict[str, Any], org: dict[str, Any]) -> None:

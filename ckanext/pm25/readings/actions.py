@@ -53,6 +53,11 @@ def pm25_province_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     :param end: ISO 8601 date-time, exclusive (default: the end of the current hour)
     :param aggregate: ``hour`` (hourly means and daily means, the default) or ``day`` (daily
         means only)
+    :returns: the province record (as in ``pm25_province_list``) with ``period``, ``aggregate``,
+        ``standard_pm25_24h``, ``days_over_standard``, ``stations`` (station records, as in
+        ``pm25_station_list``), ``daily`` ({``date``, ``pm25``, ``hours``, ``values``,
+        ``over_standard``} per Thai day) and, for ``aggregate=hour``, ``hourly`` ({``hour_utc``,
+        ``hour_local``, ``pm25``, ``stations_reporting``} per hour with data)
     """
     tk.check_access("pm25_province_show", context, data_dict)
     data = _validated(data_dict, schemas.province_show_schema(), context)
@@ -98,7 +103,8 @@ def _measurements(context: Context, data_dict: DataDict, paginated: bool) -> dic
                                 % {"names": ", ".join(error.ambiguous)})
             raise tk.ValidationError({"stations": messages}) from None
         return service.measurements(conn, stations, period, data["aggregate"],
-                                    data["limit"] if paginated else None, data["offset"] if paginated else 0)
+                                    data["limit"] if paginated else None, data["offset"] if paginated else 0,
+                                    hooks.freshness())
 
 
 @tk.side_effect_free
@@ -115,7 +121,11 @@ def pm25_measurements(context: Context, data_dict: DataDict) -> dict[str, Any]:
         means per station, Thai days)
     :param limit: page size (at most ``ckanext.pm25.api.max_page_size``)
     :param offset: results to skip
-    :returns: {``stations``, ``period``, ``aggregate``, ``count``, ``limit``, ``offset``, ``results``}
+    :returns: {``stations``, ``period``, ``aggregate``, ``count``, ``limit``, ``offset``, ``results``};
+        ``stations`` are the station records asked for, in that order, as ``pm25_station_list``
+        gives them (``name``, ``title``, ``station_id``, ``province``, ``organization``,
+        ``active``, ``lon``, ``lat``, ``latest``, ...), so one call gives a station's latest
+        reading and its series
     """
     tk.check_access("pm25_measurements", context, data_dict)
     return _measurements(context, data_dict, paginated=True)

@@ -3,20 +3,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 from flask import request
+from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.exc import ProgrammingError
 
 from ckanext.pm25.aqi import THAI_24H_STANDARD, thai_bands
 from ckanext.pm25.geo.provinces import Province, find_province
-from ckanext.pm25.readings import hooks, queries, service
+from ckanext.pm25.readings import hooks
 from ckanext.pm25.readings.chart import ChartLabels, render_chart
-from ckanext.pm25.readings.records import station_record
-from ckanext.pm25.readings.series import DEFAULT_RANGE, RANGES, THAI_TZ, iso_utc, last_period, parse_instant
+from ckanext.pm25.readings.series import (DEFAULT_RANGE, RANGES, THAI_TZ, DailyMean, HourlyValue, daily_means,
+                                         days_over_standard, iso_utc, last_period, parse_instant)
 
 STALE_COLOUR = "#9CA3AF"
 NO_DATA_COLOUR = "#F3F4F6"
@@ -118,26 +121,47 @@ def _chart_labels(title: str) -> ChartLabels:
     )
 
 
-def pm25_province_readings(province: Province | str) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class _Series:
+    """A chart's series as the readings snippets read it."""
+
+    hours: list[HourlyValue]
+    days: list[DailyMean]
+    days_over_standard: int
+
+
+def _context() -> Context:
+    return {"user": current_user.name if current_user else "", "auth_user_obj": current_user}
+
+
+def _days(items: list[dict[str, Any]]) -> list[DailyMean]:
+    return [DailyMean(date.fromisoformat(item["date"]), item["pm25"], item["hours"], item["values"])
+            for item in items]
+
+
+def _province_hours(items: list[dict[str, Any]]) -> list[HourlyValue]:
+    """The hourly means of pm25_province_show as chart values (their mean is the rounded pm25)."""
+    return [HourlyValue(parse_instant(item["hour_utc"]), item["pm25"] * item["stations_reporting"],
+                        item["stations_reporting"]) for item in items]
+
+
+def pm25_province_readings(wanted: Province | str) -> dict[str, Any] | None:
     """Everything the readings part of a province page shows, for the period chosen with
-    ``?range=24h|7d|30d``; None for an unknown province."""
-    if not isinstance(province, Province):
-        province = find_province(province)  # type: ignore[assignment]
-        if province is None:
-            return None
+    ``?range=24h|7d|30d``, from pm25_province_show; None for an unknown province."""
+    province = wanted if isinstance(wanted, Province) else find_province(wanted)
+    if province is None:
+        return None
     period = last_period(_range_key(), hooks.now())
-    freshness = hooks.freshness()
-    with hooks.reading() as conn:
-        record = service.province_records(conn, freshness, only=[province])[0]
-        series = service.province_series(conn, province, period)
-        station_rows = queries.stations(conn, queries.StationFilter(province=province.code))
-    name = province.name_en if _english() else province.name_th
     period_args = {"start": iso_utc(period.start), "end": iso_utc(period.end)}
+    shown = tk.get_action("pm25_province_show")(_context(), {"id": province.code, **period_args})
+    days = _days(shown["daily"])
+    series = _Series(_province_hours(shown["hourly"]), days, shown["days_over_standard"])
+    name = province.name_en if _english() else province.name_th
     return {
         "province": province,
         "name": name,
-        "record": record,
-        "stations": [station_record(row, freshness) for row in station_rows],
+        "record": shown,
+        "stations": shown["stations"],
         "period": period,
         "series": series,
         "ranges": _range_links("#pm25-readings"),
@@ -148,32 +172,47 @@ def pm25_province_readings(province: Province | str) -> dict[str, Any] | None:
         "csv_daily": tk.h.url_for("pm25_dashboard.province_csv", code=province.code, aggregate="day", **period_args),
         "stations_geojson": tk.h.url_for("pm25_dashboard.province_stations", code=province.code),
         "outlines": tk.h.url_for("pm25_province.outlines"),
-        "standard": THAI_24H_STANDARD,
+        "standard": shown["standard_pm25_24h"],
     }
 
 
-def pm25_station_readings(package: dict[str, Any]) -> dict[str, Any] | None:
-    """The latest value and chart of a station dataset page; None when the dataset is not a
-    station with readings in the summary."""
-    if not package.get("id"):
-        return None
-    freshness = hooks.freshness()
+def _station_measurements(package_id: str, period_args: dict[str, str]) -> dict[str, Any] | None:
+    """Every hourly reading of the station dataset in the period, from pm25_measurements page by
+    page; None when the dataset is not a public station in the summary."""
+    action = tk.get_action("pm25_measurements")
+    limit = tk.config.get("ckanext.pm25.api.max_page_size")
+    asked = {"stations": [package_id], **period_args, "limit": limit}
     try:
-        with hooks.reading() as conn:
-            rows = queries.stations(conn, queries.StationFilter(ids=[package["id"]]))
-            rows = [row for row in rows if row.package_id == package["id"]]
-            if not rows:
-                return None
-            period = last_period(_range_key(), hooks.now())
-            series = service.station_series(conn, rows[0].station_key, period)
+        page = action(_context(), {**asked, "offset": 0})
+    except tk.ValidationError:
+        return None
     except ProgrammingError as error:  # every dataset page asks: without the tables, show nothing
         if hooks.is_unmigrated(error):
             return None
         raise
-    record = station_record(rows[0], freshness)
+    results = list(page["results"])
+    while len(results) < page["count"] and page["results"]:
+        page = action(_context(), {**asked, "offset": len(results)})
+        results.extend(page["results"])
+    return {**page, "results": results}
+
+
+def pm25_station_readings(package: dict[str, Any]) -> dict[str, Any] | None:
+    """The latest value and chart of a station dataset page, from pm25_measurements; None when
+    the dataset is not a station with readings in the summary."""
+    if not package.get("id"):
+        return None
+    period = last_period(_range_key(), hooks.now())
     period_args = {"start": iso_utc(period.start), "end": iso_utc(period.end)}
+    measured = _station_measurements(package["id"], period_args)
+    if measured is None:
+        return None
+    hours = [HourlyValue(parse_instant(item["datetime_utc"]), item["pm25"], 1)
+             for item in measured["results"] if item["pm25"] is not None]
+    days = daily_means(hours)
+    series = _Series(hours, days, days_over_standard(days))
     return {
-        "record": record,
+        "record": measured["stations"][0],
         "period": period,
         "series": series,
         "ranges": _range_links("#pm25-readings"),

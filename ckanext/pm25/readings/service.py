@@ -111,9 +111,10 @@ def resolve_stations(conn: Connection, wanted: Sequence[str]) -> list[Row]:
 
 
 def measurements(conn: Connection, stations: Sequence[Row], period: Period, aggregate: str, limit: int | None,
-                 offset: int) -> dict[str, Any]:
+                 offset: int, freshness: Freshness) -> dict[str, Any]:
     """Readings (``aggregate="hour"``: as stored) or daily means (``"day"``) of the stations,
-    by station then time; ``limit=None`` for everything (downloads, already bounded)."""
+    by station then time; ``limit=None`` for everything (downloads, already bounded). Each
+    station comes as its full station record, latest reading included."""
     keys = [row.station_key for row in stations]
     by_key = {row.station_key: row for row in stations}
     if aggregate == "day":
@@ -134,8 +135,7 @@ def measurements(conn: Connection, stations: Sequence[Row], period: Period, aggr
                             "pm25": row.pm25, "pm25_24h": row.pm25_24h, "aqi_th": row.aqi_th, "aqi_us": row.aqi_us,
                             "quality_flag": row.quality_flag})
     return {
-        "stations": [{"name": row.name, "title": row.title, "station_id": row.station_id, "province": row.province}
-                     for row in stations],
+        "stations": [station_record(row, freshness) for row in stations],
         "period": {"start": iso_utc(period.start), "end": iso_utc(period.end)},
         "aggregate": aggregate,
         "count": count,

@@ -30,13 +30,14 @@ VERTICES = 2000
 CENTRE = (99.8, 18.1)  # across the Lampang (TH-52) / Phrae (TH-54) border
 
 
-def polygon(vertices: int = VERTICES) -> str:
-    """A star-shaped (so simple and valid) ring of `vertices` positions, the closing one included."""
+def polygon(shift: float = 0.0, vertices: int = VERTICES) -> str:
+    """A star-shaped (so simple and valid) ring of `vertices` positions, the closing one included;
+    `shift` (degrees east) makes each dataset's geometry its own, as a real write's would be."""
     ring = []
     for index in range(vertices - 1):
         angle = 2 * math.pi * index / (vertices - 1)
         radius = 0.25 + 0.03 * math.sin(7 * angle) + 0.01 * math.sin(53 * angle)
-        ring.append([round(CENTRE[0] + radius * math.cos(angle), 6), round(CENTRE[1] + radius * math.sin(angle), 6)])
+        ring.append([round(CENTRE[0] + shift + radius * math.cos(angle), 6), round(CENTRE[1] + radius * math.sin(angle), 6)])
     ring.append(ring[0])
     return json.dumps({"type": "Polygon", "coordinates": [ring]})
 
@@ -77,11 +78,10 @@ def child(ini: str, code: str | None, creates: int) -> None:
         org = tk.get_action("organization_show")(dict(context), {"id": org_name})
     except tk.ObjectNotFound:
         org = tk.get_action("organization_create")(dict(context), {"name": org_name, "title": "Bench"})
-    spatial = polygon()
     seconds = []
-    for _ in range(creates):
+    for number in range(creates):
         data = {**required, "name": f"pm25-bench-geometry-{uuid.uuid4().hex[:12]}", "title": "Bench",
-                "owner_org": org["id"], "spatial": spatial}
+                "owner_org": org["id"], "spatial": polygon(shift=number * 1e-4 + time.time() % 1 * 1e-3)}
         started = time.perf_counter()
         tk.get_action("package_create")(dict(context), data)
         seconds.append(time.perf_counter() - started)

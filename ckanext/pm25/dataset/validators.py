@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 from ckanext.scheming.validation import scheming_validator
-from shapely.geometry.base import BaseGeometry
 
 from ckanext.pm25.dataset import dates
-from ckanext.pm25.provinces import gazetteer
-from ckanext.pm25.geo import geometry, provinces
+from ckanext.pm25.geo import provinces
 from ckanext.pm25.geo.errors import N_, GeoError
+from ckanext.pm25.provinces import located
 
 OTHER = "อื่นๆ"
 # GD-Catalog convention: Thai letters (ก-๙, which includes the vowel and tone marks) plus word
@@ -49,6 +48,8 @@ TEXT_INDEX_FIELDS = frozenset({
 })
 _TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 _FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
+# The validation context's key of the geometry `pm25_spatial` validated (a LocatedGeometry).
+LOCATED_GEOMETRY = "pm25_located_geometry"
 
 # Messages of CKAN and ckanext-scheming validators used by this schema that CKAN's Thai catalogue
 # leaves untranslated: marked here so that the Thai catalogue of this plugin (merged over CKAN's)
@@ -237,7 +238,10 @@ def pm25_aqi_standard_matches_unit(key: FlattenKey, data: FlattenDataDict, error
 # --- Location and provinces -----------------------------------------------------------------
 
 def pm25_spatial(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> None:
-    """Valid GeoJSON inside Thailand, reprojected to WGS 84 from `spatial_crs` when given."""
+    """Valid GeoJSON inside Thailand, reprojected to WGS 84 from `spatial_crs` when given.
+
+    The validated geometry is kept in the context for `pm25_provinces_match_spatial`, and
+    remembered by its stored text for the index hook: one read per write."""
     value = data.get(key)
     if _is_missing(value):
         data[key] = _blank(value)
@@ -245,12 +249,13 @@ def pm25_spatial(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDic
     crs_key = key[:-1] + ("spatial_crs",)
     crs = data.get(crs_key)
     try:
-        shape = geometry.parse_geometry(value, None if _is_missing(crs) else str(crs), **gazetteer.geometry_limits())
+        record = located.locate(value, None if _is_missing(crs) else str(crs))
     except GeoError as error:
         errors[key].append(_message(error))
         return
-    data[key] = geometry.to_geojson(shape)
+    data[key] = record.text
     data[crs_key] = "4326"  # the stored geometry is WGS 84 from now on
+    cast(dict[str, Any], context)[LOCATED_GEOMETRY] = record
 
 
 def _names_or_codes(text: str) -> list[str]:
@@ -301,12 +306,18 @@ def pm25_provinces(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorD
     data[key] = json.dumps(sorted(codes))
 
 
-def _stored_shape(data: FlattenDataDict, errors: FlattenErrorDict) -> BaseGeometry | None:
+def _stored_geometry(data: FlattenDataDict, errors: FlattenErrorDict,
+                     context: Context) -> located.LocatedGeometry | None:
+    """The geometry `pm25_spatial` validated and stored; None when there is none or it was refused."""
     spatial = data.get(("spatial",))
     if errors.get(("spatial",)) or _is_missing(spatial):
         return None
+    record = cast(dict[str, Any], context).get(LOCATED_GEOMETRY)
+    if isinstance(record, located.LocatedGeometry) and record.text == spatial:
+        # A stored text too large to be read again was never usable for the provinces.
+        return record if record.rereadable() else None
     try:
-        return geometry.parse_geometry(spatial, **gazetteer.geometry_limits())
+        return located.locate(spatial)
     except GeoError:
         return None  # pm25_spatial has reported it
 
@@ -330,24 +341,22 @@ def pm25_provinces_match_spatial(key: FlattenKey, data: FlattenDataDict, errors:
     provinces_key = ("provinces",)
     if errors.get(provinces_key) or provinces_key not in data:
         return
-    shape = _stored_shape(data, errors)
-    if shape is None:
+    stored = _stored_geometry(data, errors, context)
+    if stored is None:
         return
     codes = _codes_from(data.get(provinces_key))
-    places = gazetteer.gazetteer()
-    located = [p.code for p in places.provinces_for(shape, gazetteer.min_share())]
     if not codes:
-        _set_converted(data, "provinces", json.dumps(sorted(located)))
+        _set_converted(data, "provinces", json.dumps(sorted(stored.located)))
         return
     far = [code for code in codes
-           if (outline := places.geometry_of(code)) is not None
-           and shape.distance(outline) > PROVINCE_TOLERANCE_DEGREES]
+           if (outline := stored.places.geometry_of(code)) is not None
+           and stored.shape.distance(outline) > PROVINCE_TOLERANCE_DEGREES]
     if far:
-        message = (tk._("%(given)s does not contain the location, which lies in %(names)s.") if located
+        message = (tk._("%(given)s does not contain the location, which lies in %(names)s.") if stored.located
                    else tk._("%(given)s does not contain the location."))
         errors.setdefault(provinces_key, []).append(message % {
             "given": ", ".join(map(_province_label, far)),
-            "names": ", ".join(map(_province_label, located))})
+            "names": ", ".join(map(_province_label, stored.located))})
 
 
 def pm25_temporal_range(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,

@@ -29,8 +29,8 @@ from ckan import model
 import ckan.plugins.toolkit as tk
 
 from ckanext.harvest.model import HarvestJob, HarvestObject
-from ckanext.pm25.provinces import gazetteer
-from ckanext.pm25.geo import geometry, provinces
+from ckanext.pm25.geo import provinces
+from ckanext.pm25.provinces import located
 from ckanext.pm25.geo.errors import GeoError
 from ckanext.pm25.harvesters import base
 from ckanext.pm25.harvesters.datasets import (agency_dataset, agency_guid, agency_package_id,
@@ -288,7 +288,7 @@ class AgencyCkanHarvester(base.Pm25HarvesterBase):
                 continue
             text = value if isinstance(value, str) else json.dumps(value)
             try:
-                geometry.parse_geometry(text, **gazetteer.geometry_limits())
+                located.locate(text)  # remembered: package_create's validator does not parse it again
             except GeoError as error:
                 base.record_object_error(obj, f"Upstream {label} unusable ({error.render()}); "
                                               f"provinces taken from elsewhere", "Import",

@@ -6,10 +6,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ckanext.pm25.provinces import gazetteer
-from ckanext.pm25.geo import geometry, provinces
-from ckanext.pm25.geo.errors import GeoError
 from ckanext.pm25.common.stored import stored_list
+from ckanext.pm25.geo import provinces
+from ckanext.pm25.geo.errors import GeoError
+from ckanext.pm25.provinces import located
 from ckanext.pm25.provinces.labels import PROVINCE_FACET, REGION_FACET
 
 # Codes of the provinces whose boundary the dataset's `spatial` geometry intersects.
@@ -23,12 +23,14 @@ def provinces_intersected(spatial: Any) -> list[str]:
     if not spatial:
         return []
     try:
-        shape = geometry.parse_geometry(spatial, **gazetteer.geometry_limits())
+        # Not parsed again when this process validated it for the write being indexed; parsed
+        # when indexed without that (`ckan search-index rebuild`, boundaries replaced since).
+        record = located.locate(spatial)
     except GeoError as error:
         # Stored before a stricter limit, or by hand in the database: searchable by its tags only.
         log.warning("spatial not usable for the province filter (%s)", error.render())
         return []
-    return [province.code for province in gazetteer.gazetteer().intersecting(shape)]
+    return record.intersected
 
 
 def province_fields(pkg_dict: dict[str, Any], validated: dict[str, Any]) -> dict[str, Any]:

@@ -43,7 +43,7 @@ MAX_EXTRA_KEY_LENGTH = 100
 # that are tokenised text have no such limit.
 MAX_TERM_BYTES = 32766
 TEXT_INDEX_FIELDS = frozenset({
-    "title", "notes", "author", "author_email", "maintainer", "maintainer_email", "url",
+    "title", "notes", "author", "author_email", "maintainer", "maintainer_email",
     "resources", "tags", "groups", "extras",
 })
 _TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})

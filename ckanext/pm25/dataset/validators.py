@@ -21,7 +21,8 @@ from shapely.geometry.base import BaseGeometry
 from ckanext.pm25.dataset import dates
 from ckanext.pm25.provinces import gazetteer
 from ckanext.pm25.geo import geometry, provinces
-from ckanext.pm25.geo.errors import N_, GeoError
+from ckanext.pm25.common.messages import N_
+from ckanext.pm25.geo.errors import GeoError
 
 OTHER = "อื่นๆ"
 # GD-Catalog convention: Thai letters (ก-๙, which includes the vowel and tone marks) plus word

@@ -16,7 +16,8 @@ from ckanext.pm25.geo.provinces import Province, find_province
 from ckanext.pm25.readings import hooks, queries, service
 from ckanext.pm25.readings.chart import ChartLabels, render_chart
 from ckanext.pm25.readings.records import station_record
-from ckanext.pm25.readings.series import DEFAULT_RANGE, RANGES, THAI_TZ, iso_utc, last_period, parse_instant
+from ckanext.pm25.common.times import THAI_TZ, iso_utc, parse_instant
+from ckanext.pm25.readings.series import DEFAULT_RANGE, RANGES, last_period
 
 STALE_COLOUR = "#9CA3AF"
 NO_DATA_COLOUR = "#F3F4F6"

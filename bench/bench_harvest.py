@@ -55,7 +55,7 @@ def setup_ckan(ini: str) -> Any:
 
 
 def thai_hour() -> datetime:
-    from ckanext.pm25.harvesters.normalise import THAI_TZ
+    from ckanext.pm25.common.times import THAI_TZ
     return datetime.now(THAI_TZ).replace(minute=0, second=0, microsecond=0, tzinfo=None)
 
 
@@ -65,18 +65,18 @@ def peak_rss_mb() -> float:
 
 class Bench:
     def __init__(self, hours: int, ini: str) -> None:
-        from ckanext.pm25.harvesters import base
+        from ckanext.pm25.harvesters import site_user
 
-        self.base = base
+        self.site_user = site_user
         self.hours = hours
         self.ini = ini
         self.stamp = time.strftime("%H%M%S")
-        self.org = base.call("organization_create", {
+        self.org = site_user.call("organization_create", {
             "name": f"bench-{self.stamp}", "title": "กรมควบคุมมลพิษ (bench)"})
 
     def source(self, url: str, label: str) -> dict[str, Any]:
         config = {"backfill_hours": self.hours, "maintainer_email": "bench@example.org"}
-        return self.base.call("harvest_source_create", {
+        return self.site_user.call("harvest_source_create", {
             "name": f"bench-{label}-{self.stamp}", "title": f"bench {label}", "url": url,
             "source_type": "pm25_air4thai", "owner_org": self.org["id"],
             "config": json.dumps(config)})
@@ -113,26 +113,26 @@ class StageTimer:
 
     @contextmanager
     def active(self) -> Iterator["StageTimer"]:
-        from ckanext.pm25.harvesters import air4thai, base
+        from ckanext.pm25.harvesters import air4thai, readings_writer, site_user
 
-        originals = (base.call, base.notify_readings_stored,
+        originals = (site_user.call, readings_writer.notify_readings_stored,
                      air4thai.Air4ThaiHarvester.fetch, air4thai.Air4ThaiHarvester.do_import)
-        original_call = base.call
+        original_call = site_user.call
 
         def call(action: str, data: dict[str, Any]) -> Any:
             if action in ("datastore_create", "datastore_upsert"):
                 self.readings_written += len(data.get("records") or [])
             return self._timed(action, original_call)(action, data)
 
-        base.call = call
-        base.notify_readings_stored = self._timed("readings hook (summary)",
-                                                  base.notify_readings_stored)
+        site_user.call = call
+        readings_writer.notify_readings_stored = self._timed("readings hook (summary)",
+                                                             readings_writer.notify_readings_stored)
         air4thai.Air4ThaiHarvester.fetch = self._timed("fetch stage (total)", originals[2])
         air4thai.Air4ThaiHarvester.do_import = self._timed("import stage (total)", originals[3])
         try:
             yield self
         finally:
-            (base.call, base.notify_readings_stored, air4thai.Air4ThaiHarvester.fetch,
+            (site_user.call, readings_writer.notify_readings_stored, air4thai.Air4ThaiHarvester.fetch,
              air4thai.Air4ThaiHarvester.do_import) = originals
 
     def rows(self, stations: int) -> dict[str, float]:
@@ -167,7 +167,7 @@ def harvest_with_consumers(bench: Bench, size: int, hours: int, count: int) -> f
     with Air4ThaiServer.synthetic(size, hours, now_local=thai_hour()) as server:
         source = bench.source(server.url, f"c{count}")
         started = time.perf_counter()
-        job = bench.base.call("harvest_job_create", {"source_id": source["id"], "run": True})
+        job = bench.site_user.call("harvest_job_create", {"source_id": source["id"], "run": True})
         gather = queue.get_gather_consumer()
         queue.gather_callback(gather, *gather.basic_get(queue=queue.get_gather_queue_name()))
         processes = [subprocess.Popen([ckan, "-c", bench.ini, "pm25", "harvest", "consume", "fetch"],
@@ -186,9 +186,9 @@ def harvest_with_consumers(bench: Bench, size: int, hours: int, count: int) -> f
             for process in processes:
                 process.terminate()
                 process.wait(timeout=30)
-        bench.base.call("harvest_jobs_run", {"source_id": source["id"]})
+        bench.site_user.call("harvest_jobs_run", {"source_id": source["id"]})
         elapsed = time.perf_counter() - started
-        shown = bench.base.call("harvest_job_show", {"id": job["id"]})
+        shown = bench.site_user.call("harvest_job_show", {"id": job["id"]})
     print(f"First harvest of {size} stations with {count} fetch-consumer processes: wall "
           f"{elapsed:.1f} s, {size / elapsed:.1f} datasets/s, {size * hours / elapsed:.0f} "
           f"readings/s ({stats_text(shown)})")
@@ -197,11 +197,11 @@ def harvest_with_consumers(bench: Bench, size: int, hours: int, count: int) -> f
 
 def upsert_comparison(bench: Bench, sample: int, stations: int, hours: int) -> tuple[float, float]:
     """Per-station batches against one call per reading, into fresh tables, same rows."""
-    from ckanext.pm25.harvesters import base
+    from ckanext.pm25.harvesters import readings_writer, site_user
     from ckanext.pm25.harvesters.normalise import reading_to_row
     from ckanext.pm25.demo.upstream import Air4ThaiServer
     from ckanext.pm25.harvesters.normalise import parse_air4thai_history
-    from ckanext.pm25.harvesters.normalise import THAI_TZ
+    from ckanext.pm25.common.times import THAI_TZ
 
     server = Air4ThaiServer.synthetic(sample, hours, now_local=thai_hour())
     now = datetime.now(THAI_TZ)
@@ -213,29 +213,29 @@ def upsert_comparison(bench: Bench, sample: int, stations: int, hours: int) -> t
         rows_by_station.setdefault(reading.station_id, []).append(reading_to_row(reading))
 
     def fresh_table(label: str) -> str:
-        dataset = base.call("package_create", {
+        dataset = site_user.call("package_create", {
             "name": f"bench-upsert-{label}-{bench.stamp}", "title": f"bench upsert {label}",
             "owner_org": bench.org["id"], "data_type": "ข้อมูลระเบียน", "maintainer": "bench",
             "maintainer_email": "bench@example.org", "tags": [{"name": "PM2.5"}],
             "notes": "bench", "objective": ["เพื่อการให้บริการประชาชน"],
             "data_source": "bench", "data_format": ["CSV"]})
-        resource = base.call("datastore_create", {
+        resource = site_user.call("datastore_create", {
             "resource": {"package_id": dataset["id"], "name": label},
-            "fields": list(base.DATASTORE_FIELDS), "primary_key": list(base.PRIMARY_KEY)})
+            "fields": list(readings_writer.DATASTORE_FIELDS), "primary_key": list(readings_writer.PRIMARY_KEY)})
         return resource["resource_id"]
 
     batched_table, single_table = fresh_table("batched"), fresh_table("single")
     count = sum(len(rows) for rows in rows_by_station.values())
     started = time.perf_counter()
     for rows in rows_by_station.values():
-        base.call("datastore_upsert", {"resource_id": batched_table, "records": rows,
+        site_user.call("datastore_upsert", {"resource_id": batched_table, "records": rows,
                                        "method": "upsert", "force": True,
                                        "calculate_record_count": False})
     batched = time.perf_counter() - started
     started = time.perf_counter()
     for rows in rows_by_station.values():
         for row in rows:
-            base.call("datastore_upsert", {"resource_id": single_table, "records": [row],
+            site_user.call("datastore_upsert", {"resource_id": single_table, "records": [row],
                                            "method": "upsert", "force": True,
                                            "calculate_record_count": False})
     single = time.perf_counter() - started
@@ -260,7 +260,7 @@ def gather_memory(bench: Bench, sizes: list[int]) -> None:
     for size in sizes:
         with Air4ThaiServer.synthetic(size, 1, now_local=thai_hour()) as server:
             source = bench.source(server.url, f"gather{size}")
-            created = bench.base.call("harvest_job_create", {"source_id": source["id"],
+            created = bench.site_user.call("harvest_job_create", {"source_id": source["id"],
                                                              "run": False})
             job = HarvestJob.get(created["id"])
             harvester = queue.get_harvester("pm25_air4thai")
@@ -275,7 +275,7 @@ def gather_memory(bench: Bench, sizes: list[int]) -> None:
             print(f"  {size:6d} stations: {len(ids):6d} objects in {elapsed:6.2f} s, peak "
                   f"{peak / 2**20:6.1f} MiB ({peak / size / 1024:5.1f} KiB per station; the "
                   f"snapshot itself is {body / 2**20:5.1f} MiB of JSON)")
-            bench.base.call("harvest_job_abort", {"id": created["id"]})
+            bench.site_user.call("harvest_job_abort", {"id": created["id"]})
 
 
 CATCH_UP_HOURS = 24

@@ -150,7 +150,8 @@ class Catalogue:
         while total < count:
             lons = self.rng.uniform(97.3, 105.7, count * 3)
             lats = self.rng.uniform(5.6, 20.5, count * 3)
-            inside = self.places.indices_at(lons, lats) >= 0
+            inside = np.array([self.places.province_at(lon, lat) is not None
+                               for lon, lat in zip(lons.tolist(), lats.tolist(), strict=True)])
             chunk = np.column_stack([lons[inside], lats[inside]])
             found.append(chunk)
             total += len(chunk)

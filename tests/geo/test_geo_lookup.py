@@ -106,27 +106,27 @@ def test_landmarks_and_points_near_borders(gazetteer: Gazetteer, name: str, lat:
 @pytest.mark.parametrize(("name", "lat", "lon"), NOT_IN_THAILAND)
 def test_sea_and_neighbours_are_no_province(gazetteer: Gazetteer, name: str, lat: float, lon: float) -> None:
     assert gazetteer.province_at(lon, lat) is None, name
-    assert gazetteer.provinces_at([lon], [lat]) == [None]
 
 
-def test_bulk_equals_single(gazetteer: Gazetteer) -> None:
+def test_the_point_grid_gives_the_answers_of_the_exact_test(gazetteer: Gazetteer) -> None:
     rng = np.random.default_rng(7)
     lons, lats = rng.uniform(97.0, 106.0, 5_000), rng.uniform(5.0, 21.0, 5_000)
-    bulk = gazetteer.provinces_at(lons, lats)
-    assert bulk == [gazetteer.province_at(lon, lat) for lon, lat in zip(lons.tolist(), lats.tolist())]
-    exact = [next((p for p, g in zip(gazetteer.provinces, _geometries(gazetteer)) if g.covers(Point(x, y))), None)
-             for x, y in zip(lons[:500].tolist(), lats[:500].tolist())]
-    assert bulk[:500] == exact
-    assert 0.25 < sum(p is not None for p in bulk) / len(bulk) < 0.5  # Thailand covers about a third
+    found = [gazetteer.province_at(lon, lat) for lon, lat in zip(lons.tolist(), lats.tolist(), strict=True)]
+    exact = [next((p for p, g in zip(gazetteer.provinces, _geometries(gazetteer), strict=True)
+                   if g.covers(Point(x, y))), None)
+             for x, y in zip(lons[:500].tolist(), lats[:500].tolist(), strict=True)]
+    assert found[:500] == exact
+    assert 0.25 < sum(p is not None for p in found) / len(found) < 0.5  # Thailand covers about a third
 
 
 def _geometries(gazetteer: Gazetteer) -> list:
     return [gazetteer.geometry_of(p.code) for p in gazetteer.provinces]
 
 
-def test_bulk_handles_nan_and_far_points(gazetteer: Gazetteer) -> None:
-    assert gazetteer.provinces_at([float("nan"), 0.0, 99.4908], [18.0, 0.0, 18.2888]) == [
-        None, None, gazetteer.province_at(99.4908, 18.2888)]
+def test_nan_and_far_points_are_no_province(gazetteer: Gazetteer) -> None:
+    assert gazetteer.province_at(float("nan"), 18.0) is None
+    assert gazetteer.province_at(0.0, 0.0) is None
+    assert code_at(gazetteer, 99.4908, 18.2888) == "TH-52"
 
 
 def test_shared_border_sides_and_tie(gazetteer: Gazetteer) -> None:
@@ -136,7 +136,6 @@ def test_shared_border_sides_and_tie(gazetteer: Gazetteer) -> None:
     on_border = Point(shared[len(shared) // 2])  # a vertex of both provinces, exactly on the border
     assert lampang.intersects(on_border) and phrae.intersects(on_border)
     assert code_at(gazetteer, on_border.x, on_border.y) == "TH-52"  # a tie goes to the lower code
-    assert gazetteer.provinces_at([on_border.x], [on_border.y])[0].code == "TH-52"  # type: ignore[union-attr]
     for dx, dy in [(0.002, 0), (-0.002, 0), (0, 0.002), (0, -0.002)]:
         x, y = on_border.x + dx, on_border.y + dy
         expected = "TH-52" if lampang.contains(Point(x, y)) else "TH-54" if phrae.contains(Point(x, y)) else None
@@ -147,7 +146,6 @@ def test_snap_reaches_a_station_just_offshore(gazetteer: Gazetteer) -> None:
     lon, lat = 100.5969, 13.5994  # Samut Prakan waterfront, in the generalised river mouth
     assert gazetteer.province_at(lon, lat) is None
     assert gazetteer.province_at(lon, lat, snap_m=1_000).code == "TH-11"  # type: ignore[union-attr]
-    assert gazetteer.provinces_at([lon], [lat], snap_m=1_000)[0].code == "TH-11"  # type: ignore[union-attr]
     assert gazetteer.province_at(101.0, 10.5, snap_m=1_000) is None  # mid-gulf stays at sea
 
 

@@ -12,7 +12,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.harvest.model import HarvestObject, HarvestObjectError
 from ckanext.pm25.harvesters import runner
-from ckanext.pm25.harvesters.normalise import THAI_TZ
+from ckanext.pm25.common.times import THAI_TZ
 
 CONTACT = "air@example.go.th"
 

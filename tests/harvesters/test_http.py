@@ -15,7 +15,6 @@ from ckanext.pm25.harvesters.http import (
     HttpPolicy,
     check_destination,
     fetch_json,
-    fetch_text,
     make_session,
 )
 from tests.upstream import AgencyCkanServer, Air4ThaiServer, ImitationServer, Reply
@@ -311,16 +310,6 @@ def test_fallback_is_only_for_tls_errors(air4thai: Air4ThaiServer, policy: HttpP
     with pytest.raises(FetchError) as raised:
         fetch_json(air4thai.url + LATEST, replace(policy, allow_http_fallback=True))
     assert raised.value.kind == "not_json"
-
-
-def test_fetch_text(policy: HttpPolicy) -> None:
-    csv = "latitude,longitude,acq_date,acq_time\n18.79,98.98,2024-03-15,0612\n"
-    with ImitationServer() as server:
-        server.route("/firms.csv", lambda request: Reply(200, csv.encode("utf-8"),
-                                                         "text/csv; charset=utf-8"))
-        result = fetch_text(server.url + "/firms.csv", policy)
-    assert result.data == csv
-    assert result.bytes == len(csv)
 
 
 def test_shared_session(air4thai: Air4ThaiServer, policy: HttpPolicy) -> None:

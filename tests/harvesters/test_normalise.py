@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from ckanext.pm25.aqi import thai_aqi, us_aqi
+from ckanext.pm25.common.times import parse_thai_datetime
 from ckanext.pm25.harvesters.normalise import (
     DATASTORE_COLUMNS,
     ParsedNumber,
@@ -20,7 +21,6 @@ from ckanext.pm25.harvesters.normalise import (
     parse_number,
     parse_package_search,
     parse_package_show,
-    parse_thai_datetime,
     reading_to_row,
 )
 from tests.upstream import AgencyCkanServer, Air4ThaiServer

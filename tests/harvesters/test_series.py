@@ -7,8 +7,8 @@ import pytest
 
 from ckanext.pm25.aqi import thai_aqi
 
-from ckanext.pm25.harvesters.normalise import (THAI_TZ, ParsedNumber, build_reading,
-                                               reading_to_row)
+from ckanext.pm25.common.times import THAI_TZ
+from ckanext.pm25.harvesters.normalise import ParsedNumber, build_reading, reading_to_row
 from ckanext.pm25.harvesters.series import (MIN_HOURS_FOR_MEAN, changed_rows, history_window,
                                             reading_from_row, with_rolling_means)
 

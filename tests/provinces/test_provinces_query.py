@@ -57,6 +57,14 @@ def test_more_codes_than_can_be_meant_are_refused() -> None:
 def test_a_bbox_is_four_numbers_west_south_east_north() -> None:
     assert parse_bbox("99.2,17.6,100.2,19.0") == (99.2, 17.6, 100.2, 19.0)
     assert parse_bbox(" 99.2 , 17.6 ,100.2, 19 ") == (99.2, 17.6, 100.2, 19.0)
+    assert parse_bbox([99.2, "17.6", 100.2, 19]) == (99.2, 17.6, 100.2, 19.0)  # as ckanext-spatial reads a list
+
+
+@pytest.mark.parametrize("value", [["99.2,17.6", "100.2,19.0"], [99, 18, 100], [99, 18, None, 19]])
+def test_a_bbox_list_is_four_numbers(value: list[object]) -> None:
+    with pytest.raises(SearchParameterError) as raised:
+        parse_bbox(value)
+    assert raised.value.code == "malformed_bbox"
 
 
 @pytest.mark.parametrize(("value", "code"), [

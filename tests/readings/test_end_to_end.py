@@ -11,7 +11,7 @@ import pytest
 from ckan.tests import factories, helpers
 
 from ckanext.pm25.harvesters import runner
-from ckanext.pm25.harvesters.normalise import THAI_TZ
+from ckanext.pm25.common.times import THAI_TZ
 from ckanext.pm25.readings.series import round1
 from tests.upstream import Air4ThaiServer
 

@@ -9,9 +9,9 @@ import pytest
 from ckanext.pm25.geo.provinces import by_code
 from ckanext.pm25.readings.chart import ChartLabels, render_chart
 from ckanext.pm25.readings.records import Freshness, province_record, sort_by_aqi
-from ckanext.pm25.readings.series import (DailyMean, HourlyValue, Period, PeriodError, daily_means,
-                                         days_over_standard, last_period, parse_instant, period_between,
-                                         round1)
+from ckanext.pm25.common.times import PeriodError, parse_instant
+from ckanext.pm25.readings.series import (DailyMean, HourlyValue, Period, daily_means, days_over_standard, last_period,
+                                          period_between, round1)
 
 UTC = timezone.utc
 HOUR = timedelta(hours=1)

@@ -6,14 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ckanext.pm25.common.messages import N_
+
 BUDDHIST_ERA_OFFSET = 543
 # Thai agencies write B.E. years 24xx-26xx; no PM2.5 record predates 1900 C.E. or follows 2200.
 _EARLIEST_CE, _LATEST_CE = 1900, 2200
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
-
-
-def N_(message: str) -> str:
-    return message
 
 
 class DateError(ValueError):

@@ -18,8 +18,9 @@ from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 from ckanext.scheming.validation import scheming_validator
 
 from ckanext.pm25.dataset import dates
+from ckanext.pm25.common.messages import N_
 from ckanext.pm25.geo import provinces
-from ckanext.pm25.geo.errors import N_, GeoError
+from ckanext.pm25.geo.errors import GeoError
 from ckanext.pm25.provinces import located
 
 OTHER = "อื่นๆ"

@@ -25,8 +25,8 @@ from ckan import model
 
 from ckanext.pm25.demo.upstream import Air4ThaiServer
 from ckanext.pm25.demo.upstream.server import HOST
-from ckanext.pm25.harvesters import base, runner
-from ckanext.pm25.harvesters.normalise import THAI_TZ
+from ckanext.pm25.harvesters import runner, site_user
+from ckanext.pm25.common.times import THAI_TZ
 
 SOURCE_NAME = "air4thai-demo"
 ORG_NAME = "pcd"
@@ -55,7 +55,7 @@ def _ensure_org() -> str:
     group = model.Group.get(ORG_NAME)
     if group is not None and group.state == "active":
         return group.id
-    return base.call("organization_create", {"name": ORG_NAME, "title": ORG_TITLE})["id"]
+    return site_user.call("organization_create", {"name": ORG_NAME, "title": ORG_TITLE})["id"]
 
 
 def _ensure_source(url: str, org_id: str, hours: int) -> str:
@@ -66,10 +66,10 @@ def _ensure_source(url: str, org_id: str, hours: int) -> str:
             "config": config, "active": True,
             "notes": "A local imitation of PCD's Air4Thai used by `ckan pm25 demo harvest`."}
     try:
-        existing = base.call("harvest_source_show", {"id": SOURCE_NAME})
+        existing = site_user.call("harvest_source_show", {"id": SOURCE_NAME})
     except tk.ObjectNotFound:
-        return base.call("harvest_source_create", data)["id"]
-    base.call("harvest_source_update", {**data, "id": existing["id"]})
+        return site_user.call("harvest_source_create", data)["id"]
+    site_user.call("harvest_source_update", {**data, "id": existing["id"]})
     return existing["id"]
 
 

@@ -4,7 +4,7 @@ Pure Python (shapely, pyproj; pyshp for Shapefiles): nothing here imports CKAN.
 """
 from __future__ import annotations
 
-from .errors import N_, BoundaryError, CRSError, GeoError, GeometryError
+from .errors import BoundaryError, CRSError, GeoError, GeometryError
 from .geometry import parse_geometry, point, to_geojson
 from .lookup import (
     DEFAULT_MIN_SHARE,
@@ -27,7 +27,6 @@ from .reproject import SUPPORTED_EPSG, to_wgs84
 
 __all__ = [
     "DEFAULT_MIN_SHARE",
-    "N_",
     "REGIONS",
     "SUPPORTED_EPSG",
     "BoundaryError",

@@ -23,7 +23,9 @@ from pyproj import CRS
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from .errors import N_, BoundaryError, CRSError
+from ckanext.pm25.common.messages import N_
+
+from .errors import BoundaryError, CRSError
 from .geometry import EXTENT_MARGIN, THAILAND_EXTENT
 from .lookup import Gazetteer
 from .provinces import by_code, known_codes, normalise_code

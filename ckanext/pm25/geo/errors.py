@@ -1,18 +1,13 @@
 """Error types of the gazetteer, carrying translatable messages.
 
 Messages are English msgid templates with ``%(name)s`` placeholders. They are marked
-with :func:`N_` so Babel extracts them; the CKAN layer translates ``error.message``
+with :func:`ckanext.pm25.common.messages.N_` so Babel extracts them; the CKAN layer translates ``error.message``
 with ``toolkit._`` and then interpolates ``error.params``.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for extraction without translating it here."""
-    return message
 
 
 class GeoError(ValueError):

@@ -24,10 +24,12 @@ from shapely.geometry import (
 )
 from shapely.geometry.base import BaseGeometry
 
-from .errors import N_, GeometryError
+from ckanext.pm25.common.messages import N_
+
+from .errors import GeometryError
 from .reproject import WGS84, parse_epsg, to_wgs84, xy_to_wgs84
 
-__all__ = ["EXTENT_MARGIN", "N_", "THAILAND_EXTENT", "GeometryError", "parse_geometry", "point", "to_geojson"]
+__all__ = ["EXTENT_MARGIN", "THAILAND_EXTENT", "GeometryError", "parse_geometry", "point", "to_geojson"]
 
 # lon min, lat min, lon max, lat max of the country's territory (islands included).
 THAILAND_EXTENT: tuple[float, float, float, float] = (97.3, 5.6, 105.7, 20.5)

@@ -21,7 +21,6 @@ from .provinces import Province, by_code, normalise_code
 # share of the province) is a sliver from imprecise borders, not a real overlap.
 DEFAULT_MIN_SHARE = 0.02
 _METRES_PER_DEGREE = 111_320.0
-_UNSET = np.iinfo(np.int64).max
 
 
 class Gazetteer:
@@ -97,46 +96,6 @@ class Gazetteer:
     def _grid(self) -> PointGrid:
         # Built on first point lookup (~0.1 s), not with the gazetteer: area queries never need it.
         return PointGrid(self._geometries, self._tree)
-
-    def indices_at(self, lons: Sequence[float] | np.ndarray, lats: Sequence[float] | np.ndarray, *,
-                   snap_m: float = 0.0) -> np.ndarray:
-        """Vectorised point lookup: index into :attr:`provinces` per point, -1 where none.
-
-        Same answers as :meth:`province_at`; most points are answered from the point grid.
-        """
-        xs = np.asarray(lons, dtype=float).ravel()
-        ys = np.asarray(lats, dtype=float).ravel()
-        if xs.shape != ys.shape:
-            raise ValueError("lons and lats differ in length")
-        result = self._grid.classify(xs, ys)
-        exact = np.flatnonzero(result == EXACT_TEST)
-        if exact.size:
-            result[exact] = self._exact_indices(shapely.points(xs[exact], ys[exact]))
-        if snap_m > 0:
-            missing = np.flatnonzero(result == NO_PROVINCE)
-            if missing.size:
-                result[missing] = self._nearest_indices(shapely.points(xs[missing], ys[missing]), snap_m)
-        return result
-
-    def _exact_indices(self, locations: np.ndarray) -> np.ndarray:
-        result = np.full(len(locations), _UNSET, dtype=np.int64)
-        point_index, province_index = self._tree.query(locations, predicate="intersects")
-        np.minimum.at(result, point_index, province_index)
-        result[result == _UNSET] = NO_PROVINCE
-        return result
-
-    def _nearest_indices(self, locations: np.ndarray, snap_m: float) -> np.ndarray:
-        result = np.full(len(locations), _UNSET, dtype=np.int64)
-        point_index, province_index = self._tree.query_nearest(locations, max_distance=snap_m / _METRES_PER_DEGREE)
-        np.minimum.at(result, point_index, province_index)
-        result[result == _UNSET] = NO_PROVINCE
-        return result
-
-    def provinces_at(self, lons: Sequence[float] | np.ndarray, lats: Sequence[float] | np.ndarray, *,
-                     snap_m: float = 0.0) -> list[Province | None]:
-        """Vectorised :meth:`province_at` for many points at once."""
-        lookup = (*self.provinces, None)  # index -1 maps to None
-        return [lookup[index] for index in self.indices_at(lons, lats, snap_m=snap_m).tolist()]
 
     def provinces_for(self, geometry: BaseGeometry, min_share: float = DEFAULT_MIN_SHARE) -> list[Province]:
         """Provinces a valid WGS 84 geometry (as from ``parse_geometry``) lies in, largest share first.

@@ -2,8 +2,8 @@
 
 Each cell is classified once: wholly inside one province (answer known), touching no
 province (answer: none), or crossed by a border or coast (ask the exact geometry). Only
-points in the last kind of cell pay for a point-in-polygon test, so bulk lookups run at
-numpy speed while giving exactly the answers of the exact test.
+points in the last kind of cell pay for a point-in-polygon test, so most lookups are one
+array index while giving exactly the answers of the exact test.
 """
 from __future__ import annotations
 
@@ -37,18 +37,8 @@ class PointGrid:
         classes[cell_index[inside]] = geometry_index[inside]
         self.classes = classes.reshape(self.shape)
 
-    def classify(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-        """Per point: a geometry index, NO_PROVINCE (also off the grid, or NaN), or EXACT_TEST."""
-        with np.errstate(invalid="ignore"):
-            cols = np.floor((xs - self.origin[0]) / self.cell_size)
-            rows = np.floor((ys - self.origin[1]) / self.cell_size)
-        on_grid = (cols >= 0) & (cols < self.shape[1]) & (rows >= 0) & (rows < self.shape[0])
-        result = np.full(xs.shape, NO_PROVINCE, dtype=np.int64)
-        result[on_grid] = self.classes[rows[on_grid].astype(np.int64), cols[on_grid].astype(np.int64)]
-        return result
-
     def classify_one(self, x: float, y: float) -> int:
-        """:meth:`classify` for a single point, without numpy overhead."""
+        """A geometry index, NO_PROVINCE (also off the grid, or NaN), or EXACT_TEST."""
         col = (x - self.origin[0]) / self.cell_size
         row = (y - self.origin[1]) / self.cell_size
         if not (0 <= col < self.shape[1] and 0 <= row < self.shape[0]):  # also False for NaN

@@ -11,7 +11,9 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError as PyprojCRSError
 from shapely.geometry.base import BaseGeometry
 
-from .errors import N_, CRSError
+from ckanext.pm25.common.messages import N_
+
+from .errors import CRSError
 
 WGS84 = 4326
 

@@ -32,13 +32,14 @@ from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.pm25.geo import provinces
 from ckanext.pm25.provinces import located
 from ckanext.pm25.geo.errors import GeoError
-from ckanext.pm25.harvesters import base
+from ckanext.pm25.harvesters import locks, objects, publishing, recording, settings, site_user, stages
 from ckanext.pm25.harvesters.datasets import (agency_dataset, agency_guid, agency_package_id,
                                               bbox_polygon, tag_names, upstream_spatial)
 from ckanext.pm25.harvesters.http import FetchError, fetch_json, make_session
 from ckanext.pm25.harvesters.normalise import (PayloadError, parse_package_search,
                                                parse_package_show, snippet_of)
 from ckanext.pm25.harvesters.source_config import AgencyConfig, parse_agency_config
+from ckanext.pm25.common.times import parse_utc
 
 SEARCH = "/package_search"
 SHOW = "/package_show"
@@ -62,12 +63,12 @@ def _modified(value: Any) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.fromisoformat(str(value).rstrip("Z").split("+")[0])
+        return parse_utc(value).replace(tzinfo=None)  # naive UTC, as harvest objects store it
     except ValueError:
         return None
 
 
-class AgencyCkanHarvester(base.Pm25HarvesterBase):
+class AgencyCkanHarvester(stages.Pm25HarvesterBase):
 
     def info(self) -> dict[str, str]:
         return {
@@ -91,13 +92,13 @@ class AgencyCkanHarvester(base.Pm25HarvesterBase):
 
     def gather(self, job: HarvestJob, config: AgencyConfig) -> list[str]:
         try:
-            base.publisher_for(job.source, config)
+            publishing.publisher_for(job.source, config)
         except ValueError as error:
-            base.record_gather_error(job, f"Cannot harvest: {error}")
+            recording.record_gather_error(job, f"Cannot harvest: {error}")
             return []
         listing, complete = self._listing(job, config)
         ours = {guid: (package_id, modified)
-                for guid, package_id, modified in base.current_objects(job.source_id)}
+                for guid, package_id, modified in objects.current_objects(job.source_id)}
         items = []
         for upstream_id, (name, modified) in listing.items():
             guid = agency_guid(job.source_id, upstream_id)
@@ -110,14 +111,14 @@ class AgencyCkanHarvester(base.Pm25HarvesterBase):
                           "content": json.dumps({"upstream_id": upstream_id, "name": name})})
         if complete:
             items += self._withdrawals(job, listing, ours)
-        return base.insert_objects(job, items)
+        return objects.insert_objects(job, items)
 
     def _listing(self, job: HarvestJob, config: AgencyConfig,
                  ) -> tuple[dict[str, tuple[str, datetime | None]], bool]:
         """upstream id → (name, metadata_modified) of every match, and whether every page was
         read. Only these small tuples are kept, never whole datasets."""
         url = api_base(job.source.url) + SEARCH
-        policy = base.http_policy(config.http)
+        policy = settings.http_policy(config.http)
         session = make_session(policy)
         listing: dict[str, tuple[str, datetime | None]] = {}
         complete = True
@@ -132,17 +133,17 @@ class AgencyCkanHarvester(base.Pm25HarvesterBase):
                         params["fq"] = config.fq
                     try:
                         fetched = fetch_json(url, policy, params=params, session=session)
-                        base.report_fallback(job.id, fetched)
+                        recording.report_fallback(job.id, fetched)
                         page = parse_package_search(fetched.data)
                     except (FetchError, PayloadError) as error:
-                        message, where, snippet = base.upstream_failure(
+                        message, where, snippet = recording.upstream_failure(
                             f"search results for {term!r} from {start}", error, url)
-                        base.record_gather_error(job, message + "; nothing is withdrawn this run",
+                        recording.record_gather_error(job, message + "; nothing is withdrawn this run",
                                                  url=where, snippet=snippet)
                         complete = False
                         break
                     for issue in page.issues:
-                        base.record_gather_error(job, f"{issue.code}: {issue.message}",
+                        recording.record_gather_error(job, f"{issue.code}: {issue.message}",
                                                  url=url, snippet=issue.snippet)
                     for dataset in page.datasets:
                         if dataset.get("private") is True or \
@@ -153,7 +154,7 @@ class AgencyCkanHarvester(base.Pm25HarvesterBase):
                                                 _modified(dataset.get("metadata_modified")))
                     start += config.page_size
                     if len(listing) >= config.max_datasets:
-                        base.record_gather_error(
+                        recording.record_gather_error(
                             job, f"More than max_datasets ({config.max_datasets}) datasets "
                                  f"match; the rest are left for later and nothing is withdrawn "
                                  f"this run")
@@ -175,7 +176,7 @@ class AgencyCkanHarvester(base.Pm25HarvesterBase):
             if package is not None and package.state == "active":
                 candidates.append(guid)
         if candidates and not listing:
-            base.record_gather_error(
+            recording.record_gather_error(
                 job, f"Upstream lists no matching dataset at all while {len(candidates)} harvested "
                      f"from it are published here; nothing is withdrawn. Check the source's "
                      f"query, or clear the source to remove them.")
@@ -193,7 +194,7 @@ class AgencyCkanHarvester(base.Pm25HarvesterBase):
             return True
         url = api_base(obj.source.url) + SHOW
         try:
-            fetched = fetch_json(url, base.http_policy(config.http),
+            fetched = fetch_json(url, settings.http_policy(config.http),
                                  params={"id": content["upstream_id"]})
         except FetchError as error:
             if error.kind == "http_status" and error.status in (403, 404):
@@ -202,16 +203,16 @@ class AgencyCkanHarvester(base.Pm25HarvesterBase):
                 obj.content = json.dumps(content, ensure_ascii=False)
                 obj.save()
                 return True
-            message, where, snippet = base.fetch_failure("the dataset", error)
-            base.record_object_error(obj, message + "; our copy is left as it was", "Fetch",
+            message, where, snippet = recording.fetch_failure("the dataset", error)
+            recording.record_object_error(obj, message + "; our copy is left as it was", "Fetch",
                                      url=where, snippet=snippet)
             return False
-        base.report_fallback(obj.harvest_job_id, fetched)
+        recording.report_fallback(obj.harvest_job_id, fetched)
         try:
             dataset = parse_package_show(fetched.data)
         except PayloadError as error:
-            message, _, snippet = base.payload_failure("dataset", error)
-            base.record_object_error(obj, message + "; our copy is left as it was", "Fetch",
+            message, _, snippet = recording.payload_failure("dataset", error)
+            recording.record_object_error(obj, message + "; our copy is left as it was", "Fetch",
                                      url=fetched.final_url, snippet=snippet)
             return False
         if dataset.get("private") is True or dataset.get("state", "active") != "active":
@@ -227,16 +228,16 @@ class AgencyCkanHarvester(base.Pm25HarvesterBase):
     def do_import(self, obj: HarvestObject, config: AgencyConfig) -> bool | str:
         content = json.loads(obj.content or "{}")
         package_id = agency_package_id(obj.harvest_source_id, content["upstream_id"])
-        with base.item_lock(f"pm25-harvest:{obj.harvest_source_id}:{obj.guid}"):
+        with locks.item_lock(f"pm25-harvest:{obj.harvest_source_id}:{obj.guid}"):
             if content.get("withdraw"):
                 return self._withdraw(obj, package_id)
             try:
-                publisher = base.publisher_for(obj.source, config)
+                publisher = publishing.publisher_for(obj.source, config)
             except ValueError as error:
-                base.record_object_error(obj, f"Cannot import: {error}", "Import")
+                recording.record_object_error(obj, f"Cannot import: {error}", "Import")
                 return False
             upstream = content["dataset"]
-            dataset_fields, resource_fields = base.schema_fields()
+            dataset_fields, resource_fields = publishing.schema_fields()
             desired = agency_dataset(
                 upstream, publisher, dataset_fields=dataset_fields,
                 resource_fields=resource_fields,
@@ -246,13 +247,13 @@ class AgencyCkanHarvester(base.Pm25HarvesterBase):
                 self._save(obj, desired, package_id)
             except tk.ValidationError as error:
                 model.Session.rollback()
-                base.record_object_error(
+                recording.record_object_error(
                     obj, f"The upstream dataset does not pass this catalogue's validation: "
-                         f"{base.validation_message(error)}; our copy is left as it was",
+                         f"{recording.validation_message(error)}; our copy is left as it was",
                     "Import", snippet=snippet_of({k: upstream.get(k) for k in (
                         "name", "title", "data_type", "license_id", "maintainer_email")}))
                 return False
-            base.make_current(obj, package_id)
+            objects.make_current(obj, package_id)
             return True
 
     def _save(self, obj: HarvestObject, desired: dict[str, Any], package_id: str) -> None:
@@ -261,19 +262,19 @@ class AgencyCkanHarvester(base.Pm25HarvesterBase):
         upstream value. A required field that fails keeps the dataset out."""
         action = "package_update" if model.Package.get(package_id) else "package_create"
         try:
-            base.call(action, desired)
+            site_user.call(action, desired)
             return
         except tk.ValidationError as error:
             failed = set(error.error_dict) if isinstance(error.error_dict, dict) else set()
-            droppable = failed - base.required_fields() - {"name", "owner_org", "tags",
+            droppable = failed - publishing.required_fields() - {"name", "owner_org", "tags",
                                                            "tag_string", "resources", "id"}
             if not failed or failed != droppable:
                 raise
             model.Session.rollback()
             detail = {name: {"upstream": desired.get(name), "error": error.error_dict[name]}
                       for name in sorted(droppable)}
-        base.call(action, {k: v for k, v in desired.items() if k not in droppable})
-        base.record_object_error(
+        site_user.call(action, {k: v for k, v in desired.items() if k not in droppable})
+        recording.record_object_error(
             obj, f"Saved without the optional fields this catalogue refuses: "
                  f"{', '.join(sorted(droppable))}", "Import",
             snippet=snippet_of(detail))
@@ -290,7 +291,7 @@ class AgencyCkanHarvester(base.Pm25HarvesterBase):
             try:
                 located.locate(text)  # remembered: package_create's validator does not parse it again
             except GeoError as error:
-                base.record_object_error(obj, f"Upstream {label} unusable ({error.render()}); "
+                recording.record_object_error(obj, f"Upstream {label} unusable ({error.render()}); "
                                               f"provinces taken from elsewhere", "Import",
                                          snippet=text[:300])
                 continue
@@ -303,7 +304,7 @@ class AgencyCkanHarvester(base.Pm25HarvesterBase):
         package = model.Package.get(package_id)
         if package is None or package.state != "active":
             return "unchanged"
-        base.call("package_delete", {"id": package_id})
-        base.make_withdrawn(obj, package_id)
+        site_user.call("package_delete", {"id": package_id})
+        objects.make_withdrawn(obj, package_id)
         return True
 

@@ -35,19 +35,19 @@ from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.pm25.provinces import gazetteer
 from ckanext.pm25.geo import geometry, provinces
 from ckanext.pm25.geo.errors import GeoError
-from ckanext.pm25.harvesters import base
+from ckanext.pm25.harvesters import (locks, objects, publishing, readings_writer, recording, settings,
+                                      site_user, solr_commits, stages)
 from ckanext.pm25.harvesters.datasets import (Publisher, bounded_name, fingerprint,
                                               hourly_resource, hourly_resource_id,
                                               station_dataset, station_name,
                                               station_package_id)
 from ckanext.pm25.harvesters.http import FetchError, fetch_json
-from ckanext.pm25.harvesters.normalise import (THAI_TZ, Issue, PayloadError, Reading, Station,
-                                               parse_air4thai_history, parse_air4thai_latest,
-                                               reading_to_row)
-from ckanext.pm25.harvesters.series import (HOUR, changed_rows, floor_hour, history_window,
-                                            reading_from_row, with_rolling_means)
+from ckanext.pm25.harvesters.normalise import (Issue, PayloadError, Reading, Station, parse_air4thai_history,
+                                               parse_air4thai_latest, reading_to_row)
+from ckanext.pm25.harvesters.series import changed_rows, history_window, reading_from_row, with_rolling_means
 from ckanext.pm25.harvesters.source_config import Air4ThaiConfig, parse_air4thai_config
 from ckanext.pm25.common.stored import stored_list
+from ckanext.pm25.common.times import HOUR, THAI_TZ, floor_hour, parse_utc, utcnow
 
 LATEST_PATH = "/services/getNewAQI_JSON.php"
 HISTORY_PATHS = {"webV2": "/webV2/history/api/data.php", "forweb": "/forweb/getHistoryData.php"}
@@ -72,12 +72,7 @@ def _station(data: dict[str, Any]) -> Station:
     return Station(**{**data, "flags": tuple(data.get("flags") or ())})
 
 
-def _utc(text: str) -> datetime:
-    moment = datetime.fromisoformat(str(text).replace("Z", "+00:00").replace(" ", "T"))
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
-
-
-class Air4ThaiHarvester(base.Pm25HarvesterBase):
+class Air4ThaiHarvester(stages.Pm25HarvesterBase):
 
     def info(self) -> dict[str, str]:
         return {
@@ -110,26 +105,26 @@ class Air4ThaiHarvester(base.Pm25HarvesterBase):
 
     def gather(self, job: HarvestJob, config: Air4ThaiConfig) -> list[str]:
         try:
-            base.publisher_for(job.source, config)
+            publishing.publisher_for(job.source, config)
         except ValueError as error:
-            base.record_gather_error(job, f"Cannot harvest: {error}")
+            recording.record_gather_error(job, f"Cannot harvest: {error}")
             return []
         url = base_url(job.source.url) + LATEST_PATH
-        now = base.utcnow()
+        now = utcnow()
         try:
-            fetched = fetch_json(url, base.http_policy(config.http))
+            fetched = fetch_json(url, settings.http_policy(config.http))
         except FetchError as error:
-            message, where, snippet = base.fetch_failure("the station list", error)
-            base.record_gather_error(job, message, url=where, snippet=snippet)
+            message, where, snippet = recording.fetch_failure("the station list", error)
+            recording.record_gather_error(job, message, url=where, snippet=snippet)
             return []
-        base.report_fallback(job.id, fetched)
+        recording.report_fallback(job.id, fetched)
         final_url, payload = fetched.final_url, fetched.data
         del fetched  # only the parsed stations are kept from here on
         try:
             latest = parse_air4thai_latest(payload, now=now, future_tolerance=future_tolerance())
         except PayloadError as error:
-            message, _, snippet = base.payload_failure("station list", error)
-            base.record_gather_error(job, message + "; stored data left as it was",
+            message, _, snippet = recording.payload_failure("station list", error)
+            recording.record_gather_error(job, message + "; stored data left as it was",
                                      url=final_url, snippet=snippet)
             return []
         finally:
@@ -137,7 +132,7 @@ class Air4ThaiHarvester(base.Pm25HarvesterBase):
         issues: dict[str, list[dict[str, Any]]] = {}
         for issue in latest.issues:
             if issue.station_id is None:
-                base.record_gather_error(job, f"{issue.code}: {issue.message}",
+                recording.record_gather_error(job, f"{issue.code}: {issue.message}",
                                          snippet=issue.snippet)
             else:
                 issues.setdefault(issue.station_id, []).append(asdict(issue))
@@ -157,12 +152,12 @@ class Air4ThaiHarvester(base.Pm25HarvesterBase):
             yield from self._gone(job.source_id, {GUID_PREFIX + s.station_id
                                                   for s in latest.stations})
 
-        return base.insert_objects(job, items())
+        return objects.insert_objects(job, items())
 
     def _gone(self, source_id: str, listed: set[str]) -> list[dict[str, Any]]:
         """Objects for stations harvested before, still active here, absent from the list."""
         gone = []
-        for guid, package_id, _modified in base.current_objects(source_id):
+        for guid, package_id, _modified in objects.current_objects(source_id):
             if not guid.startswith(GUID_PREFIX) or guid in listed or not package_id:
                 continue
             package = model.Package.get(package_id)
@@ -180,12 +175,12 @@ class Air4ThaiHarvester(base.Pm25HarvesterBase):
         if content.get("gone"):
             return True
         station = _station(content["station"])
-        base.record_issues(obj, [Issue(**issue) for issue in content.get("issues", [])], "Fetch")
-        now = base.utcnow()
+        recording.record_issues(obj, [Issue(**issue) for issue in content.get("issues", [])], "Fetch")
+        now = utcnow()
         snapshot = self._snapshot_reading(content.get("latest"))
         latest_time = snapshot.datetime_utc if snapshot else floor_hour(now)
         package_id = station_package_id(obj.harvest_source_id, station.station_id)
-        recent = base.stored_rows(hourly_resource_id(package_id), station.station_id,
+        recent = readings_writer.stored_rows(hourly_resource_id(package_id), station.station_id,
                                   config.max_catchup_hours)
         last_stored = _last_hourly(recent or [])
         window = history_window(latest_time, last_stored, backfill_hours=config.backfill_hours,
@@ -220,23 +215,23 @@ class Air4ThaiHarvester(base.Pm25HarvesterBase):
                   "sdate": first.date().isoformat(), "edate": last.date().isoformat(),
                   "stime": f"{first.hour:02d}", "etime": f"{last.hour:02d}"}
         try:
-            fetched = fetch_json(url, base.http_policy(config.http), params=params)
+            fetched = fetch_json(url, settings.http_policy(config.http), params=params)
         except FetchError as error:
-            message, where, snippet = base.fetch_failure("the hourly history", error)
-            base.record_object_error(obj, message + "; the latest snapshot value is stored "
+            message, where, snippet = recording.fetch_failure("the hourly history", error)
+            recording.record_object_error(obj, message + "; the latest snapshot value is stored "
                                      "instead", "Fetch", url=where, snippet=snippet)
             return []
-        base.report_fallback(obj.harvest_job_id, fetched)
+        recording.report_fallback(obj.harvest_job_id, fetched)
         try:
             parsed = parse_air4thai_history(fetched.data, now=now,
                                             future_tolerance=future_tolerance(),
                                             hour_label=HOUR_LABELS[config.history_endpoint])
         except PayloadError as error:
-            message, _, snippet = base.payload_failure("hourly history", error)
-            base.record_object_error(obj, message + "; the latest snapshot value is stored "
+            message, _, snippet = recording.payload_failure("hourly history", error)
+            recording.record_object_error(obj, message + "; the latest snapshot value is stored "
                                      "instead", "Fetch", url=fetched.final_url, snippet=snippet)
             return []
-        base.record_issues(obj, [i for i in parsed.issues
+        recording.record_issues(obj, [i for i in parsed.issues
                                  if i.station_id in (None, station_id)], "Fetch")
         return [r for r in parsed.readings
                 if r.station_id == station_id and r.datetime_utc >= start]
@@ -246,24 +241,24 @@ class Air4ThaiHarvester(base.Pm25HarvesterBase):
     def do_import(self, obj: HarvestObject, config: Air4ThaiConfig) -> bool | str:
         content = json.loads(obj.content or "{}")
         try:
-            publisher = base.publisher_for(obj.source, config)
+            publisher = publishing.publisher_for(obj.source, config)
         except ValueError as error:
-            base.record_object_error(obj, f"Cannot import: {error}", "Import")
+            recording.record_object_error(obj, f"Cannot import: {error}", "Import")
             return False
         station_id = content["station"]["station_id"] if "station" in content \
             else content["station_id"]
         package_id = station_package_id(obj.harvest_source_id, station_id)
-        with base.item_lock(f"pm25-harvest:{obj.harvest_source_id}:{obj.guid}"), \
-                base.batched_solr_commits():
+        with locks.item_lock(f"pm25-harvest:{obj.harvest_source_id}:{obj.guid}"), \
+                solr_commits.batched_solr_commits():
             if content.get("gone"):
                 return self._mark_inactive(obj, package_id)
             try:
                 return self._import_station(obj, config, publisher, content, package_id)
             except tk.ValidationError as error:
                 model.Session.rollback()
-                base.record_object_error(
+                recording.record_object_error(
                     obj, f"The station dataset did not pass validation: "
-                         f"{base.validation_message(error)}; stored data left as it was",
+                         f"{recording.validation_message(error)}; stored data left as it was",
                     "Import", snippet=json.dumps(content.get("station"), ensure_ascii=False))
                 return False
 
@@ -286,7 +281,7 @@ class Air4ThaiHarvester(base.Pm25HarvesterBase):
         status_changed = False
         dataset: dict[str, Any] | None = None
         if known is None:
-            dataset = base.call("package_create", {
+            dataset = site_user.call("package_create", {
                 **desired, "name": _free_name(station_name(station.station_id), package_id,
                                               publisher),
                 "resources": [hourly_resource(package_id)]})
@@ -295,13 +290,13 @@ class Air4ThaiHarvester(base.Pm25HarvesterBase):
             table_resource = model.Resource.get(resource_id)
             metadata_changed = (known["state"] != "active"
                                 or table_resource is None or table_resource.state != "active"
-                                or base.previous_fingerprint(obj) != digest)
+                                or objects.previous_fingerprint(obj) != digest)
             if metadata_changed:
-                existing = base.call("package_show", {"id": package_id})
+                existing = site_user.call("package_show", {"id": package_id})
                 resources = list(existing["resources"])
                 if not any(r["id"] == resource_id for r in resources):
                     resources.append(hourly_resource(package_id))
-                dataset = base.call("package_update", {
+                dataset = site_user.call("package_update", {
                     **existing, **desired, "name": existing["name"], "resources": resources,
                     "state": "active"})
                 moved = (existing.get("spatial") or "") != (dataset.get("spatial") or "")
@@ -309,16 +304,16 @@ class Air4ThaiHarvester(base.Pm25HarvesterBase):
                                   or existing.get("station_status") != dataset.get("station_status"))
         window = content.get("window") or {}
         hours = _hours_between(window.get("store_start"), window.get("end"))
-        stored = base.stored_rows(resource_id, station.station_id, hours + 48)
+        stored = readings_writer.stored_rows(resource_id, station.station_id, hours + 48)
         new, changed = changed_rows(rows, stored or [])
         if (new or changed) and dataset is None:
-            dataset = base.call("package_show", {"id": package_id})
-        base.write_rows(resource_id, new, changed, table_exists=stored is not None,
-                        after_batch=lambda batch: base.notify_readings_stored(
+            dataset = site_user.call("package_show", {"id": package_id})
+        readings_writer.write_rows(resource_id, new, changed, table_exists=stored is not None,
+                        after_batch=lambda batch: readings_writer.notify_readings_stored(
                             obj, dataset or {}, resource_id, batch))
         if status_changed and dataset is not None:
-            base.notify_station_status_changed(obj, dataset)
-        base.make_current(obj, package_id, digest)
+            readings_writer.notify_station_status_changed(obj, dataset)
+        objects.make_current(obj, package_id, digest)
         return True if (metadata_changed or new or changed) else "unchanged"
 
     def _geography(self, station: Station, existing: dict[str, Any] | None,
@@ -344,22 +339,22 @@ class Air4ThaiHarvester(base.Pm25HarvesterBase):
         if existing is None:
             return "unchanged"
         if existing.get("station_status") == "inactive":
-            base.make_current(obj, package_id)
+            objects.make_current(obj, package_id)
             return "unchanged"
-        newest = base.stored_rows(hourly_resource_id(package_id),
+        newest = readings_writer.stored_rows(hourly_resource_id(package_id),
                                   str(existing.get("station_id")), 1)
         last_seen = _z(newest[0]["datetime_utc"]) if newest else existing.get("station_last_seen")
-        dataset = base.call("package_update", {**existing, "station_status": "inactive",
+        dataset = site_user.call("package_update", {**existing, "station_status": "inactive",
                                                "station_last_seen": last_seen or ""})
-        base.notify_station_status_changed(obj, dataset)
-        base.make_current(obj, package_id)
+        readings_writer.notify_station_status_changed(obj, dataset)
+        objects.make_current(obj, package_id)
         return True
 
 
 def _existing(package_id: str) -> dict[str, Any] | None:
     if model.Package.get(package_id) is None:
         return None
-    return base.call("package_show", {"id": package_id})
+    return site_user.call("package_show", {"id": package_id})
 
 
 def _stored_fields(package_id: str) -> dict[str, Any] | None:
@@ -378,7 +373,7 @@ def _last_hourly(recent: list[dict[str, Any]]) -> datetime | None:
     not count, or the hours before it would never be fetched."""
     for row in recent:
         if row.get("pm25") is not None or (row.get("quality_flag") or "ok") != "ok":
-            return _utc(row["datetime_utc"])
+            return parse_utc(row["datetime_utc"])
     return None
 
 
@@ -402,13 +397,13 @@ def _last_seen(rows: list[dict[str, Any]], content: dict[str, Any],
         return max(stamps)
     if existing and existing.get("station_last_seen"):
         return existing["station_last_seen"]
-    return _utc(content["seen_at"]).astimezone(timezone.utc).replace(
+    return parse_utc(content["seen_at"]).astimezone(timezone.utc).replace(
         microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _z(stamp: str) -> str:
     """A DataStore timestamp (UTC, no zone) as ISO 8601 with ``Z``, like the stored rows."""
-    return _utc(stamp).astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
+    return parse_utc(stamp).astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
 
 
 def _temporal(rows: list[dict[str, Any]], existing: dict[str, Any] | None) -> dict[str, str]:
@@ -423,5 +418,5 @@ def _temporal(rows: list[dict[str, Any]], existing: dict[str, Any] | None) -> di
 def _hours_between(start: str | None, end: str | None) -> int:
     if not start or not end:
         return 0
-    return max(0, int((_utc(end) - _utc(start)) / HOUR) + 1)
+    return max(0, int((parse_utc(end) - parse_utc(start)) / HOUR) + 1)
 

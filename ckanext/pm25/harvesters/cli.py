@@ -38,9 +38,9 @@ def run_due() -> None:
               help="Seconds to wait for the job to finish.")
 def run_now(source: str, inline: bool, timeout: float) -> None:
     """Run one job of SOURCE now, in this process, and wait for it to finish."""
-    from ckanext.pm25.harvesters import base, runner
+    from ckanext.pm25.harvesters import runner, site_user
 
-    source_id = base.call("harvest_source_show", {"id": source})["id"]
+    source_id = site_user.call("harvest_source_show", {"id": source})["id"]
     job = runner.run_inline(source_id) if inline else runner.run_through_queues(
         source_id, timeout=timeout)
     print_job(job)

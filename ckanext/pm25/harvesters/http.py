@@ -23,7 +23,6 @@ answer that changes in between (rebinding) is not caught.
 """
 from __future__ import annotations
 
-import codecs
 import ipaddress
 import json
 import logging
@@ -124,23 +123,6 @@ def fetch_json(
     raw = _fetch(url, policy, params, {"Accept": "application/json", **(headers or {})}, session)
     data = _decode_json(raw)
     return FetchResult(data, raw.final_url, raw.used_http_fallback, raw.status,
-                       time.monotonic() - started, len(raw.body))
-
-
-def fetch_text(
-    url: str,
-    policy: HttpPolicy,
-    params: Mapping[str, Any] | None = None,
-    headers: Mapping[str, str] | None = None,
-    session: requests.Session | None = None,
-) -> FetchResult:
-    """GET ``url`` and return its body as text (for CSV sources). The charset of the response
-    is used when it names a known codec, else UTF-8; undecodable bytes become U+FFFD."""
-    started = time.monotonic()
-    raw = _fetch(url, policy, params, {"Accept": "text/csv, text/plain, */*", **(headers or {})},
-                 session)
-    text = raw.body.decode(_charset(raw.content_type), errors="replace")
-    return FetchResult(text, raw.final_url, raw.used_http_fallback, raw.status,
                        time.monotonic() - started, len(raw.body))
 
 
@@ -335,17 +317,6 @@ def _decode_json(raw: _RawResponse) -> Any:
     except (ValueError, UnicodeDecodeError) as error:
         raise FetchError("not_json", f"body is not JSON: {error}", raw.final_url, head,
                          raw.status) from error
-
-
-def _charset(content_type: str) -> str:
-    for part in content_type.split(";")[1:]:
-        name, _, value = part.strip().partition("=")
-        if name.lower() == "charset" and value:
-            try:
-                return codecs.lookup(value.strip("\"' ")).name
-            except LookupError:
-                break
-    return "utf-8-sig"
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -18,8 +18,9 @@ Choices worth knowing:
   (``"future,sentinel"``), so ``= 'ok'`` selects the clean rows.
 - A future-dated reading keeps its value and is flagged ``future``; the caller decides whether
   to store it.
-- Thai time is UTC+07:00 all year (no daylight saving since 1920), so a fixed offset is exact
-  and needs no tz database.
+- Thai time is UTC+07:00 all year; Thai local timestamps are read by
+  :func:`ckanext.pm25.common.times.parse_thai_datetime`. Where Air4Thai puts them (``date`` and
+  ``time`` fields, a history row's ``DATETIMEDATA``) is this module's business.
 - Coordinates that are swapped (latitude in ``long``, longitude in ``lat``) are unambiguous for
   Thailand, whose latitude and longitude ranges do not overlap: they are corrected and the
   station carries the flag ``coords_swapped`` (and an issue), so no data is lost and the fix
@@ -35,15 +36,14 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
 from ckanext.pm25.aqi import thai_aqi, us_aqi
+from ckanext.pm25.common.times import THAI_TZ, parse_thai_datetime
 
-THAI_TZ = timezone(timedelta(hours=7), "+07:00")
 MAX_PLAUSIBLE_PM25 = 1000.0
 DEFAULT_FUTURE_TOLERANCE = timedelta(minutes=60)
 SNIPPET_LIMIT = 500
@@ -185,34 +185,6 @@ def classify_concentration(value: object) -> ParsedNumber:
     if parsed.value > MAX_PLAUSIBLE_PM25:
         return ParsedNumber(None, "out_of_range")
     return parsed
-
-
-# --- time ------------------------------------------------------------------------------------
-
-
-_THAI_STAMP = re.compile(
-    r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
-    r"(?:[ T]+(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?(?:[:.](?P<second>\d{2}))?)?"
-    r"(?:\s*น\.?)?"
-)
-
-
-def parse_thai_datetime(date_text: str, time_text: str | None = None) -> datetime:
-    """A Thai local timestamp (``YYYY-MM-DD HH:MM[:SS]``, or date and time apart, ``20.00 น.``
-    accepted) as an aware datetime in +07:00. ``24:00`` means midnight ending the day.
-    Buddhist-Era years (> 2400) are converted. Raises ValueError when unreadable."""
-    text = f"{date_text.strip()} {time_text.strip()}" if time_text is not None else date_text
-    match = _THAI_STAMP.fullmatch(text.strip())
-    if match is None:
-        raise ValueError(f"not a Thai local timestamp: {text!r}")
-    year = int(match["year"])
-    if year > 2400:
-        year -= 543
-    hour, minute, second = (int(match[name] or 0) for name in ("hour", "minute", "second"))
-    next_day = hour == 24 and minute == 0 and second == 0
-    local = datetime(year, int(match["month"]), int(match["day"]), 0 if next_day else hour,
-                     minute, second, tzinfo=THAI_TZ)
-    return local + timedelta(days=1) if next_day else local
 
 
 def _is_buddhist_era(date_text: str) -> bool:

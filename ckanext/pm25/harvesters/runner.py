@@ -16,7 +16,7 @@ from ckan import model
 
 from ckanext.harvest import queue
 from ckanext.harvest.model import HarvestJob, HarvestObject
-from ckanext.pm25.harvesters import base
+from ckanext.pm25.harvesters import site_user, solr_commits
 
 
 class JobTimeout(RuntimeError):
@@ -26,9 +26,9 @@ class JobTimeout(RuntimeError):
 def run_through_queues(source_id: str, *, timeout: float = 600.0,
                        poll: float = 0.1) -> dict[str, Any]:
     """Create a job for the source, run it through the queues, return ``harvest_job_show``."""
-    job = base.call("harvest_job_create", {"source_id": source_id, "run": True})
+    job = site_user.call("harvest_job_create", {"source_id": source_id, "run": True})
     drain_queues(job["id"], source_id, timeout=timeout, poll=poll)
-    return base.call("harvest_job_show", {"id": job["id"]})
+    return site_user.call("harvest_job_show", {"id": job["id"]})
 
 
 def drain_queues(job_id: str, source_id: str, *, timeout: float = 600.0,
@@ -45,11 +45,11 @@ def drain_queues(job_id: str, source_id: str, *, timeout: float = 600.0,
         if body is not None:
             queue.fetch_callback(fetch, method, header, body)
             continue
-        base.call("harvest_jobs_run", {"source_id": source_id})
+        site_user.call("harvest_jobs_run", {"source_id": source_id})
         model.Session.remove()
         job = HarvestJob.get(job_id)
         if job is None or job.status == "Finished":
-            base.commit_search_index()
+            solr_commits.commit_search_index()
             return
         if time.monotonic() > deadline:
             raise JobTimeout(f"harvest job {job_id} did not finish within {timeout:.0f} s")
@@ -60,7 +60,7 @@ def run_inline(source_id: str) -> dict[str, Any]:
     """Create a job and run its stages directly in this process (no queues)."""
     from ckanext.harvest.queue import fetch_and_import_stages, gather_stage, get_harvester
 
-    created = base.call("harvest_job_create", {"source_id": source_id, "run": False})
+    created = site_user.call("harvest_job_create", {"source_id": source_id, "run": False})
     job = HarvestJob.get(created["id"])
     job.status = "Running"
     job.save()
@@ -70,6 +70,6 @@ def run_inline(source_id: str) -> dict[str, Any]:
         obj = HarvestObject.get(object_id)
         fetch_and_import_stages(harvester, obj)
         model.Session.remove()
-    base.call("harvest_jobs_run", {"source_id": source_id})
-    base.commit_search_index()
-    return base.call("harvest_job_show", {"id": created["id"]})
+    site_user.call("harvest_jobs_run", {"source_id": source_id})
+    solr_commits.commit_search_index()
+    return site_user.call("harvest_job_show", {"id": created["id"]})

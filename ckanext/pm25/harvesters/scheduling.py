@@ -26,7 +26,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestSource
-from ckanext.pm25.harvesters import base
+from ckanext.pm25.harvesters import settings, site_user, solr_commits
 from ckanext.pm25.harvesters.source_config import (ConfigError, SourceConfig,
                                                    parse_agency_config, parse_air4thai_config)
 
@@ -88,7 +88,7 @@ def run_due(now: datetime | None = None) -> list[Decision]:
             decision = Decision(source_id, name, "failed", repr(error))
         if decision is not None:
             decisions.append(decision)
-    base.commit_search_index()  # whatever an import left uncommitted becomes searchable
+    solr_commits.commit_search_index()  # whatever an import left uncommitted becomes searchable
     return decisions
 
 
@@ -101,10 +101,10 @@ def _run_source(source: HarvestSource, name: str, now: datetime) -> Decision | N
     try:
         interval = interval_of(source)
     except ConfigError as error:
-        return Decision(source.id, name, "invalid_config", base.translated(error))
+        return Decision(source.id, name, "invalid_config", settings.translated(error))
     if interval is None:
         return None
-    base.call("harvest_jobs_run", {"source_id": source.id})
+    site_user.call("harvest_jobs_run", {"source_id": source.id})
     aborted = [_abort(job, now) for job in _open_jobs(source.id)
                if now - job.created > job_timeout()]
     still_open = _open_jobs(source.id)
@@ -118,7 +118,7 @@ def _run_source(source: HarvestSource, name: str, now: datetime) -> Decision | N
     if last is not None and not aborted and now - last.created < interval:
         due = last.created + interval
         return Decision(source.id, name, "not_due", f"next run due at {due:%Y-%m-%d %H:%M} UTC")
-    job = base.call("harvest_job_create", {"source_id": source.id, "run": True})
+    job = site_user.call("harvest_job_create", {"source_id": source.id, "run": True})
     detail = f"aborted {', '.join(aborted)}; started a new job" if aborted else "started a job"
     return Decision(source.id, name, "started", detail, job["id"])
 
@@ -137,7 +137,7 @@ def _abort(job: HarvestJob, now: datetime) -> str:
         f"Aborted by `ckan pm25 harvest run-due`: the job was {job.status.lower()} for "
         f"{minutes} minutes, longer than ckanext.pm25.harvest.job_timeout_minutes ({limit}). "
         f"Objects not finished were marked as errors; stored data is unchanged.", job)
-    base.call("harvest_job_abort", {"id": job_id})
+    site_user.call("harvest_job_abort", {"id": job_id})
     aborted = HarvestJob.get(job_id)
     aborted.finished = now
     aborted.save()

@@ -14,14 +14,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ckanext.pm25.aqi import thai_aqi, us_aqi
-from ckanext.pm25.harvesters.normalise import DATASTORE_COLUMNS, THAI_TZ, Reading
+from ckanext.pm25.common.times import HOUR, THAI_TZ, floor_hour, parse_utc
+from ckanext.pm25.harvesters.normalise import Reading
 
-HOUR = timedelta(hours=1)
 MEAN_WINDOW_HOURS = 24
 MIN_HOURS_FOR_MEAN = 18
 
@@ -35,13 +35,6 @@ class HistoryWindow:
     fetch_start: datetime
     store_start: datetime
     end: datetime
-
-    def local_bounds(self) -> tuple[datetime, datetime]:
-        return self.fetch_start.astimezone(THAI_TZ), self.end.astimezone(THAI_TZ)
-
-
-def floor_hour(moment: datetime) -> datetime:
-    return moment.replace(minute=0, second=0, microsecond=0)
 
 
 def history_window(latest: datetime, last_stored: datetime | None, *, backfill_hours: int,
@@ -92,13 +85,7 @@ def with_rolling_means(readings: Iterable[Reading], store_start: datetime) -> li
 
 def _utc_key(value: Any) -> str:
     """``2024-05-07T13:00:00Z``, ``2024-05-07T13:00:00`` (DataStore output) → one form."""
-    text = str(value).strip().replace(" ", "T")
-    if text.endswith("Z"):
-        text = text[:-1]
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment.isoformat(timespec="seconds")
+    return parse_utc(value).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
 def _number(value: Any) -> float | None:
@@ -137,15 +124,9 @@ def changed_rows(new_rows: Sequence[Mapping[str, Any]], stored_rows: Iterable[Ma
     return absent, different
 
 
-def only_columns(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {column: row.get(column) for column in DATASTORE_COLUMNS}
-
-
 def reading_from_row(row: Mapping[str, Any]) -> Reading:
     """The inverse of :func:`ckanext.pm25.harvesters.normalise.reading_to_row`."""
-    utc = datetime.fromisoformat(str(row["datetime_utc"]).replace("Z", "+00:00"))
-    if utc.tzinfo is None:
-        utc = utc.replace(tzinfo=timezone.utc)
+    utc = parse_utc(row["datetime_utc"])
     local = datetime.fromisoformat(str(row["datetime_local"])) if row.get("datetime_local") \
         else utc.astimezone(THAI_TZ)
 

@@ -28,6 +28,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal, TypeVar
 
+from ckanext.pm25.common.messages import N_
+
 # The PM2.5 words of reference/sources.md, Thai and English.
 DEFAULT_AGENCY_QUERY: tuple[str, ...] = (
     "PM2.5", "PM 2.5", "ฝุ่น", "ฝุ่นละออง", "ฝุ่น PM2.5", "คุณภาพอากาศ", "มลพิษทางอากาศ",
@@ -36,11 +38,6 @@ HISTORY_ENDPOINTS = ("webV2", "forweb")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 Problem = tuple[str, str, dict[str, Any]]  # (option, English msgid with %(name)s, params)
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for extraction (Babel's default keyword) without translating it here."""
-    return message
 
 
 class ConfigError(ValueError):

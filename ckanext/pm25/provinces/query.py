@@ -33,7 +33,8 @@ from functools import lru_cache
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from ckanext.pm25.geo.errors import N_, GeoError
+from ckanext.pm25.common.messages import N_
+from ckanext.pm25.geo.errors import GeoError
 from ckanext.pm25.geo.lookup import Gazetteer
 from ckanext.pm25.geo.provinces import normalise_code
 
@@ -93,19 +94,20 @@ def parse_province_codes(value: object, parameter: str = "ext_province") -> list
 
 
 def parse_bbox(value: object, parameter: str = "ext_bbox") -> tuple[float, float, float, float]:
-    """``minx,miny,maxx,maxy`` (west, south, east, north in WGS 84 degrees) as four numbers.
+    """``minx,miny,maxx,maxy`` (west, south, east, north in WGS 84 degrees) as four numbers, from
+    that text or a list of four numbers (or numeric strings).
 
     The same format ckanext-spatial reads; refused here with a message instead of its bare
-    "Wrong bounding box provided" search error.
+    "Wrong bounding box provided" search error. The one bbox parser: the readings API's
+    ``bbox`` uses it too, with its own messages (``code`` says which refusal it was).
     """
-    parts = _tokens(value) if isinstance(value, (list, tuple)) else [
-        part.strip() for part in str(value).split(",")]
+    parts = list(value) if isinstance(value, (list, tuple)) else str(value).split(",")
     if len(parts) != 4:
         raise SearchParameterError(
             N_("%(parameter)s must be four numbers: west,south,east,north (e.g. 99.2,17.6,100.2,19.0)."),
             {"parameter": parameter}, code="malformed_bbox", parameter=parameter)
     try:
-        minx, miny, maxx, maxy = (float(part) for part in parts)
+        minx, miny, maxx, maxy = (float(str(part).strip()) for part in parts)
     except ValueError:
         raise SearchParameterError(
             N_("%(parameter)s must be four numbers: west,south,east,north (e.g. 99.2,17.6,100.2,19.0)."),

@@ -11,7 +11,8 @@ from ckanext.pm25.geo import provinces
 from ckanext.pm25.readings import schemas
 from ckanext.pm25.readings import hooks, service
 from ckanext.pm25.readings.queries import StationFilter
-from ckanext.pm25.readings.series import PeriodError, Period, period_between
+from ckanext.pm25.common.times import PeriodError
+from ckanext.pm25.readings.series import Period, period_between
 
 
 def _validated(data_dict: DataDict, schema: dict[str, Any], context: Context) -> dict[str, Any]:

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from html import escape
 
 from ckanext.pm25.aqi import THAI_24H_STANDARD, thai_aqi
-from ckanext.pm25.readings.series import HOUR, THAI_TZ, DailyMean, HourlyValue, Period, iso_utc
+from ckanext.pm25.common.times import HOUR, THAI_TZ, iso_utc
+from ckanext.pm25.readings.series import DailyMean, HourlyValue, Period
 
 WIDTH, HEIGHT = 860, 300
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 18, 40

@@ -10,7 +10,8 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ckanext.pm25.readings.series import DailyMean, HourlyValue, iso_local, iso_utc
+from ckanext.pm25.common.times import iso_local, iso_utc
+from ckanext.pm25.readings.series import DailyMean, HourlyValue
 
 BOM = "\ufeff"
 

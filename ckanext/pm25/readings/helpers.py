@@ -18,8 +18,9 @@ from ckanext.pm25.aqi import THAI_24H_STANDARD, thai_bands
 from ckanext.pm25.geo.provinces import Province, find_province
 from ckanext.pm25.readings import hooks
 from ckanext.pm25.readings.chart import ChartLabels, render_chart
-from ckanext.pm25.readings.series import (DEFAULT_RANGE, RANGES, THAI_TZ, DailyMean, HourlyValue, daily_means,
-                                         days_over_standard, iso_utc, last_period, parse_instant)
+from ckanext.pm25.common.times import THAI_TZ, iso_utc, parse_instant
+from ckanext.pm25.readings.series import (DEFAULT_RANGE, RANGES, DailyMean, HourlyValue, daily_means,
+                                         days_over_standard, last_period)
 
 STALE_COLOUR = "#9CA3AF"
 NO_DATA_COLOUR = "#F3F4F6"

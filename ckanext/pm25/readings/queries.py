@@ -58,11 +58,6 @@ def station_counts(conn: Connection, active_only: bool = True) -> dict[str, int]
     return {province: count for province, count in conn.execute(sa.text(sql))}
 
 
-def last_write(conn: Connection) -> datetime | None:
-    """When the summary last received readings."""
-    return conn.execute(sa.text("SELECT max(updated_at) FROM pm25_station_latest")).scalar()
-
-
 @dataclass(frozen=True)
 class StationFilter:
     province: str | None = None

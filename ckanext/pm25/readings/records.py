@@ -13,7 +13,8 @@ from typing import Any
 
 from ckanext.pm25.aqi import AqiResult, thai_aqi, us_aqi
 from ckanext.pm25.geo.provinces import Province
-from ckanext.pm25.readings.series import floor_hour, iso_local, iso_utc, round1
+from ckanext.pm25.common.times import floor_hour, iso_local, iso_utc
+from ckanext.pm25.readings.series import round1
 
 CURRENT = "current"
 STALE = "stale"

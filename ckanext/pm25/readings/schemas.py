@@ -10,7 +10,8 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, Schema
 
 from ckanext.pm25.geo import provinces
-from ckanext.pm25.readings.series import PeriodError, parse_instant
+from ckanext.pm25.provinces.query import SearchParameterError, parse_bbox
+from ckanext.pm25.common.times import PeriodError, parse_instant
 
 AGGREGATES = ("hour", "day")
 _TRUE = ("true", "1", "yes", "t", "y")
@@ -61,19 +62,14 @@ def pm25_strict_boolean(value: Any, context: Context) -> Any:
 
 def pm25_bbox(value: Any, context: Context) -> Any:
     """``min_lon,min_lat,max_lon,max_lat`` (WGS 84), as a string or a list of four numbers."""
-    parts = value.split(",") if isinstance(value, str) else value
-    message = tk._("Must be four numbers min_lon,min_lat,max_lon,max_lat in WGS 84 (e.g. 98.5,17.5,100.5,19.5)")
-    if not isinstance(parts, (list, tuple)) or len(parts) != 4:
-        raise tk.Invalid(message)
     try:
-        min_lon, min_lat, max_lon, max_lat = (float(part) for part in parts)
-    except (TypeError, ValueError):
+        return parse_bbox(value, "bbox")
+    except SearchParameterError as error:
+        if error.code == "bbox_inverted":
+            message = tk._("The minimum longitude and latitude must not exceed the maximum ones")
+        else:
+            message = tk._("Must be four numbers min_lon,min_lat,max_lon,max_lat in WGS 84 (e.g. 98.5,17.5,100.5,19.5)")
         raise tk.Invalid(message) from None
-    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= 90 and -90 <= max_lat <= 90):
-        raise tk.Invalid(message)
-    if min_lon > max_lon or min_lat > max_lat:
-        raise tk.Invalid(tk._("The minimum longitude and latitude must not exceed the maximum ones"))
-    return (min_lon, min_lat, max_lon, max_lat)
 
 
 def pm25_page_size(value: Any, context: Context) -> Any:

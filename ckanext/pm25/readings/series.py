@@ -16,84 +16,21 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from ckanext.pm25.aqi import THAI_24H_STANDARD
-
-UTC = timezone.utc
-THAI_TZ = timezone(timedelta(hours=7), "+07:00")
-HOUR = timedelta(hours=1)
-DAY = timedelta(days=1)
+from ckanext.pm25.common.messages import N_
+from ckanext.pm25.common.times import (DAY, HOUR, THAI_TZ, PeriodError, floor_hour, iso_utc, parse_instant, thai_day,
+                                        thai_day_start)
 
 RANGES: dict[str, timedelta] = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 DEFAULT_RANGE = "24h"
 
 
-def N_(message: str) -> str:
-    """Marks a message for extraction; the CKAN side translates it when it is shown."""
-    return message
-
-
-class PeriodError(ValueError):
-    """A time or period a caller gave cannot be used; ``message`` says why (English msgid)."""
-
-    def __init__(self, message: str, field: str | None = None, **values: object) -> None:
-        super().__init__(message % values if values else message)
-        self.message = message
-        self.field = field
-        self.values = values
-
-
 def round1(value: float) -> float:
     """Half-up to one decimal (37.45 → 37.5), unlike ``round``'s half-even."""
     return float(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-
-
-def floor_hour(instant: datetime) -> datetime:
-    return instant.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-
-
-def parse_instant(value: object) -> datetime:
-    """An ISO 8601 date-time (``Z`` or an offset; without one it is taken as UTC) or a date
-    (its Thai midnight) as an aware UTC datetime."""
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=THAI_TZ).astimezone(UTC)
-    elif isinstance(value, str) and value.strip():
-        text = value.strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            raise PeriodError(N_("Not a date-time: %(value)s (use ISO 8601, e.g. 2024-05-07T13:00:00Z)"),
-                              value=value[:40]) from None
-        if len(text) == 10:  # a bare date
-            return datetime(parsed.year, parsed.month, parsed.day, tzinfo=THAI_TZ).astimezone(UTC)
-    else:
-        raise PeriodError(N_("Not a date-time: %(value)s (use ISO 8601, e.g. 2024-05-07T13:00:00Z)"),
-                          value=str(value)[:40])
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
-def iso_utc(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def iso_local(instant: datetime) -> str:
-    return instant.astimezone(THAI_TZ).isoformat(timespec="seconds")
-
-
-def thai_day(instant: datetime) -> date:
-    return instant.astimezone(THAI_TZ).date()
-
-
-def thai_day_start(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=THAI_TZ).astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from ckanext.pm25.geo.provinces import Province
 from ckanext.pm25.readings import queries
 from ckanext.pm25.readings.exports import daily_items, hourly_items
 from ckanext.pm25.readings.records import Freshness, province_record, station_record
-from ckanext.pm25.readings.series import (DailyMean, HourlyValue, Period, daily_means, days_over_standard,
-                                         iso_local, iso_utc, round1)
+from ckanext.pm25.common.times import iso_local, iso_utc
+from ckanext.pm25.readings.series import DailyMean, HourlyValue, Period, daily_means, days_over_standard, round1
 
 
 def province_records(conn: Connection, freshness: Freshness, only: Sequence[Province] | None = None) -> list[dict[str, Any]]:

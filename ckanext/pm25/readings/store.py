@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from ckanext.pm25.geo.provinces import normalise_code
 from ckanext.pm25.common.stored import stored_list
-from ckanext.pm25.readings.series import PeriodError, parse_instant
+from ckanext.pm25.common.times import PeriodError, parse_instant
 from ckanext.pm25.readings.tables import province_hourly, station_hourly, station_latest
 
 INSERT_CHUNK = 20000

@@ -155,10 +155,6 @@ class Air4ThaiServer(ImitationServer):
         spec = self.stations[station_id]
         spec.lat, spec.lon = lat, lon
 
-    def swap_coordinates(self, station_id: str) -> None:
-        spec = self.stations[station_id]
-        spec.lat, spec.lon = spec.lon, spec.lat
-
     def duplicate_station(self, station_id: str, hours_older: int = 1) -> None:
         """The latest snapshot lists the station twice; the extra copy comes first and is
         ``hours_older`` hours older, so a client keeping the latest keeps the second."""

@@ -147,10 +147,6 @@ class ImitationServer:
     def requests_to(self, path: str) -> list[RecordedRequest]:
         return [request for request in self.requests if request.path == path]
 
-    def clear_log(self) -> None:
-        with self._lock:
-            self._log.clear()
-
     # --- routes and faults -------------------------------------------------------------------
 
     def route(self, path: str, handler: Route) -> None:
@@ -159,10 +155,6 @@ class ImitationServer:
     def add_fault(self, path: str, fault: Fault) -> None:
         with self._lock:
             self._faults[path].append(fault)
-
-    def clear_faults(self) -> None:
-        with self._lock:
-            self._faults.clear()
 
     def fail_next(self, path: str, count: int = 1, status: int = 500) -> None:
         self.add_fault(path, Fault("status", count, status=status))

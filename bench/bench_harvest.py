@@ -112,7 +112,7 @@ class StageTimer:
         return timed
 
     @contextmanager
-    def active(self) -> Iterator["StageTimer"]:
+    def active(self) -> Iterator[StageTimer]:
         from ckanext.pm25.harvesters import air4thai, base
 
         originals = (base.call, base.notify_readings_stored,

@@ -113,9 +113,10 @@ def test_bulk_equals_single(gazetteer: Gazetteer) -> None:
     rng = np.random.default_rng(7)
     lons, lats = rng.uniform(97.0, 106.0, 5_000), rng.uniform(5.0, 21.0, 5_000)
     bulk = gazetteer.provinces_at(lons, lats)
-    assert bulk == [gazetteer.province_at(lon, lat) for lon, lat in zip(lons.tolist(), lats.tolist())]
-    exact = [next((p for p, g in zip(gazetteer.provinces, _geometries(gazetteer)) if g.covers(Point(x, y))), None)
-             for x, y in zip(lons[:500].tolist(), lats[:500].tolist())]
+    assert bulk == [gazetteer.province_at(lon, lat) for lon, lat in zip(lons.tolist(), lats.tolist(), strict=True)]
+    exact = [next((p for p, g in zip(gazetteer.provinces, _geometries(gazetteer), strict=True)
+                   if g.covers(Point(x, y))), None)
+             for x, y in zip(lons[:500].tolist(), lats[:500].tolist(), strict=True)]
     assert bulk[:500] == exact
     assert 0.25 < sum(p is not None for p in bulk) / len(bulk) < 0.5  # Thailand covers about a third
 

@@ -9,9 +9,11 @@ schema's `after_validators`, when every field has been checked and converted.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
@@ -131,7 +133,7 @@ def pm25_date(value: Any, context: Context) -> Any:
     try:
         return dates.parse_date(value).isoformat()
     except dates.DateError as error:
-        raise tk.Invalid(_message(error))
+        raise tk.Invalid(_message(error)) from error
 
 
 def pm25_year(value: Any, context: Context) -> Any:
@@ -140,7 +142,7 @@ def pm25_year(value: Any, context: Context) -> Any:
     try:
         return str(dates.parse_year(value))
     except dates.DateError as error:
-        raise tk.Invalid(_message(error))
+        raise tk.Invalid(_message(error)) from error
 
 
 def _bounded_number(low: float, high: float, message: str) -> Callable[[Any, Context], Any]:
@@ -150,7 +152,7 @@ def _bounded_number(low: float, high: float, message: str) -> Callable[[Any, Con
         try:
             number = float(str(value).strip())
         except ValueError:
-            raise tk.Invalid(tk._("Enter a number, e.g. 18.29."))
+            raise tk.Invalid(tk._("Enter a number, e.g. 18.29.")) from None
         if not low <= number <= high:
             raise tk.Invalid(tk._(message) % {"value": str(value).strip()[:30]})
         return str(number)
@@ -193,10 +195,8 @@ def pm25_choices(field: dict[str, Any], schema: dict[str, Any]) -> Callable[[Any
 
 def _chosen_values(value: Any) -> list[Any]:
     if isinstance(value, str) and value.startswith("["):
-        try:
+        with contextlib.suppress(ValueError):
             value = json.loads(value)
-        except ValueError:
-            pass
     if isinstance(value, list):
         return value
     return [] if _is_missing(value) else [value]
@@ -212,7 +212,7 @@ def pm25_other_required(field: dict[str, Any], schema: dict[str, Any]) -> Callab
     other_value = field.get("pm25_other_value", OTHER)
 
     def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> None:
-        chosen = _chosen_values(data.get(key[:-1] + (choice_field,)))
+        chosen = _chosen_values(data.get((*key[:-1], choice_field)))
         if other_value in chosen and _is_missing(data.get(key)):
             errors[key].append(tk._("Say what the other value is."))
     return validator
@@ -220,7 +220,7 @@ def pm25_other_required(field: dict[str, Any], schema: dict[str, Any]) -> Callab
 
 def pm25_aqi_standard_matches_unit(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
                                    context: Context) -> None:
-    if data.get(key[:-1] + ("unit",)) == "AQI" and data.get(key) in (None, "", "none", tk.missing):
+    if data.get((*key[:-1], "unit")) == "AQI" and data.get(key) in (None, "", "none", tk.missing):
         errors[key].append(tk._("AQI values must say which AQI standard they follow."))
 
 
@@ -232,7 +232,7 @@ def pm25_spatial(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDic
     if _is_missing(value):
         data[key] = _blank(value)
         return
-    crs_key = key[:-1] + ("spatial_crs",)
+    crs_key = (*key[:-1], "spatial_crs")
     crs = data.get(crs_key)
     try:
         shape = geometry.parse_geometry(value, None if _is_missing(crs) else str(crs), **gazetteer.geometry_limits())
@@ -259,7 +259,7 @@ def _codes_from(value: Any) -> list[str]:
             try:
                 value = json.loads(text)
             except ValueError:
-                raise tk.Invalid(tk._("Provinces must be a list of province codes, e.g. [\"TH-52\"]."))
+                raise tk.Invalid(tk._("Provinces must be a list of province codes, e.g. [\"TH-52\"].")) from None
         else:
             value = [item for part in re.split(r"[,;\n]+", text) for item in _names_or_codes(part.strip())]
     if not isinstance(value, list):

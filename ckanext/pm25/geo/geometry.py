@@ -6,6 +6,7 @@ extent (with a swapped-axes hint), and finally geometric validity.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from collections.abc import Mapping
@@ -260,7 +261,7 @@ def _swapped_bounds_in_wgs84(source_bounds: tuple[float, float, float, float], e
     min_x, min_y, max_x, max_y = source_bounds
     try:
         lons, lats = xy_to_wgs84([min_y, min_y, max_y, max_y], [min_x, max_x, min_x, max_x], epsg)
-    except Exception:  # noqa: BLE001 - any failure simply means "no better explanation"
+    except Exception:  # any failure simply means "no better explanation"
         return None
     if not (np.isfinite(lons).all() and np.isfinite(lats).all()):
         return None
@@ -350,10 +351,8 @@ _NOT_A_NUMBER = {
 
 def _coordinate(value: object, name: str) -> float:
     if isinstance(value, str):
-        try:
+        with contextlib.suppress(ValueError):
             value = float(value.strip())
-        except ValueError:
-            pass
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise GeometryError(_NOT_A_NUMBER[name], {"value": repr(value)[:40]}, code="not_a_number")
     if not math.isfinite(value):

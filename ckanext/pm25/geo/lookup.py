@@ -35,7 +35,7 @@ class Gazetteer:
         if len(provinces) != len(geometries):
             raise ValueError("provinces and geometries differ in length")
         # Ordered by code, so that "the lowest index" (used to break ties on borders) is the lowest code.
-        ordered = sorted(zip(provinces, geometries), key=lambda pair: pair[0].code)
+        ordered = sorted(zip(provinces, geometries, strict=True), key=lambda pair: pair[0].code)
         self.provinces: tuple[Province, ...] = tuple(province for province, _ in ordered)
         self._geometries = np.asarray([geometry for _, geometry in ordered], dtype=object)
         shapely.prepare(self._geometries)
@@ -187,7 +187,8 @@ class Gazetteer:
         keep &= share > 0  # touching a border only is no overlap
         if not keep.any() and share.max() > 0:
             keep = share == share.max()
-        ranked = sorted(zip(share[keep].tolist(), candidates[keep].tolist()), key=lambda item: (-item[0], item[1]))
+        ranked = sorted(zip(share[keep].tolist(), candidates[keep].tolist(), strict=True),
+                        key=lambda item: (-item[0], item[1]))
         return [self.provinces[index] for _, index in ranked]
 
 

@@ -225,7 +225,7 @@ def _load(text: str | None) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except ValueError as error:
-        raise ConfigError([("config", N_("is not valid JSON: %(error)s"), {"error": str(error)})])
+        raise ConfigError([("config", N_("is not valid JSON: %(error)s"), {"error": str(error)})]) from error
     if not isinstance(data, dict):
         raise ConfigError([("config",
                             N_("must be a JSON object such as {\"interval_minutes\": 60}"),

@@ -40,7 +40,7 @@ def _outlines(places: Gazetteer) -> tuple[bytes, str]:
     simplified = shapely.transform(simplified, lambda coordinates: np.round(coordinates, DISPLAY_DECIMALS))
     features = [
         {"type": "Feature", "properties": province.to_dict(), "geometry": json.loads(shapely.to_geojson(outline))}
-        for province, outline in zip(places.provinces, simplified)
+        for province, outline in zip(places.provinces, simplified, strict=True)
     ]
     body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
                       separators=(",", ":")).encode("utf-8")

@@ -97,7 +97,7 @@ def _number(value: Any) -> float | None:
 
 def _integer(value: Any) -> int | None:
     number = _number(value)
-    return int(round(number)) if number is not None and abs(number) < 32767 else None
+    return round(number) if number is not None and abs(number) < 32767 else None
 
 
 def reading(row: Mapping[str, Any]) -> Reading | None:

@@ -244,7 +244,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     timeout = 10
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+    def do_GET(self) -> None:
         owner = self.server.owner
         parts = urlsplit(self.path)
         request = RecordedRequest("GET", parts.path, parse_qs(parts.query, keep_blank_values=True),
@@ -271,7 +271,7 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
             pass  # the client gave up (timeout, size cap): expected in fault tests
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (base signature)
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

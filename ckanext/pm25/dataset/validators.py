@@ -13,10 +13,10 @@ import contextlib
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
-from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
+from ckan.types import Context, ContextValidator, FlattenDataDict, FlattenErrorDict, FlattenKey, ValueValidator
 from ckanext.scheming.validation import scheming_validator
 from shapely.geometry.base import BaseGeometry
 
@@ -103,7 +103,7 @@ def pm25_tag_string_convert(key: FlattenKey, data: FlattenDataDict, errors: Flat
         data[("tags", number, "name")] = tag
     for tag in tags:
         try:
-            tk.get_validator("tag_length_validator")(tag, context)
+            cast(ContextValidator, tk.get_validator("tag_length_validator"))(tag, context)
             tag_name_validator(tag, context)
         except tk.Invalid as invalid:
             errors[key].append(invalid.error)
@@ -181,7 +181,9 @@ def pm25_choices(field: dict[str, Any], schema: dict[str, Any]) -> Callable[[Any
     CKAN 2.11's ``one_of`` puts the list of values into the message before translating it, so
     no catalogue can translate it and Thai users read English; this says the same in theirs."""
     if "choices" not in field:
-        return tk.get_validator("scheming_choices")(field, schema)
+        scheming_choices = cast(Callable[[dict[str, Any], dict[str, Any]], ValueValidator],
+                                tk.get_validator("scheming_choices"))
+        return scheming_choices(field, schema)
     allowed = [choice["value"] for choice in field["choices"]]
 
     def validator(value: Any) -> Any:

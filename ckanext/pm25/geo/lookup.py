@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from shapely.geometry import shape
+from shapely.geometry import MultiPoint, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
 
@@ -63,7 +63,7 @@ class Gazetteer:
             parts.setdefault(code, []).append(shape(feature["geometry"]))
         codes = sorted(parts)
         geometries = [items[0] if len(items) == 1 else shapely.union_all(items) for items in (parts[c] for c in codes)]
-        return cls([by_code(code) for code in codes], geometries)  # type: ignore[misc]
+        return cls([by_code(code) for code in codes], geometries)  # type: ignore[misc]  # normalised codes: all known
 
     def geometry_of(self, code: str) -> BaseGeometry | None:
         province = by_code(code)
@@ -111,11 +111,11 @@ class Gazetteer:
         result = self._grid.classify(xs, ys)
         exact = np.flatnonzero(result == EXACT_TEST)
         if exact.size:
-            result[exact] = self._exact_indices(shapely.points(xs[exact], ys[exact]))
+            result[exact] = self._exact_indices(np.asarray(shapely.points(xs[exact], ys[exact])))
         if snap_m > 0:
             missing = np.flatnonzero(result == NO_PROVINCE)
             if missing.size:
-                result[missing] = self._nearest_indices(shapely.points(xs[missing], ys[missing]), snap_m)
+                result[missing] = self._nearest_indices(np.asarray(shapely.points(xs[missing], ys[missing])), snap_m)
         return result
 
     def _exact_indices(self, locations: np.ndarray) -> np.ndarray:
@@ -203,8 +203,7 @@ def _parts_by_dimension(geometry: BaseGeometry) -> list[BaseGeometry]:
     for dimension in (2, 1, 0):
         members = [part for part in flat if shapely.get_dimensions(part) == dimension and not part.is_empty]
         if members:
-            groups.append(shapely.union_all(members) if dimension else shapely.multipoints(
-                shapely.get_coordinates(members)))
+            groups.append(shapely.union_all(members) if dimension else MultiPoint(shapely.get_coordinates(members)))
     return groups
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.types import AuthResult, Context, DataDict, Schema
+from ckan.types import AuthResult, Context, DataDict, ErrorDict, Schema
 
 from ckanext.pm25.provinces import gazetteer
 from ckanext.pm25.geo import geometry
@@ -80,7 +80,7 @@ def pm25_province_lookup(context: Context, data_dict: DataDict) -> list[dict[str
         except GeoError as error:
             raise tk.ValidationError({"geometry": [_message(error)]}) from error
     else:
-        missing = {key: [tk._("Missing value")] for key in ("lat", "lon") if not _given(data, key)}
+        missing: ErrorDict = {key: [tk._("Missing value")] for key in ("lat", "lon") if not _given(data, key)}
         if missing:
             raise tk.ValidationError(missing)
         latitude = _coordinate(data["lat"], "lat")

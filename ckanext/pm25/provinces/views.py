@@ -52,7 +52,8 @@ def outlines() -> Response:
     body, etag = _outlines(gazetteer.gazetteer())
     response = Response(body, mimetype="application/geo+json")
     response.set_etag(etag)
-    return response.make_conditional(request)
+    response.make_conditional(request)  # answers 304 in place when the client's ETag matches
+    return response
 
 
 def _datasets(province: Province, page_number: int) -> tuple[dict[str, Any], str | None]:

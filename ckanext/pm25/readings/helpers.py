@@ -122,9 +122,10 @@ def pm25_province_readings(province: Province | str) -> dict[str, Any] | None:
     """Everything the readings part of a province page shows, for the period chosen with
     ``?range=24h|7d|30d``; None for an unknown province."""
     if not isinstance(province, Province):
-        province = find_province(province)  # type: ignore[assignment]
-        if province is None:
+        found = find_province(province)
+        if found is None:
             return None
+        province = found
     period = last_period(_range_key(), hooks.now())
     freshness = hooks.freshness()
     with hooks.reading() as conn:

@@ -23,7 +23,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from ckanext.pm25.demo.upstream.certificates import self_signed_certificate
@@ -83,6 +83,8 @@ class Fault:
 
 Route = Callable[[RecordedRequest], Reply]
 
+ServerT = TypeVar("ServerT", bound="ImitationServer")
+
 
 class ImitationServer:
     """Threaded HTTP server in a background thread. Use as a context manager or start()/stop()."""
@@ -99,7 +101,7 @@ class ImitationServer:
 
     # --- lifecycle ---------------------------------------------------------------------------
 
-    def start(self) -> ImitationServer:
+    def start(self: ServerT) -> ServerT:
         context = _server_tls_context() if self._tls else None
         self._httpd = _Server(self, context)
         self._thread = threading.Thread(target=self._httpd.serve_forever,

@@ -5,11 +5,12 @@ SHELL := /bin/bash
 CKAN_VERSION ?= 2.12
 export CKAN_VERSION
 
-.PHONY: help install services run test stop status bench clean-stack
+.PHONY: help install services run test lint stop status bench clean-stack
 
 help:
 	@echo "make run    - install what is missing, start the services, load demo data, serve http://127.0.0.1:5000"
 	@echo "make test   - the same set-up without the web server, then the whole test suite"
+	@echo "make lint   - ruff, mypy and the import contracts (as CI runs them)"
 	@echo "make stop   - stop what make run / make test started"
 	@echo "make status - check the services"
 	@echo "make bench  - run the benchmarks (ratios measured side by side)"
@@ -25,6 +26,9 @@ run: install
 
 test: install
 	@bash dev/test.sh $(PYTEST_ARGS)
+
+lint: install
+	@bash dev/lint.sh
 
 stop:
 	@bash dev/stop.sh

@@ -168,8 +168,8 @@ class Load:
                 **REQUIRED, "name": f"bench-station-{station_id}", "title": f"Bench station {station_id}",
                 "owner_org": orgs[number % len(orgs)], "station_id": station_id, "station_type": "GROUND",
                 "station_status": "active",
-                "spatial": '{"type": "Point", "coordinates": [%.5f, %.5f]}' % (
-                    lon + self.rng.uniform(-0.02, 0.02), lat + self.rng.uniform(-0.02, 0.02)),
+                "spatial": (f'{{"type": "Point", "coordinates": [{lon + self.rng.uniform(-0.02, 0.02):.5f}, '
+                            f'{lat + self.rng.uniform(-0.02, 0.02):.5f}]}}'),
                 "resources": [{"name": "Hourly measurements", "url": "", "url_type": "datastore",
                                "datastore_active": True}]}, admin)
             datasets_s += time.perf_counter() - started

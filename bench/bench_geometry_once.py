@@ -37,7 +37,8 @@ def polygon(shift: float = 0.0, vertices: int = VERTICES) -> str:
     for index in range(vertices - 1):
         angle = 2 * math.pi * index / (vertices - 1)
         radius = 0.25 + 0.03 * math.sin(7 * angle) + 0.01 * math.sin(53 * angle)
-        ring.append([round(CENTRE[0] + shift + radius * math.cos(angle), 6), round(CENTRE[1] + radius * math.sin(angle), 6)])
+        ring.append([round(CENTRE[0] + shift + radius * math.cos(angle), 6),
+                     round(CENTRE[1] + radius * math.sin(angle), 6)])
     ring.append(ring[0])
     return json.dumps({"type": "Polygon", "coordinates": [ring]})
 

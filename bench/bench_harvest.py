@@ -112,7 +112,7 @@ class StageTimer:
         return timed
 
     @contextmanager
-    def active(self) -> Iterator["StageTimer"]:
+    def active(self) -> Iterator[StageTimer]:
         from ckanext.pm25.harvesters import air4thai, readings_writer, site_user
 
         originals = (site_user.call, readings_writer.notify_readings_stored,

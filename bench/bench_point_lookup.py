@@ -47,7 +47,7 @@ def main() -> int:
     lons, lats = rng.uniform(97.3, 105.7, args.points), rng.uniform(5.6, 20.5, args.points)
     single_count = args.points
     loop_count = min(args.points, args.loop_points)
-    pairs = list(zip(lons.tolist(), lats.tolist()))
+    pairs = list(zip(lons.tolist(), lats.tolist(), strict=True))
     # Fresh, unprepared shapely polygons straight from the shipped file: the naive approach.
     collection = json.loads(resources.files("ckanext.pm25.geo").joinpath("data").joinpath("provinces.geojson")
                             .read_text(encoding="utf-8"))

@@ -280,7 +280,7 @@ def latency(catalogue: Catalogue, template: dict[str, Any], samples: int) -> Non
         code = codes[index]
         queries = list(variants(code, catalogue.places.geometry_of(code).bounds).items())
         queries = queries[turn % len(queries):] + queries[:turn % len(queries)]
-        for label, extra in queries:  # fills Solr's caches for these queries
+        for _label, extra in queries:  # fills Solr's caches for these queries
             search(extra)
         for _ in range(3):
             for label, extra in queries:
@@ -337,8 +337,8 @@ def precision(catalogue: Catalogue) -> None:
         print(f"  {label:14} {returned:9,} {counts['tp']:9,} {counts['fp']:9,} {counts['fn']:9,} "
               f"{counts['tp'] / max(returned, 1):10.4f} {counts['tp'] / max(counts['tp'] + counts['fn'], 1):8.4f}")
     bbox_wrong = totals["ext_bbox"]["fp"]
-    print(f"  a province's bounding box wrongly returns {bbox_wrong / 77:.1f} neighbouring-province datasets on average "
-          f"({bbox_wrong:,} in all); worst: "
+    print(f"  a province's bounding box wrongly returns {bbox_wrong / 77:.1f} neighbouring-province datasets "
+          f"on average ({bbox_wrong:,} in all); worst: "
           + ", ".join(f"{name} {wrong}" for wrong, name in sorted(worst_bbox, reverse=True)[:3]))
     print("  fq=provinces misses by design the grid cells that only graze a province (under min_share); "
           "ext_province finds them")

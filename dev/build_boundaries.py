@@ -132,7 +132,7 @@ def simplify(by_code: dict[str, BaseGeometry], tolerance: float, precision: int)
     simplified = shapely.coverage_simplify(geometries, tolerance)
     # Snapping each province to the same grid keeps shared vertices identical.
     snapped = shapely.set_precision(simplified, 10 ** -precision)
-    return dict(zip(codes, snapped))
+    return dict(zip(codes, snapped, strict=True))
 
 
 def verify(by_code: dict[str, BaseGeometry], seats_path: Path) -> list[str]:

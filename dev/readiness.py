@@ -33,7 +33,8 @@ def check_postgres(url: str) -> str:
             cur.execute("SHOW server_version")
             return f"PostgreSQL {cur.fetchone()[0]}"
     except psycopg2.OperationalError as error:
-        raise NotReady(str(error).strip(), "check that the server runs and the URL's user and password are right")
+        raise NotReady(str(error).strip(),
+                       "check that the server runs and the URL's user and password are right") from error
 
 
 def check_redis(url: str) -> str:
@@ -42,7 +43,7 @@ def check_redis(url: str) -> str:
         client.ping()
         return f"Redis {client.info('server')['redis_version']}"
     except redis.RedisError as error:
-        raise NotReady(str(error), "check that redis-server runs on that host and port")
+        raise NotReady(str(error), "check that redis-server runs on that host and port") from error
 
 
 def _get_json(url: str) -> dict:
@@ -64,8 +65,8 @@ def check_solr(core_url: str, ckan_version: str, pid_file: Path | None) -> str:
         if _process_gone(pid_file):
             raise NotReady(f"the Solr process exited ({error})",
                            "read the end of the log: a Java error, a port taken, or missing jars (make install)",
-                           final=True)
-        raise NotReady(f"no answer from {base} ({error})", "Solr is starting, or did not start")
+                           final=True) from error
+        raise NotReady(f"no answer from {base} ({error})", "Solr is starting, or did not start") from error
     failure = status.get("initFailures", {}).get(core)
     if failure:
         raise NotReady(f"core '{core}' failed to load: {failure}",
@@ -76,7 +77,7 @@ def check_solr(core_url: str, ckan_version: str, pid_file: Path | None) -> str:
         _get_json(f"{core_url}/select?q=*:*&rows=0&wt=json")
         name = _get_json(f"{core_url}/schema/name?wt=json")["name"]
     except (urllib.error.URLError, OSError, KeyError) as error:
-        raise NotReady(f"core '{core}' does not answer queries ({error})", "check the Solr log")
+        raise NotReady(f"core '{core}' does not answer queries ({error})", "check the Solr log") from error
     expected = "ckan-" + ".".join(ckan_version.split(".")[:2])
     if name != expected:
         raise NotReady(f"core '{core}' has schema '{name}', the installed CKAN needs '{expected}'",
@@ -111,7 +112,8 @@ def main() -> int:
     results = [
         wait_for("PostgreSQL", lambda: check_postgres(args.pg), args.logs / "postgres.log", args.timeout),
         wait_for("Redis", lambda: check_redis(args.redis), args.logs / "redis.log", args.timeout),
-        wait_for("Solr", lambda: check_solr(args.solr, args.ckan_version, args.solr_pid_file), args.logs / "solr.log", args.timeout),
+        wait_for("Solr", lambda: check_solr(args.solr, args.ckan_version, args.solr_pid_file),
+                 args.logs / "solr.log", args.timeout),
     ]
     return 0 if all(results) else 1
 

@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import ckan.plugins.toolkit as tk
@@ -18,6 +19,9 @@ import ckan.plugins.toolkit as tk
 from ckanext.datastore.tests.conftest import clean_datastore  # noqa: F401  (re-exported fixture)
 
 from tests.database import reset_database
+
+if TYPE_CHECKING:
+    from selenium import webdriver
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -76,7 +80,7 @@ def portal() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator["webdriver.Chrome"]:  # type: ignore[name-defined]  # noqa: F821
+def browser() -> Iterator[webdriver.Chrome]:
     """Debian's headless Chromium, driven by Selenium through chromium-driver."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service

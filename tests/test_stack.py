@@ -70,7 +70,8 @@ class TestDataStore:
                             primary_key=["station_id", "datetime_utc"], force=True,
                             records=[{"station_id": "37t", "datetime_utc": "2024-05-07T13:00:00",
                                       "pm25": 31.0}])
-        helpers.call_action("datastore_upsert", context=as_sysadmin(), resource_id=resource["id"], method="upsert", force=True,
+        helpers.call_action("datastore_upsert", context=as_sysadmin(), resource_id=resource["id"], method="upsert",
+                            force=True,
                             records=[{"station_id": "37t", "datetime_utc": "2024-05-07T13:00:00",
                                       "pm25": 33.5},
                                      {"station_id": "37t", "datetime_utc": "2024-05-07T14:00:00",

@@ -1,7 +1,7 @@
-"""Fixtures of the schema and form tests (imported by their conftest.py). The database and index are reset and the plugins loaded once
-per module: every test makes its own datasets under unique names on the module's agency, so tests
-need no reset between them (a reset with migrations and a plugin reload cost seconds each, and
-there are many small tests here)."""
+"""Fixtures of the schema and form tests (imported by their conftest.py). The database and index
+are reset and the plugins loaded once per module: every test makes its own datasets under unique
+names on the module's agency, so tests need no reset between them (a reset with migrations and a
+plugin reload cost seconds each, and there are many small tests here)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator

@@ -43,6 +43,6 @@ def test_a_refusal_reaches_ckanapi_as_a_validation_error(remote: ckanapi.RemoteC
 
 
 def test_ckanapi_without_a_token_cannot_publish(portal: str, agency: dict[str, Any]) -> None:
-    with ckanapi.RemoteCKAN(portal, user_agent="ckanext-pm25 tests") as anonymous:
-        with pytest.raises(ckanapi.NotAuthorized):
-            anonymous.action.package_create(**pm25_dataset_dict(owner_org=agency["organization"]["name"]))
+    with ckanapi.RemoteCKAN(portal, user_agent="ckanext-pm25 tests") as anonymous, \
+            pytest.raises(ckanapi.NotAuthorized):
+        anonymous.action.package_create(**pm25_dataset_dict(owner_org=agency["organization"]["name"]))

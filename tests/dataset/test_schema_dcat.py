@@ -61,7 +61,8 @@ def test_the_dataset_maps_spatial_temporal_frequency_publisher_and_licence(
     assert geometries == [Point(99.5, 18.29)]  # WKT, DCAT-AP's recommended encoding
     provinces = [location for location in locations if graph.value(location, DCTERMS.identifier) == Literal("TH-52")]
     assert len(provinces) == 1
-    assert set(graph.objects(provinces[0], SKOS.prefLabel)) == {Literal("ลำปาง", lang="th"), Literal("Lampang", lang="en")}
+    assert set(graph.objects(provinces[0], SKOS.prefLabel)) == {Literal("ลำปาง", lang="th"),
+                                                                 Literal("Lampang", lang="en")}
 
     publisher = graph.value(ref, DCTERMS.publisher)
     assert graph.value(publisher, FOAF.name) == Literal(agency["organization"]["title"])

@@ -48,7 +48,8 @@ def test_every_default_can_be_changed_at_creation_and_later(agency: dict[str, An
     updated = act("package_patch", agency["editor"], id=created["id"], update_frequency_unit="ตามเวลาจริง",
                   data_category="ข้อมูลส่วนบุคคล", unit="mg/m³")
 
-    assert (created["update_frequency_unit"], created["data_category"], created["unit"]) == ("วัน", "ข้อมูลความมั่นคง", "ppb")
+    assert (created["update_frequency_unit"], created["data_category"], created["unit"]) == \
+        ("วัน", "ข้อมูลความมั่นคง", "ppb")
     assert (updated["update_frequency_unit"], updated["data_category"], updated["unit"]) == \
         ("ตามเวลาจริง", "ข้อมูลส่วนบุคคล", "mg/m³")
     assert act("package_show", agency["editor"], id=created["id"])["unit"] == "mg/m³"

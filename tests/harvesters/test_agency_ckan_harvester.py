@@ -36,7 +36,7 @@ def test_a_first_run_copies_the_pm25_datasets_with_their_fields_and_provinces(se
     assert job["status"] == "Finished"
     assert gather_messages(job) == []
     # Lampang's geographic_data_set is not one of the GD-Catalog choices: kept out, said so.
-    [(guid, [message])] = object_messages(job).items()
+    [(_guid, [message])] = object_messages(job).items()
     assert message.startswith("Saved without the optional fields this catalogue refuses: "
                               "geographic_data_set")
     assert "ชั้นข้อมูลตำแหน่งสถานี" in message
@@ -198,7 +198,7 @@ def test_an_upstream_dataset_our_schema_refuses_is_recorded_and_the_rest_harvest
     errors = object_messages(job)
     [refused] = [m for guid, ms in errors.items() for m in ms if "validation" in m]
     assert "maintainer_email" in refused and "pm25-no-contact" in refused
-    [moved] = [m for guid, ms in errors.items() for m in ms if "Upstream spatial unusable" in m]
+    [_moved] = [m for guid, ms in errors.items() for m in ms if "Upstream spatial unusable" in m]
     assert dataset("pm25-tokyo-box-agency")["provinces"] == ["TH-52"]  # from the title
     assert [d["name"] for d in datasets()] == ["pm25-tokyo-box-agency"]
 

@@ -26,12 +26,13 @@ REDIS_SOCKET_TIMEOUT = 5  # redis-py 8's default, the one that ends ckanext-harv
 LOGS = Path(__file__).resolve().parents[2] / ".stack" / "logs"
 
 
-def start_consumer(ini: str, stage: str) -> tuple[subprocess.Popen[bytes], Any]:
+def start_consumer(ini: str, stage: str) -> subprocess.Popen[bytes]:
+    """The consumer process, writing to its log file (the child keeps its own handle on it)."""
     ckan = shutil.which("ckan", path=os.path.dirname(sys.executable)) or "ckan"
     LOGS.mkdir(parents=True, exist_ok=True)
-    log = open(LOGS / f"test-consume-{stage}.log", "w")
-    return subprocess.Popen([ckan, "-c", ini, "pm25", "harvest", "consume", stage],
-                            stdout=log, stderr=subprocess.STDOUT), log
+    with open(LOGS / f"test-consume-{stage}.log", "w") as log:
+        return subprocess.Popen([ckan, "-c", ini, "pm25", "harvest", "consume", stage],
+                                stdout=log, stderr=subprocess.STDOUT)
 
 
 def wait_for_job_objects(job_id: str, expected: int, timeout: float) -> None:
@@ -61,10 +62,9 @@ def test_consumers_survive_an_idle_queue_then_run_a_job(ckan_config: Any) -> Non
                                       source_id=source["id"], run=True)
             wait_for_job_objects(job["id"], STATIONS, timeout=180)
     finally:
-        for process, log in consumers:
+        for process in consumers:
             process.terminate()
             process.wait(timeout=30)
-            log.close()
 
     helpers.call_action("harvest_jobs_run", source_id=source["id"])
     shown = helpers.call_action("harvest_job_show", id=job["id"])

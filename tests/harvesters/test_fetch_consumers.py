@@ -75,19 +75,19 @@ def test_two_fetch_consumers_on_one_job_produce_no_duplicates(ckan_config) -> No
         LOGS.mkdir(parents=True, exist_ok=True)
         consumers = []
         for number in (1, 2):
-            log = open(LOGS / f"test-fetch-consumer-{number}.log", "w")
-            consumers.append((subprocess.Popen(
-                [ckan, "-c", ckan_config["__file__"], "pm25", "harvest", "consume", "fetch"],
-                stdout=log, stderr=subprocess.STDOUT), log))
+            # The child keeps its own handle on the log file.
+            with open(LOGS / f"test-fetch-consumer-{number}.log", "w") as log:
+                consumers.append(subprocess.Popen(
+                    [ckan, "-c", ckan_config["__file__"], "pm25", "harvest", "consume", "fetch"],
+                    stdout=log, stderr=subprocess.STDOUT))
         try:
             wait_until_both_wait_for_work(redis, [process for process, _ in consumers], timeout=120)
             redis.rpush(key, *handed_out, *handed_out)  # every object twice
             wait_until_drained(redis, key, job["id"], timeout=300)
         finally:
-            for process, log in consumers:
+            for process in consumers:
                 process.terminate()
                 process.wait(timeout=30)
-                log.close()
         history_calls = len(server.requests_to(server.HISTORY))
 
     helpers.call_action("harvest_jobs_run", source_id=source["id"])

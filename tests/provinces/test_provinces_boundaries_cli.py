@@ -193,7 +193,8 @@ def test_a_file_with_76_provinces_or_an_unknown_code_is_refused_and_nothing_is_r
     source_before = (boundaries_path.parent / "source.json").read_bytes()
     dataset = create_pm25_dataset(name="at-lampang", spatial=seat_spatial("TH-52"))
 
-    missing_one = write_geojson(tmp_path / "76.geojson", [f for f in features if f["properties"]["ADM1_PCODE"] != "TH96"])
+    missing_one = write_geojson(tmp_path / "76.geojson",
+                                [f for f in features if f["properties"]["ADM1_PCODE"] != "TH96"])
     assert_refused_and_nothing_replaced(run("load", str(missing_one), "--crs", "32647"), boundaries_path, before,
                                         source_before, "missing codes: TH-96")
 

@@ -217,5 +217,6 @@ class TestBounds:
 
     def test_bad_times(self, known: Known) -> None:
         assert "ISO 8601" in error_of("pm25_measurements", stations="L1", start="yesterday")["start"][0]
-        message = error_of("pm25_measurements", stations="L1", start=iso(known.now), end=iso(known.now - HOUR))["end"][0]
+        message = error_of("pm25_measurements", stations="L1", start=iso(known.now),
+                           end=iso(known.now - HOUR))["end"][0]
         assert "must be after the start" in message

@@ -64,7 +64,8 @@ class TestDashboard:
         raw = re.search(r'data-module-provinces="([^"]*)"', html).group(1)
         data = json.loads(raw.replace("&#34;", '"').replace("&quot;", '"').replace("&amp;", "&"))
         assert len(data) == 77
-        assert (data["TH-52"]["fill"], data["TH-17"]["fill"], data["TH-90"]["status"]) == ("#CD0000", "#00A651", "stale")
+        assert (data["TH-52"]["fill"], data["TH-17"]["fill"], data["TH-90"]["status"]) == \
+            ("#CD0000", "#00A651", "stale")
 
 
 class TestDownloads:
@@ -72,7 +73,8 @@ class TestDownloads:
         start, end = iso(known.now - 2 * HOUR), iso(known.now + HOUR)
         rows = read_csv(app.get(f"/province/TH-52/readings.csv?start={start}&end={end}"))
         assert [(r["hour_utc"], r["pm25"], r["stations_reporting"]) for r in rows] == [
-            (iso(known.now - 2 * HOUR), "70.0", "1"), (iso(known.now - HOUR), "70.0", "2"), (iso(known.now), "80.0", "2")]
+            (iso(known.now - 2 * HOUR), "70.0", "1"), (iso(known.now - HOUR), "70.0", "2"),
+            (iso(known.now), "80.0", "2")]
         days = read_csv(app.get(f"/province/TH-52/readings.csv?start={start}&end={end}&aggregate=day"))
         assert sum(int(day["values"]) for day in days) == 5
 
@@ -105,7 +107,8 @@ class TestStationPage:
         assert '<span class="pm25-latest-value">90.0</span>' in section
         assert "Affects health" in section
         points = re.findall(r'class="pm25-point"[^>]*data-hour="([^"]+)" data-value="([^"]+)"', section)
-        assert points == [(iso(known.now - 2 * HOUR), "70.0"), (iso(known.now - HOUR), "80.0"), (iso(known.now), "90.0")]
+        assert points == [(iso(known.now - 2 * HOUR), "70.0"), (iso(known.now - HOUR), "80.0"),
+                          (iso(known.now), "90.0")]
         assert "/pm25/measurements.csv?stations=air4thai-l1" in section.replace("&amp;", "&")
 
     @pytest.mark.ckan_config("ckanext.pm25.api.max_page_size", "2")

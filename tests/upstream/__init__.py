@@ -12,7 +12,6 @@ from tests.upstream.air4thai import DEFAULT_STATIONS, PROVINCE_CENTRES, Air4Thai
 from tests.upstream.server import Fault, ImitationServer, RecordedRequest, Reply
 
 __all__ = [
-    "AgencyCkanServer", "Air4ThaiServer", "DEFAULT_STATIONS", "Fault", "ImitationServer",
-    "PROVINCE_CENTRES", "RecordedRequest", "Reply", "StationSpec", "default_datasets",
-    "gd_dataset",
+    "DEFAULT_STATIONS", "PROVINCE_CENTRES", "AgencyCkanServer", "Air4ThaiServer", "Fault", "ImitationServer",
+    "RecordedRequest", "Reply", "StationSpec", "default_datasets", "gd_dataset",
 ]

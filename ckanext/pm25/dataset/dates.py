@@ -58,4 +58,4 @@ def parse_date(value: object) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise DateError(N_("%(value)s is not a real calendar date."), value=str(value).strip()[:20])
+        raise DateError(N_("%(value)s is not a real calendar date."), value=str(value).strip()[:20]) from None

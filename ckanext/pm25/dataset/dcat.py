@@ -57,7 +57,8 @@ FREQUENCY_BY_UNIT_AND_INTERVAL: dict[tuple[str, int], str] = {
 }
 UNIT_BY_FREQUENCY: dict[str, str] = {
     **{code: unit for unit, code in FREQUENCY_BY_UNIT.items() if unit != "วันทำการ"},
-    **{code: unit for (unit, _), code in FREQUENCY_BY_UNIT_AND_INTERVAL.items() if code not in FREQUENCY_BY_UNIT.values()},
+    **{code: unit for (unit, _), code in FREQUENCY_BY_UNIT_AND_INTERVAL.items()
+       if code not in FREQUENCY_BY_UNIT.values()},
     "BIHOURLY": "ชั่วโมง", "TRIHOURLY": "ชั่วโมง", "12HRS": "วัน", "5MIN": "นาที", "10MIN": "นาที",
     "15MIN": "นาที", "30MIN": "นาที", "CONT": "ตามเวลาจริง", "IRREG": "อื่นๆ", "BIENNIAL": "ปี",
 }
@@ -112,9 +113,11 @@ class Pm25DCATProfile(RDFProfile):
             if geometry_shape is not None and not geometry_shape.is_empty:
                 location = self._get_or_create_spatial_ref(dataset_dict, dataset_ref)
                 if (location, DCAT.bbox, None) not in self.g:
-                    self._add_spatial_value_to_graph(location, DCAT.bbox, shapely.to_geojson(shapely.envelope(geometry_shape)))
+                    self._add_spatial_value_to_graph(location, DCAT.bbox,
+                                                     shapely.to_geojson(shapely.envelope(geometry_shape)))
                 if (location, DCAT.centroid, None) not in self.g:
-                    self._add_spatial_value_to_graph(location, DCAT.centroid, shapely.to_geojson(geometry_shape.centroid))
+                    self._add_spatial_value_to_graph(location, DCAT.centroid,
+                                                     shapely.to_geojson(geometry_shape.centroid))
         for code in stored_list(self._get_dataset_value(dataset_dict, "provinces")):
             province = provinces.by_code(code)
             if province is None:

@@ -11,7 +11,8 @@ validator refuses it with its own message, as on CKAN 2.12.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.types import Context

@@ -9,12 +9,14 @@ schema's `after_validators`, when every field has been checked and converted.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from typing import Any, Callable, cast
+from typing import Any, cast
+from collections.abc import Callable
 
 import ckan.plugins.toolkit as tk
-from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
+from ckan.types import Context, ContextValidator, FlattenDataDict, FlattenErrorDict, FlattenKey, ValueValidator
 from ckanext.scheming.validation import scheming_validator
 
 from ckanext.pm25.dataset import dates
@@ -113,7 +115,7 @@ def pm25_tag_string_convert(key: FlattenKey, data: FlattenDataDict, errors: Flat
         data[("tags", number, "name")] = tag
     for tag in tags:
         try:
-            tk.get_validator("tag_length_validator")(tag, context)
+            cast(ContextValidator, tk.get_validator("tag_length_validator"))(tag, context)
             tag_name_validator(tag, context)
         except tk.Invalid as invalid:
             errors[key].append(invalid.error)
@@ -143,7 +145,7 @@ def pm25_date(value: Any, context: Context) -> Any:
     try:
         return dates.parse_date(value).isoformat()
     except dates.DateError as error:
-        raise tk.Invalid(_message(error))
+        raise tk.Invalid(_message(error)) from error
 
 
 def pm25_year(value: Any, context: Context) -> Any:
@@ -152,7 +154,7 @@ def pm25_year(value: Any, context: Context) -> Any:
     try:
         return str(dates.parse_year(value))
     except dates.DateError as error:
-        raise tk.Invalid(_message(error))
+        raise tk.Invalid(_message(error)) from error
 
 
 def _bounded_number(low: float, high: float, message: str) -> Callable[[Any, Context], Any]:
@@ -162,7 +164,7 @@ def _bounded_number(low: float, high: float, message: str) -> Callable[[Any, Con
         try:
             number = float(str(value).strip())
         except ValueError:
-            raise tk.Invalid(tk._("Enter a number, e.g. 18.29."))
+            raise tk.Invalid(tk._("Enter a number, e.g. 18.29.")) from None
         if not low <= number <= high:
             raise tk.Invalid(tk._(message) % {"value": str(value).strip()[:30]})
         return str(number)
@@ -191,7 +193,9 @@ def pm25_choices(field: dict[str, Any], schema: dict[str, Any]) -> Callable[[Any
     CKAN 2.11's ``one_of`` puts the list of values into the message before translating it, so
     no catalogue can translate it and Thai users read English; this says the same in theirs."""
     if "choices" not in field:
-        return tk.get_validator("scheming_choices")(field, schema)
+        scheming_choices = cast(Callable[[dict[str, Any], dict[str, Any]], ValueValidator],
+                                tk.get_validator("scheming_choices"))
+        return scheming_choices(field, schema)
     allowed = [choice["value"] for choice in field["choices"]]
 
     def validator(value: Any) -> Any:
@@ -205,10 +209,8 @@ def pm25_choices(field: dict[str, Any], schema: dict[str, Any]) -> Callable[[Any
 
 def _chosen_values(value: Any) -> list[Any]:
     if isinstance(value, str) and value.startswith("["):
-        try:
+        with contextlib.suppress(ValueError):
             value = json.loads(value)
-        except ValueError:
-            pass
     if isinstance(value, list):
         return value
     return [] if _is_missing(value) else [value]
@@ -224,7 +226,7 @@ def pm25_other_required(field: dict[str, Any], schema: dict[str, Any]) -> Callab
     other_value = field.get("pm25_other_value", OTHER)
 
     def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> None:
-        chosen = _chosen_values(data.get(key[:-1] + (choice_field,)))
+        chosen = _chosen_values(data.get((*key[:-1], choice_field)))
         if other_value in chosen and _is_missing(data.get(key)):
             errors[key].append(tk._("Say what the other value is."))
     return validator
@@ -232,7 +234,7 @@ def pm25_other_required(field: dict[str, Any], schema: dict[str, Any]) -> Callab
 
 def pm25_aqi_standard_matches_unit(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
                                    context: Context) -> None:
-    if data.get(key[:-1] + ("unit",)) == "AQI" and data.get(key) in (None, "", "none", tk.missing):
+    if data.get((*key[:-1], "unit")) == "AQI" and data.get(key) in (None, "", "none", tk.missing):
         errors[key].append(tk._("AQI values must say which AQI standard they follow."))
 
 
@@ -247,7 +249,7 @@ def pm25_spatial(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDic
     if _is_missing(value):
         data[key] = _blank(value)
         return
-    crs_key = key[:-1] + ("spatial_crs",)
+    crs_key = (*key[:-1], "spatial_crs")
     crs = data.get(crs_key)
     try:
         record = located.locate(value, None if _is_missing(crs) else str(crs))
@@ -275,7 +277,7 @@ def _codes_from(value: Any) -> list[str]:
             try:
                 value = json.loads(text)
             except ValueError:
-                raise tk.Invalid(tk._("Provinces must be a list of province codes, e.g. [\"TH-52\"]."))
+                raise tk.Invalid(tk._("Provinces must be a list of province codes, e.g. [\"TH-52\"].")) from None
         else:
             value = [item for part in re.split(r"[,;\n]+", text) for item in _names_or_codes(part.strip())]
     if not isinstance(value, list):
@@ -478,7 +480,7 @@ def pm25_index_term_lengths(key: FlattenKey, data: FlattenDataDict, errors: Flat
     longer than Solr allows, naming the field (Solr's own message is a server error)."""
     for flat_key, value in list(data.items()):
         field = flat_key[0]
-        if field in TEXT_INDEX_FIELDS and field != "extras" or not _too_long_for_one_term(value):
+        if (field in TEXT_INDEX_FIELDS and field != "extras") or not _too_long_for_one_term(value):
             continue
         if field == "extras":
             if flat_key[-1] != "value":

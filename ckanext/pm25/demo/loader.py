@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 
 DEMO_FILE = Path(__file__).with_name("demo.json")
 
@@ -24,10 +25,10 @@ def load_demo(site_user: str) -> dict[str, int]:
 
 
 def _upsert(kind: str, data: dict[str, Any], site_user: str) -> None:
-    context = {"user": site_user}
+    context: Context = {"user": site_user}
     try:
-        existing = tk.get_action(f"{kind}_show")(dict(context), {"id": data["name"]})
+        existing = tk.get_action(f"{kind}_show")(context.copy(), {"id": data["name"]})
     except tk.ObjectNotFound:
-        tk.get_action(f"{kind}_create")(dict(context), dict(data))
+        tk.get_action(f"{kind}_create")(context.copy(), dict(data))
         return
-    tk.get_action(f"{kind}_patch")(dict(context), dict(data, id=existing["id"]))
+    tk.get_action(f"{kind}_patch")(context.copy(), dict(data, id=existing["id"]))

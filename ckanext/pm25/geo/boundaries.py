@@ -38,7 +38,7 @@ SOURCE_META_NAME = "source.json"
 
 log = logging.getLogger(__name__)
 
-Record = tuple[dict[str, Any], Mapping[str, Any] | None]
+Record = tuple[dict[str, Any], dict[str, Any] | None]  # (properties, GeoJSON geometry)
 
 
 @dataclass(frozen=True)
@@ -97,14 +97,16 @@ def _read_shapefile(shp: Path) -> tuple[list[Record], CRS | None]:
     except LookupError:
         encoding = "utf-8"
     # Names are taken from the province table, so a wrongly declared encoding costs nothing.
-    with shapefile.Reader(str(shp), encoding=encoding, encodingErrors="replace") as reader:
-        records = [(item.record.as_dict(), _shape_geometry(item.shape)) for item in reader.iterShapeRecords()]
+    reader = shapefile.Reader(str(shp), encoding=encoding, encodingErrors="replace")
+    with reader:  # (not `as reader`: pyshp types __enter__ as returning its base class)
+        records = [(item.record.as_dict() if item.record is not None else {}, _shape_geometry(item.shape))
+                   for item in reader.iterShapeRecords()]
     prj = shp.with_suffix(".prj")
     declared = crs_from_user_text(prj.read_text(encoding="utf-8", errors="replace")) if prj.exists() else None
     return records, declared
 
 
-def _shape_geometry(shape_: Any) -> Mapping[str, Any] | None:
+def _shape_geometry(shape_: Any) -> dict[str, Any] | None:
     return None if shape_.shapeType == 0 else shape_.__geo_interface__  # 0: null shape
 
 

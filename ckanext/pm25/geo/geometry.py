@@ -6,6 +6,7 @@ extent (with a swapped-axes hint), and finally geometric validity.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from collections.abc import Mapping
@@ -86,7 +87,7 @@ def _not_finite(value: object) -> GeometryError:
     )
 
 
-def _decode(value: str | bytes | Mapping[str, Any], max_bytes: int) -> dict[str, Any]:
+def _decode(value: object, max_bytes: int) -> dict[str, Any]:
     if isinstance(value, Mapping):
         try:
             size = len(json.dumps(value, separators=(",", ":")).encode("utf-8"))
@@ -258,11 +259,17 @@ def _inside_extent(bounds: tuple[float, float, float, float]) -> bool:
     )
 
 
-def _swapped_bounds_in_wgs84(source_bounds: tuple[float, float, float, float], epsg: int) -> tuple[float, ...] | None:
+def _float_bounds(geometry: BaseGeometry) -> tuple[float, float, float, float]:
+    min_x, min_y, max_x, max_y = (float(value) for value in geometry.bounds)
+    return min_x, min_y, max_x, max_y
+
+
+def _swapped_bounds_in_wgs84(source_bounds: tuple[float, float, float, float],
+                             epsg: int) -> tuple[float, float, float, float] | None:
     min_x, min_y, max_x, max_y = source_bounds
     try:
         lons, lats = xy_to_wgs84([min_y, min_y, max_y, max_y], [min_x, max_x, min_x, max_x], epsg)
-    except Exception:  # noqa: BLE001 - any failure simply means "no better explanation"
+    except Exception:  # any failure simply means "no better explanation"
         return None
     if not (np.isfinite(lons).all() and np.isfinite(lats).all()):
         return None
@@ -270,11 +277,11 @@ def _swapped_bounds_in_wgs84(source_bounds: tuple[float, float, float, float], e
 
 
 def _check_extent(geometry: BaseGeometry, source_bounds: tuple[float, float, float, float], epsg: int) -> None:
-    bounds = tuple(float(value) for value in geometry.bounds)
-    if _inside_extent(bounds):  # type: ignore[arg-type]
+    bounds = _float_bounds(geometry)
+    if _inside_extent(bounds):
         return
     swapped = _swapped_bounds_in_wgs84(source_bounds, epsg)
-    if swapped is not None and _inside_extent(swapped):  # type: ignore[arg-type]
+    if swapped is not None and _inside_extent(swapped):
         raise GeometryError(
             N_(
                 "The geometry lies outside Thailand, but would lie inside if its coordinates were swapped: "
@@ -315,13 +322,14 @@ def _combine(parts: list[BaseGeometry]) -> BaseGeometry:
 
 
 def parse_geometry(
-    value: str | bytes | Mapping[str, Any],
+    value: object,
     crs: int | str | None = None,
     *,
     max_bytes: int,
     max_vertices: int,
 ) -> BaseGeometry:
-    """A validated WGS 84 geometry from GeoJSON text or an already decoded GeoJSON object.
+    """A validated WGS 84 geometry from GeoJSON text or an already decoded GeoJSON object
+    (anything else is refused with a :class:`GeometryError`).
 
     ``crs`` (an accepted EPSG code) overrides a legacy ``crs`` member of the object; without
     either, coordinates are WGS 84 longitude, latitude as RFC 7946 requires.
@@ -336,9 +344,9 @@ def parse_geometry(
         raise GeometryError(N_("The geometry is empty."), code="empty_geometry")
     checked: list[BaseGeometry] = []
     for part in parts:
-        source_bounds = tuple(float(value) for value in part.bounds)
+        source_bounds = _float_bounds(part)
         part = to_wgs84(part, epsg)
-        _check_extent(part, source_bounds, epsg)  # type: ignore[arg-type]
+        _check_extent(part, source_bounds, epsg)
         _check_valid(part)
         checked.append(part)
     return _combine(checked)
@@ -352,10 +360,8 @@ _NOT_A_NUMBER = {
 
 def _coordinate(value: object, name: str) -> float:
     if isinstance(value, str):
-        try:
+        with contextlib.suppress(ValueError):
             value = float(value.strip())
-        except ValueError:
-            pass
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise GeometryError(_NOT_A_NUMBER[name], {"value": repr(value)[:40]}, code="not_a_number")
     if not math.isfinite(value):

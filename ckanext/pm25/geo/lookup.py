@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from shapely.geometry import shape
+from shapely.geometry import MultiPoint, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
 
@@ -34,7 +34,7 @@ class Gazetteer:
         if len(provinces) != len(geometries):
             raise ValueError("provinces and geometries differ in length")
         # Ordered by code, so that "the lowest index" (used to break ties on borders) is the lowest code.
-        ordered = sorted(zip(provinces, geometries), key=lambda pair: pair[0].code)
+        ordered = sorted(zip(provinces, geometries, strict=True), key=lambda pair: pair[0].code)
         self.provinces: tuple[Province, ...] = tuple(province for province, _ in ordered)
         self._geometries = np.asarray([geometry for _, geometry in ordered], dtype=object)
         shapely.prepare(self._geometries)
@@ -62,7 +62,7 @@ class Gazetteer:
             parts.setdefault(code, []).append(shape(feature["geometry"]))
         codes = sorted(parts)
         geometries = [items[0] if len(items) == 1 else shapely.union_all(items) for items in (parts[c] for c in codes)]
-        return cls([by_code(code) for code in codes], geometries)  # type: ignore[misc]
+        return cls([by_code(code) for code in codes], geometries)  # type: ignore[misc]  # normalised codes: all known
 
     def geometry_of(self, code: str) -> BaseGeometry | None:
         province = by_code(code)
@@ -146,7 +146,8 @@ class Gazetteer:
         keep &= share > 0  # touching a border only is no overlap
         if not keep.any() and share.max() > 0:
             keep = share == share.max()
-        ranked = sorted(zip(share[keep].tolist(), candidates[keep].tolist()), key=lambda item: (-item[0], item[1]))
+        ranked = sorted(zip(share[keep].tolist(), candidates[keep].tolist(), strict=True),
+                        key=lambda item: (-item[0], item[1]))
         return [self.provinces[index] for _, index in ranked]
 
 
@@ -161,8 +162,7 @@ def _parts_by_dimension(geometry: BaseGeometry) -> list[BaseGeometry]:
     for dimension in (2, 1, 0):
         members = [part for part in flat if shapely.get_dimensions(part) == dimension and not part.is_empty]
         if members:
-            groups.append(shapely.union_all(members) if dimension else shapely.multipoints(
-                shapely.get_coordinates(members)))
+            groups.append(shapely.union_all(members) if dimension else MultiPoint(shapely.get_coordinates(members)))
     return groups
 
 

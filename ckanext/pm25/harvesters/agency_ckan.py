@@ -159,7 +159,7 @@ class AgencyCkanHarvester(stages.Pm25HarvesterBase):
                                  f"match; the rest are left for later and nothing is withdrawn "
                                  f"this run")
                         return listing, False
-                    if not page.datasets and not page.issues or start >= page.count:
+                    if (not page.datasets and not page.issues) or start >= page.count:
                         break
         finally:
             session.close()

@@ -42,7 +42,7 @@ from ckanext.pm25.harvesters.datasets import (Publisher, bounded_name, fingerpri
                                               station_dataset, station_name,
                                               station_package_id)
 from ckanext.pm25.harvesters.http import FetchError, fetch_json
-from ckanext.pm25.harvesters.normalise import (Issue, PayloadError, Reading, Station, parse_air4thai_history,
+from ckanext.pm25.harvesters.normalise import (HourLabel, Issue, PayloadError, Reading, Station, parse_air4thai_history,
                                                parse_air4thai_latest, reading_to_row)
 from ckanext.pm25.harvesters.series import changed_rows, history_window, reading_from_row, with_rolling_means
 from ckanext.pm25.harvesters.source_config import Air4ThaiConfig, parse_air4thai_config
@@ -51,7 +51,7 @@ from ckanext.pm25.common.times import HOUR, THAI_TZ, floor_hour, parse_utc, utcn
 
 LATEST_PATH = "/services/getNewAQI_JSON.php"
 HISTORY_PATHS = {"webV2": "/webV2/history/api/data.php", "forweb": "/forweb/getHistoryData.php"}
-HOUR_LABELS = {"webV2": "beginning", "forweb": "ending"}
+HOUR_LABELS: dict[str, HourLabel] = {"webV2": "beginning", "forweb": "ending"}
 GUID_PREFIX = "air4thai:"
 
 

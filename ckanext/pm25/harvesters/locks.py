@@ -17,7 +17,9 @@ def item_lock(key: str) -> Iterator[None]:
     number = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big", signed=True)
     # autocommit: the lock needs no transaction, and SQLAlchemy 1.4 (CKAN 2.11) connections
     # have no commit()
-    connection = model.meta.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    engine = model.meta.engine
+    assert engine is not None, "CKAN's database engine is set up before any harvest runs"
+    connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
     try:
         connection.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": number})
         try:

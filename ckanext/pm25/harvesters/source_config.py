@@ -91,7 +91,7 @@ class AgencyConfig(SourceConfig):
 
 # --- option readers --------------------------------------------------------------------------
 
-T = TypeVar("T")
+T = TypeVar("T", bound=SourceConfig)
 Reader = Callable[[Any, list[Problem], str], Any]
 
 
@@ -222,7 +222,7 @@ def _load(text: str | None) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except ValueError as error:
-        raise ConfigError([("config", N_("is not valid JSON: %(error)s"), {"error": str(error)})])
+        raise ConfigError([("config", N_("is not valid JSON: %(error)s"), {"error": str(error)})]) from error
     if not isinstance(data, dict):
         raise ConfigError([("config",
                             N_("must be a JSON object such as {\"interval_minutes\": 60}"),
@@ -249,7 +249,7 @@ def _read(data: Mapping[str, Any], readers: Mapping[str, Reader]) -> dict[str, A
 
 def _build(cls: type[T], values: dict[str, Any]) -> T:
     http = HttpOverrides(**{k: values.pop(k) for k in list(values) if k in _HTTP_READERS})
-    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    names = {f.name for f in fields(cls)}
     return cls(http=http, **{k: v for k, v in values.items() if k in names})
 
 

@@ -1,11 +1,13 @@
 """Province actions: which provinces a point or a geometry lies in."""
 from __future__ import annotations
 
+import contextlib
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.types import AuthResult, Context, DataDict, Schema
+from ckan.types import AuthResult, Context, DataDict, ErrorDict, Schema
 
 from ckanext.pm25.provinces import gazetteer
 from ckanext.pm25.geo import geometry
@@ -35,10 +37,8 @@ _NOT_A_NUMBER = {
 def _coordinate(value: Any, key: str) -> float:
     number = math.nan
     if not isinstance(value, bool):
-        try:
+        with contextlib.suppress(TypeError, ValueError):
             number = float(value.strip() if isinstance(value, str) else value)
-        except (TypeError, ValueError):
-            pass
     if not math.isfinite(number):
         raise tk.ValidationError({key: [tk._(_NOT_A_NUMBER[key]) % {"value": repr(value)[:40]}]})
     return number
@@ -64,6 +64,8 @@ def pm25_province_lookup(context: Context, data_dict: DataDict) -> list[dict[str
     """
     tk.check_access("pm25_province_lookup", context, data_dict)
     data, errors = tk.navl_validate(data_dict, province_lookup_schema(), context)
+    if errors:
+        raise tk.ValidationError(errors)
     has_point = _given(data, "lat") or _given(data, "lon")
     has_geometry = _given(data, "geometry")
     if has_point and has_geometry:
@@ -76,9 +78,9 @@ def pm25_province_lookup(context: Context, data_dict: DataDict) -> list[dict[str
         try:
             shape = geometry.parse_geometry(data["geometry"], **gazetteer.geometry_limits())
         except GeoError as error:
-            raise tk.ValidationError({"geometry": [_message(error)]})
+            raise tk.ValidationError({"geometry": [_message(error)]}) from error
     else:
-        missing = {key: [tk._("Missing value")] for key in ("lat", "lon") if not _given(data, key)}
+        missing: ErrorDict = {key: [tk._("Missing value")] for key in ("lat", "lon") if not _given(data, key)}
         if missing:
             raise tk.ValidationError(missing)
         latitude = _coordinate(data["lat"], "lat")
@@ -88,7 +90,7 @@ def pm25_province_lookup(context: Context, data_dict: DataDict) -> list[dict[str
         except GeoError as error:
             message = _message(error) if error.code == "swapped_coordinates" else tk._(
                 "The point lat %(lat)s, lon %(lon)s lies outside Thailand.") % {"lat": latitude, "lon": longitude}
-            raise tk.ValidationError({"lat": [message]})
+            raise tk.ValidationError({"lat": [message]}) from error
     return [province.to_dict() for province in places.provinces_for(shape, gazetteer.min_share())]
 
 

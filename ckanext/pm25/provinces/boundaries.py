@@ -65,7 +65,7 @@ def datasets_with_location(context: Context) -> Iterator[dict[str, Any]]:
     """Every dataset (private and drafts too) that has a `spatial` location, from the search index."""
     start = 0
     while True:
-        result = tk.get_action("package_search")(dict(context), {
+        result = tk.get_action("package_search")(context.copy(), {
             "q": "", "rows": SEARCH_PAGE, "start": start,
             "sort": "id asc", "include_private": True, "include_drafts": True,
             "fl": ["id", "name", "validated_data_dict"],
@@ -119,7 +119,7 @@ def apply_changes(plan: ChangePlan) -> tuple[list[str], dict[str, str]]:
     context = _site_context()
     for change in plan.changes:
         try:
-            tk.get_action("package_patch")(dict(context), {"id": change.id, "provinces": change.new})
+            tk.get_action("package_patch")(context.copy(), {"id": change.id, "provinces": change.new})
         except tk.ValidationError as error:
             failed[change.name] = "; ".join(f"{key}: {messages}" for key, messages in error.error_dict.items())
         except tk.ObjectNotFound:

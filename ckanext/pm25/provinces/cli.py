@@ -35,7 +35,7 @@ def load(path: str, code_field: str | None, crs: str | None, dry_run: bool) -> N
         result = replace_boundaries(path, code_field=code_field, crs=crs, dry_run=dry_run)
     except BoundaryError as error:
         click.secho(f"Not loaded, nothing was replaced: {error.render()}", fg="red", err=True)
-        raise click.exceptions.Exit(1)
+        raise click.exceptions.Exit(1) from None
     source = result.boundaries.source
     click.echo(f"{source['file']}: {source['province_count']} provinces from {source['feature_count']} features, "
                f"{source['format']}, {source['crs']}, code field {source['code_field']}")
@@ -79,4 +79,5 @@ def list_() -> None:
     if in_use.intact is not None:
         click.echo("Checksum: " + ("matches source.json" if in_use.intact else "DIFFERS from source.json"))
     for province in gazetteer.gazetteer().provinces:
-        click.echo(f"  {province.code}  {province.dopa:>2}  {province.name_en:<24} {province.name_th:<20} {province.region}")
+        click.echo(f"  {province.code}  {province.dopa:>2}  {province.name_en:<24} {province.name_th:<20} "
+                   f"{province.region}")

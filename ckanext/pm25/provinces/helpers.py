@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from flask import request
 
 from ckanext.pm25.geo import provinces
 from ckanext.pm25.geo.provinces import by_code
@@ -49,7 +50,7 @@ def pm25_search_filters(fields_grouped: Mapping[str, list[str]] | None, facet_ti
         labels[(REGION_FACET, region)] = region_label(region)
     kept = list(fields or [])
     for name in KEPT_EXTRAS:
-        for value in tk.request.args.getlist(name):
+        for value in request.args.getlist(name):
             if not value:
                 continue
             kept.append((name, value))
@@ -61,7 +62,7 @@ def pm25_search_filters(fields_grouped: Mapping[str, list[str]] | None, facet_ti
 
 def pm25_province_map_state(search_facets: Mapping[str, Any] | None) -> dict[str, str]:
     """The search map's selection (`provinces` in the URL) and dataset counts per province, as JSON."""
-    selected = [code for code in (tk.request.args.getlist(PROVINCE_FACET)) if by_code(code)]
+    selected = [code for code in request.args.getlist(PROVINCE_FACET) if by_code(code)]
     items = ((search_facets or {}).get(PROVINCE_FACET) or {}).get("items") or []
     counts = {item["name"]: item["count"] for item in items if by_code(item.get("name"))}
     return {"selected": json.dumps(selected), "counts": json.dumps(counts)}

@@ -56,8 +56,8 @@ class LocatedGeometry:
         The text may be longer than the input (reprojected coordinates carry more digits) and a
         union of overlapping features may hold more vertices; such a text is left to be parsed
         again, and refused then, exactly as before this record existed."""
-        return (len(self.text.encode("utf-8")) <= self.limits["max_bytes"]
-                and shapely.get_num_coordinates(self.shape) <= self.limits["max_vertices"])
+        return bool(len(self.text.encode("utf-8")) <= self.limits["max_bytes"]
+                    and shapely.get_num_coordinates(self.shape) <= self.limits["max_vertices"])
 
     def current(self) -> bool:
         """Whether it was located with the boundaries and caps in use now."""
@@ -98,7 +98,7 @@ class _Remembered:
 _remembered = _Remembered(REMEMBERED)
 
 
-def locate(value: str | bytes | Mapping[str, Any], crs: str | None = None) -> LocatedGeometry:
+def locate(value: Any, crs: str | None = None) -> LocatedGeometry:
     """The validated geometry of a GeoJSON value (``parse_geometry`` with the catalogue's caps).
 
     A text read before in this process with the same CRS, boundaries and caps is not parsed

@@ -12,4 +12,4 @@ def province_or_404(code: str) -> Province:
     if province is None:
         tk.abort(404, tk._("There is no province with the code %(code)s. Province codes are ISO 3166-2:TH "
                            "codes such as TH-52 (Lampang).") % {"code": code[:40]})
-    return province  # type: ignore[return-value]
+    return province

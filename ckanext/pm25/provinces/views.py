@@ -40,7 +40,7 @@ def _outlines(places: Gazetteer) -> tuple[bytes, str]:
     simplified = shapely.transform(simplified, lambda coordinates: np.round(coordinates, DISPLAY_DECIMALS))
     features = [
         {"type": "Feature", "properties": province.to_dict(), "geometry": json.loads(shapely.to_geojson(outline))}
-        for province, outline in zip(places.provinces, simplified)
+        for province, outline in zip(places.provinces, simplified, strict=True)
     ]
     body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
                       separators=(",", ":")).encode("utf-8")
@@ -52,7 +52,8 @@ def outlines() -> Response:
     body, etag = _outlines(gazetteer.gazetteer())
     response = Response(body, mimetype="application/geo+json")
     response.set_etag(etag)
-    return response.make_conditional(request)
+    response.make_conditional(request)  # answers 304 in place when the client's ETag matches
+    return response
 
 
 def _datasets(province: Province, page_number: int) -> tuple[dict[str, Any], str | None]:

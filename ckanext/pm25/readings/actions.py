@@ -2,7 +2,8 @@
 and measurements. Each action: check_access → validate → read the summary."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
@@ -98,7 +99,8 @@ def _measurements(context: Context, data_dict: DataDict, paginated: bool) -> dic
         except service.UnknownStations as error:
             messages = []
             if error.unknown:
-                messages.append(tk._("No station with this id or name: %(names)s") % {"names": ", ".join(error.unknown)})
+                messages.append(tk._("No station with this id or name: %(names)s")
+                                % {"names": ", ".join(error.unknown)})
             if error.ambiguous:
                 messages.append(tk._("More than one station has this id; use the dataset name: %(names)s")
                                 % {"names": ", ".join(error.ambiguous)})

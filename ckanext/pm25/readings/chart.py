@@ -104,7 +104,8 @@ def render_chart(period: Period, hours: Sequence[HourlyValue], days: Sequence[Da
                  f'y2="{TOP + plot_height}"/>')
     # the standard
     parts.append(f'<line class="pm25-standard" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(THAI_24H_STANDARD)}" '
-                 f'y2="{y(THAI_24H_STANDARD)}" data-value="{THAI_24H_STANDARD}"><title>{escape(labels.standard)}</title></line>')
+                 f'y2="{y(THAI_24H_STANDARD)}" data-value="{THAI_24H_STANDARD}">'
+                 f'<title>{escape(labels.standard)}</title></line>')
     parts.append(f'<text class="pm25-standard-label" x="{WIDTH - RIGHT - 4}" y="{y(THAI_24H_STANDARD) - 5}" '
                  f'text-anchor="end">{escape(labels.standard)}</text>')
     # daily means

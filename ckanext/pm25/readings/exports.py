@@ -48,7 +48,8 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def stations_geojson(stations: Iterable[Mapping[str, Any]], extra: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+def stations_geojson(stations: Iterable[Mapping[str, Any]],
+                     extra: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """Station records (see ``records.station_record``) as a FeatureCollection of points;
     ``extra`` adds properties per station name (e.g. its page URL)."""
     features = []

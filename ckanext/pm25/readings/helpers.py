@@ -218,7 +218,8 @@ def pm25_station_readings(package: dict[str, Any]) -> dict[str, Any] | None:
         "series": series,
         "ranges": _range_links("#pm25-readings"),
         "chart": Markup(render_chart(period, series.hours, series.days, _chart_labels(
-            tk._("PM2.5 at {station}: hourly values and daily means").format(station=package.get("title") or package["name"])),
+            tk._("PM2.5 at {station}: hourly values and daily means").format(
+                station=package.get("title") or package["name"])),
             chart_id="pm25-station-chart")),
         "csv_hourly": tk.h.url_for("pm25_dashboard.measurements_csv", stations=package["name"], **period_args),
         "csv_daily": tk.h.url_for("pm25_dashboard.measurements_csv", stations=package["name"], aggregate="day",

@@ -27,12 +27,14 @@ UNDEFINED_TABLE = "42P01"
 
 @contextmanager
 def writing() -> Iterator[Connection]:
+    assert model.meta.engine is not None, "CKAN's database engine is not configured"
     with model.meta.engine.begin() as conn:
         yield conn
 
 
 @contextmanager
 def reading() -> Iterator[Connection]:
+    assert model.meta.engine is not None, "CKAN's database engine is not configured"
     with model.meta.engine.connect() as conn:
         yield conn
 

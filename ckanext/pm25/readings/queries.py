@@ -75,7 +75,7 @@ def _where(filters: StationFilter) -> tuple[str, dict[str, Any]]:
         params["province"] = filters.province
     if filters.bbox:
         clauses.append("s.lon BETWEEN :min_lon AND :max_lon AND s.lat BETWEEN :min_lat AND :max_lat")
-        params.update(zip(("min_lon", "min_lat", "max_lon", "max_lat"), filters.bbox))
+        params.update(zip(("min_lon", "min_lat", "max_lon", "max_lat"), filters.bbox, strict=True))
     if filters.organization:
         clauses.append("(g.name = :organization OR g.id = :organization)")
         params["organization"] = filters.organization

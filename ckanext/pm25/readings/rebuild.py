@@ -9,6 +9,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context
 
 from ckanext.pm25.readings import hooks, store
 
@@ -25,10 +26,10 @@ def station_dataset_ids() -> list[str]:
     return [package.id for package in packages if (package.extras or {}).get("station_id")]
 
 
-def _rows(context: dict[str, Any], resource_id: str) -> Iterator[list[dict[str, Any]]]:
+def _rows(context: Context, resource_id: str) -> Iterator[list[dict[str, Any]]]:
     offset = 0
     while True:
-        result = tk.get_action("datastore_search")(dict(context), {
+        result = tk.get_action("datastore_search")(context.copy(), {
             "resource_id": resource_id, "limit": PAGE, "offset": offset, "sort": "datetime_utc",
             "include_total": False})
         records = result["records"]
@@ -41,12 +42,12 @@ def _rows(context: dict[str, Any], resource_id: str) -> Iterator[list[dict[str, 
 def rebuild(echo: Callable[[str], Any] = print) -> tuple[int, int]:
     """Empty the summary and store every station's readings again, in one transaction (pages
     keep showing the old summary until it commits); returns (stations, readings)."""
-    context: dict[str, Any] = {"ignore_auth": True}
+    context: Context = {"ignore_auth": True}
     stations = readings = 0
     with hooks.writing() as conn:
         store.clear(conn)
         for package_id in station_dataset_ids():
-            dataset = tk.get_action("package_show")(dict(context), {"id": package_id})
+            dataset = tk.get_action("package_show")(context.copy(), {"id": package_id})
             tables = [r for r in dataset.get("resources", [])
                       if r.get("name") == HOURLY_RESOURCE and r.get("datastore_active")]
             if not tables:

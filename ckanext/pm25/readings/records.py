@@ -63,7 +63,8 @@ def province_record(province: Province, *, station_count: int, latest_total: flo
     return {
         **province.to_dict(),
         "station_count": station_count,
-        "latest": latest_record(mean, latest_hour, freshness, stations_reporting=latest_count if mean is not None else 0),
+        "latest": latest_record(mean, latest_hour, freshness,
+                                stations_reporting=latest_count if mean is not None else 0),
     }
 
 

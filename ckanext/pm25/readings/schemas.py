@@ -4,10 +4,10 @@ bound in the message."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
-from ckan.types import Context, Schema
+from ckan.types import Context, ContextValidator, Schema
 
 from ckanext.pm25.geo import provinces
 from ckanext.pm25.provinces.query import SearchParameterError, parse_bbox
@@ -73,7 +73,7 @@ def pm25_bbox(value: Any, context: Context) -> Any:
 
 
 def pm25_page_size(value: Any, context: Context) -> Any:
-    limit = tk.get_validator("int_validator")(value, context)
+    limit = cast(ContextValidator, tk.get_validator("int_validator"))(value, context)
     if limit is None or limit < 1:
         raise tk.Invalid(tk._("Must be a positive integer"))
     if limit > max_page_size():

@@ -18,7 +18,8 @@ from ckanext.pm25.common.times import iso_local, iso_utc
 from ckanext.pm25.readings.series import DailyMean, HourlyValue, Period, daily_means, days_over_standard, round1
 
 
-def province_records(conn: Connection, freshness: Freshness, only: Sequence[Province] | None = None) -> list[dict[str, Any]]:
+def province_records(conn: Connection, freshness: Freshness,
+                     only: Sequence[Province] | None = None) -> list[dict[str, Any]]:
     """Every province (or ``only`` these), by code, with its latest value and station count."""
     chosen = list(only) if only is not None else list(provinces.all_provinces())
     latest = queries.province_latest(conn, [province.code for province in chosen])

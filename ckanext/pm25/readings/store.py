@@ -97,7 +97,7 @@ def _number(value: Any) -> float | None:
 
 def _integer(value: Any) -> int | None:
     number = _number(value)
-    return int(round(number)) if number is not None and abs(number) < 32767 else None
+    return round(number) if number is not None and abs(number) < 32767 else None
 
 
 def reading(row: Mapping[str, Any]) -> Reading | None:
@@ -126,11 +126,11 @@ def _station_values(station: StationInfo, resource_id: str | None) -> dict[str, 
 def upsert_station(conn: Connection, station: StationInfo, resource_id: str | None = None) -> int:
     values = _station_values(station, resource_id)
     statement = pg_insert(station_latest).values(**values)
-    statement = statement.on_conflict_do_update(
+    upsert = statement.on_conflict_do_update(
         index_elements=[station_latest.c.package_id],
         set_={name: statement.excluded[name] for name in values if name != "package_id"},
     ).returning(station_latest.c.station_key)
-    return int(conn.execute(statement).scalar_one())
+    return int(conn.execute(upsert).scalar_one())
 
 
 def _station_key(conn: Connection, package_id: str) -> int | None:

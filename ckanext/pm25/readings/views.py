@@ -26,7 +26,7 @@ def _context() -> Context:
 def _error_message(error: tk.ValidationError) -> str:
     parts = []
     for field, messages in (error.error_dict or {}).items():
-        text = "; ".join(messages) if isinstance(messages, list) else str(messages)
+        text = "; ".join(str(message) for message in messages) if isinstance(messages, list) else str(messages)
         parts.append(f"{field}: {text}")
     return ". ".join(parts) or str(error)
 

@@ -1,7 +1,6 @@
+import pytest
+
 from tests.dataset.fixtures import agency, ckan_per_module, other_agency, sysadmin  # noqa: F401
-
-
-import pytest  # noqa: E402
 
 
 @pytest.hookimpl(hookwrapper=True)

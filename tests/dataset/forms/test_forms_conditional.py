@@ -77,7 +77,8 @@ def test_without_javascript_every_field_is_visible(portal: str, browser: WebDriv
     try:
         browser.get(f"{portal}/dataset/new")
         visible = _visible_groups(browser)
-        others = [_shown(browser, name) for name in ("objective_other", "geo_coverage_other", "unit_of_multiplier_other")]
+        others = [_shown(browser, name)
+                  for name in ("objective_other", "geo_coverage_other", "unit_of_multiplier_other")]
         location = (_shown(browser, "spatial"), field(browser, "spatial-lat").is_displayed())
         screenshot(browser, artifacts, "forms-conditional-no-javascript")
     finally:

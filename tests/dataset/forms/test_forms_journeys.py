@@ -13,8 +13,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.select import Select
 
-from tests.dataset.forms.browser import (choose, click, error_next_to, field, log_in, screenshot, set_value, tick, type_into,
-                                 wait)
+from tests.dataset.forms.browser import (choose, click, error_next_to, field, log_in, screenshot, set_value, tick,
+                                         type_into, wait)
 from tests.map_clicks import click_where_drawn
 from tests.dataset.api import act
 
@@ -170,4 +170,5 @@ def test_a_location_swapped_or_outside_thailand_is_explained_next_to_the_field(
     wait(browser).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, ".error-explanation, .alert-error"))
     screenshot(browser, artifacts, "forms-6-swapped-location")
     assert "สลับ" in error_next_to(browser, "spatial") and "[ลองจิจูด, ละติจูด]" in error_next_to(browser, "spatial")
-    assert json.loads(field(browser, "spatial").get_attribute("value")) == {"type": "Point", "coordinates": [18.29, 99.5]}
+    assert json.loads(field(browser, "spatial").get_attribute("value")) == {"type": "Point",
+                                                                             "coordinates": [18.29, 99.5]}

@@ -13,5 +13,5 @@ from ckanext.pm25.demo.upstream.air4thai import (DEFAULT_STATIONS, PROVINCE_CENT
                                                  Air4ThaiServer, StationSpec)
 from ckanext.pm25.demo.upstream.server import Fault, ImitationServer, RecordedRequest, Reply
 
-__all__ = ["Air4ThaiServer", "DEFAULT_STATIONS", "Fault", "ImitationServer", "PROVINCE_CENTRES",
+__all__ = ["DEFAULT_STATIONS", "PROVINCE_CENTRES", "Air4ThaiServer", "Fault", "ImitationServer",
            "RecordedRequest", "Reply", "StationSpec"]

@@ -23,7 +23,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from ckanext.pm25.demo.upstream.certificates import self_signed_certificate
@@ -83,6 +83,8 @@ class Fault:
 
 Route = Callable[[RecordedRequest], Reply]
 
+ServerT = TypeVar("ServerT", bound="ImitationServer")
+
 
 class ImitationServer:
     """Threaded HTTP server in a background thread. Use as a context manager or start()/stop()."""
@@ -99,7 +101,7 @@ class ImitationServer:
 
     # --- lifecycle ---------------------------------------------------------------------------
 
-    def start(self) -> ImitationServer:
+    def start(self: ServerT) -> ServerT:
         context = _server_tls_context() if self._tls else None
         self._httpd = _Server(self, context)
         self._thread = threading.Thread(target=self._httpd.serve_forever,
@@ -236,7 +238,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     timeout = 10
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+    def do_GET(self) -> None:
         owner = self.server.owner
         parts = urlsplit(self.path)
         request = RecordedRequest("GET", parts.path, parse_qs(parts.query, keep_blank_values=True),
@@ -263,7 +265,7 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
             pass  # the client gave up (timeout, size cap): expected in fault tests
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (base signature)
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

@@ -13,7 +13,13 @@ from typing import Any
 import pytest
 from ckan.tests import factories, helpers
 
-from tests.harvesters.harvesting import dataset, make_source, now_thai_hour, rows, run_job
+from tests.harvesters.harvesting import (
+    dataset,
+    make_source,
+    now_thai_hour,
+    rows,
+    run_job,
+)
 from tests.upstream import DEFAULT_STATIONS, Air4ThaiServer
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore", "clean_queues")

@@ -104,9 +104,6 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         readings_hooks.dataset_updated(pkg_dict)
 
-    def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
-        readings_hooks.dataset_deleted(pkg_dict)
-
     # IPm25Readings: the dashboard's summary follows every stored reading
 
     def readings_stored(self, dataset: dict[str, Any], resource_id: str, rows: list[dict[str, Any]]) -> None:

@@ -149,6 +149,35 @@ def test_snap_reaches_a_station_just_offshore(gazetteer: Gazetteer) -> None:
     assert gazetteer.province_at(101.0, 10.5, snap_m=1_000) is None  # mid-gulf stays at sea
 
 
+@pytest.mark.parametrize(("lon", "lat", "code"), [
+    (100.9727, 13.3611, "TH-20"),  # the Gulf of Thailand off Chon Buri
+    (98.4448, 7.8804, "TH-83"),  # the Andaman Sea off Phuket (an island)
+])
+def test_a_point_off_the_coast_snaps_and_says_how_far(gazetteer: Gazetteer, lon: float, lat: float,
+                                                      code: str) -> None:
+    assert gazetteer.province_at(lon, lat) is None
+    placed = gazetteer.place(lon, lat, snap_m=5_000)
+    assert placed.province is not None and placed.province.code == code
+    assert placed.snapped_m is not None and 500 < placed.snapped_m < 1_500
+    assert placed.across_border is None
+    assert gazetteer.province_at(lon, lat, snap_m=5_000) == placed.province
+
+
+@pytest.mark.parametrize(("lon", "lat", "code"), [
+    (99.88, 20.45, "TH-57"),  # Tachileik, Myanmar, 1.6 km across the Mae Sai river from Chiang Rai
+    (102.742, 17.9038, "TH-43"),  # Laos, across the Mekong from Nong Khai
+    (102.7105, 12.2428, "TH-23"),  # Cambodia, across the land border of Trat (a coastal province)
+    (101.8253, 5.7705, "TH-96"),  # Malaysia, across the land border of Narathiwat (a coastal province)
+])
+def test_a_point_across_a_land_border_is_never_snapped(gazetteer: Gazetteer, lon: float, lat: float,
+                                                       code: str) -> None:
+    placed = gazetteer.place(lon, lat, snap_m=5_000)
+    assert placed.province is None and placed.snapped_m is None
+    assert placed.across_border is not None and placed.across_border.code == code
+    assert placed.distance_m is not None and 500 < placed.distance_m < 2_000
+    assert gazetteer.province_at(lon, lat, snap_m=5_000) is None
+
+
 @pytest.mark.parametrize(("epsg", "name"), [(32647, "UTM 47N"), (32648, "UTM 48N")])
 def test_reprojected_input_gives_the_same_province(gazetteer: Gazetteer, seats: list[dict[str, str]],
                                                    epsg: int, name: str) -> None:

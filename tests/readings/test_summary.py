@@ -92,7 +92,7 @@ def test_inactive_stations_leave_the_count(sysadmin: dict[str, Any], org: dict[s
     assert [s["active"] for s in call("pm25_station_list", province="TH-52")["results"]] == [False]
 
 
-@pytest.mark.parametrize("change", ["delete", "private"])
+@pytest.mark.parametrize("change", ["delete", "delete by name", "purge", "private"])
 def test_deleted_or_private_stations_leave_the_figures(sysadmin: dict[str, Any], org: dict[str, Any],
                                                        change: str) -> None:
     now = this_hour()
@@ -102,6 +102,10 @@ def test_deleted_or_private_stations_leave_the_figures(sysadmin: dict[str, Any],
     context = {"user": sysadmin["name"]}
     if change == "delete":
         helpers.call_action("package_delete", context=context, id=station["id"])
+    elif change == "delete by name":
+        helpers.call_action("package_delete", context=context, id=station["name"])
+    elif change == "purge":
+        helpers.call_action("dataset_purge", context=context, id=station["name"])
     else:
         helpers.call_action("package_patch", context=context, id=station["id"], private=True)
     assert province("TH-52")["latest"]["pm25"] == 20.0

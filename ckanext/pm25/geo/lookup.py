@@ -2,18 +2,22 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
 import numpy as np
 import shapely
+import shapely.ops
 from shapely.geometry import MultiPoint, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
 
+from .coast import Coastline
 from .point_grid import EXACT_TEST, NO_PROVINCE, PointGrid
 from .provinces import Province, by_code, normalise_code
 
@@ -21,6 +25,19 @@ from .provinces import Province, by_code, normalise_code
 # share of the province) is a sliver from imprecise borders, not a real overlap.
 DEFAULT_MIN_SHARE = 0.02
 _METRES_PER_DEGREE = 111_320.0
+_EARTH_RADIUS_M = 6_371_008.8
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a point was placed: in ``province`` (``snapped_m`` metres off its boundary when it
+    lay outside every province, off the coast), or nowhere. ``across_border`` is the province a
+    point outside Thailand across a land border lies ``distance_m`` from, never placed in it."""
+
+    province: Province | None
+    snapped_m: float | None = None
+    across_border: Province | None = None
+    distance_m: float | None = None
 
 
 class Gazetteer:
@@ -70,27 +87,41 @@ class Gazetteer:
         return None if index is None else self._geometries[index]
 
     def province_at(self, lon: float, lat: float, *, snap_m: float = 0.0) -> Province | None:
-        """The province containing the point; with ``snap_m``, the nearest one within that distance.
+        """The province containing the point; with ``snap_m``, the nearest one within that
+        distance when the point lies off the coast (never across a land border: see ``coast``).
 
         A point exactly on a shared border belongs to the province with the lowest code.
-        ``snap_m`` helps coastal stations that generalised coastlines leave just offshore;
-        it is converted to degrees, so it is approximate (up to ~6 % generous in longitude).
         """
+        return self.place(lon, lat, snap_m=snap_m).province
+
+    def place(self, lon: float, lat: float, *, snap_m: float = 0.0) -> Placement:
+        """:meth:`province_at`, saying whether the point was snapped (and how far) or refused
+        because it lies across a land border. ``snap_m`` is converted to degrees for the search,
+        so it is approximate (up to ~6 % generous in longitude); distances are on the sphere."""
         known = self._grid.classify_one(lon, lat)
         if known >= 0:
-            return self.provinces[known]
+            return Placement(self.provinces[known])
         if known == NO_PROVINCE and snap_m <= 0:
-            return None
+            return Placement(None)
         location = shapely.Point(lon, lat)
         if known == EXACT_TEST:
             hits = self._tree.query(location, predicate="intersects")
             if len(hits):
-                return self.provinces[int(hits.min())]
-        if snap_m > 0:
-            nearest = self._tree.query_nearest(location, max_distance=snap_m / _METRES_PER_DEGREE)
-            if len(nearest):
-                return self.provinces[int(nearest.min())]
-        return None
+                return Placement(self.provinces[int(hits.min())])
+        if snap_m <= 0:
+            return Placement(None)
+        nearest = self._tree.query_nearest(location, max_distance=snap_m / _METRES_PER_DEGREE)
+        if not len(nearest):
+            return Placement(None)
+        index = int(nearest.min())
+        distance = _metres_to(self._geometries[index], location)
+        if self._coastline.faces_the_sea(lon, lat):
+            return Placement(self.provinces[index], snapped_m=distance)
+        return Placement(None, across_border=self.provinces[index], distance_m=distance)
+
+    @cached_property
+    def _coastline(self) -> Coastline:
+        return Coastline(self._geometries.tolist())
 
     @cached_property
     def _grid(self) -> PointGrid:
@@ -149,6 +180,14 @@ class Gazetteer:
         ranked = sorted(zip(share[keep].tolist(), candidates[keep].tolist(), strict=True),
                         key=lambda item: (-item[0], item[1]))
         return [self.provinces[index] for _, index in ranked]
+
+
+def _metres_to(geometry: BaseGeometry, location: shapely.Point) -> float:
+    """Great-circle distance from the point to the nearest point of the geometry."""
+    nearest = shapely.ops.nearest_points(geometry, location)[0]
+    lon1, lat1, lon2, lat2 = map(math.radians, (location.x, location.y, nearest.x, nearest.y))
+    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * _EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 def _parts_by_dimension(geometry: BaseGeometry) -> list[BaseGeometry]:

@@ -35,6 +35,7 @@ from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.pm25.provinces import gazetteer
 from ckanext.pm25.geo import geometry, provinces
 from ckanext.pm25.geo.errors import GeoError
+from ckanext.pm25.geo.lookup import Placement
 from ckanext.pm25.harvesters import (locks, objects, publishing, readings_writer, recording, settings,
                                       site_user, solr_commits, stages)
 from ckanext.pm25.harvesters.datasets import (Publisher, bounded_name, fingerprint,
@@ -267,7 +268,7 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         station = _station(content["station"])
         rows: list[dict[str, Any]] = content.get("rows") or []
         known = _stored_fields(package_id)
-        spatial, places = self._geography(station, known)
+        spatial, places = self._geography(obj, station, known)
         desired = station_dataset(station, publisher, data_source=config.data_source,
                                   spatial=spatial, provinces=places,
                                   last_seen=_last_seen(rows, content, known))
@@ -316,10 +317,12 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         objects.make_current(obj, package_id, digest)
         return True if (metadata_changed or new or changed) else "unchanged"
 
-    def _geography(self, station: Station, existing: dict[str, Any] | None,
+    def _geography(self, obj: HarvestObject, station: Station, existing: dict[str, Any] | None,
                    ) -> tuple[str | None, list[provinces.Province]]:
         """Point and provinces from the station's coordinates; when upstream's are unusable, the
-        stored ones stay; with none stored, provinces named in the station's area text."""
+        stored ones stay; with none stored, provinces named in the station's area text. A point
+        just off the coast is placed in the nearest province and a point across a land border in
+        none; both are recorded on the object."""
         if station.lat is not None and station.lon is not None:
             try:
                 location = geometry.point(station.lat, station.lon)
@@ -327,7 +330,9 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
                 location = None
             if location is not None:
                 snap = float(tk.config.get("ckanext.pm25.harvest.station_snap_m"))
-                found = gazetteer.gazetteer().province_at(location.x, location.y, snap_m=snap)
+                placed = gazetteer.gazetteer().place(location.x, location.y, snap_m=snap)
+                _record_placement(obj, station, placed)
+                found = placed.province
                 return geometry.to_geojson(location), [found] if found else []
         if existing and existing.get("spatial"):
             return existing["spatial"], provinces.provinces_by_codes(stored_list(existing.get("provinces")))
@@ -349,6 +354,19 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         readings_writer.notify_station_status_changed(obj, dataset)
         objects.make_current(obj, package_id)
         return True
+
+
+def _record_placement(obj: HarvestObject, station: Station, placed: Placement) -> None:
+    where = f"station {station.station_id} at {station.lat}, {station.lon}"
+    if placed.province is not None and placed.snapped_m is not None:
+        recording.record_object_error(
+            obj, f"Placed in {placed.province.name_en} ({placed.province.code}): {where} lies "
+                 f"{placed.snapped_m:.0f} m off its coast, outside every province boundary", "Import")
+    elif placed.across_border is not None and placed.distance_m is not None:
+        recording.record_object_error(
+            obj, f"Not placed in any province: {where} lies outside Thailand, {placed.distance_m:.0f} m "
+                 f"across the land border from {placed.across_border.name_en} "
+                 f"({placed.across_border.code})", "Import")
 
 
 def _existing(package_id: str) -> dict[str, Any] | None:

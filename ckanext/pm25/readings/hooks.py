@@ -81,15 +81,9 @@ def _unless_unmigrated() -> Iterator[None]:
 
 def dataset_updated(data: dict[str, Any]) -> None:
     """Any dataset edit: a station already in the summary follows its dataset (moved, marked
-    inactive, made private); other datasets cost one indexed look-up."""
+    inactive); other datasets cost one indexed look-up. Deleting it or making it private needs
+    nothing here: the read path joins CKAN's ``package`` table (see ``store``)."""
     if not data.get("id"):
         return
     with _unless_unmigrated(), writing() as conn:
         store.update_station(conn, store.station_info(data))
-
-
-def dataset_deleted(data: dict[str, Any]) -> None:
-    if not data.get("id"):
-        return
-    with _unless_unmigrated(), writing() as conn:
-        store.forget_station(conn, str(data["id"]))

@@ -2,6 +2,13 @@
 
 Station metadata that users can change (title, name, organisation, visibility) is joined from
 CKAN's own ``package`` and ``group`` tables at read time, so it is never out of date here.
+
+The province figures come from ``pm25_province_hourly``, the sums over every station's readings.
+A station whose dataset is not active and public now (deleted by any path, purged, cleared
+with its harvest source in SQL, private) is *hidden*: its readings are taken back out of those
+sums as they are read. There are normally none, so the usual cost is one look-up of the
+stations against ``package`` (by primary key); each hidden station costs an index probe
+per province hour read.
 """
 from __future__ import annotations
 
@@ -24,6 +31,31 @@ _LATEST_BY_PROVINCE = sa.text("""
              ORDER BY hourly.hour_utc DESC LIMIT 1) AS last ON true
 """)
 
+# The same, with the hidden stations' readings taken out of each hour (an hour left without a
+# value is skipped: the latest hour is the last one with a value from a public station).
+_LATEST_BY_PROVINCE_WITHOUT_HIDDEN = sa.text("""
+    SELECT wanted.code, last.hour_utc, last.total, last.count
+      FROM unnest(CAST(:codes AS text[])) AS wanted(code)
+      JOIN LATERAL (
+            SELECT hourly.hour_utc, round(CAST(hourly.pm25_total - coalesce(hidden.total, 0) AS numeric), 6) AS total,
+                   hourly.pm25_count - coalesce(hidden.count, 0) AS count
+              FROM pm25_province_hourly AS hourly
+              LEFT JOIN LATERAL (
+                    SELECT sum(h.pm25) AS total, count(h.pm25) AS count FROM pm25_station_hourly AS h
+                     WHERE h.province = hourly.province AND h.hour_utc = hourly.hour_utc
+                       AND h.station_key = ANY(CAST(:hidden AS integer[]))) AS hidden ON true
+             WHERE hourly.province = wanted.code AND hourly.pm25_count > coalesce(hidden.count, 0)
+             ORDER BY hourly.hour_utc DESC LIMIT 1) AS last ON true
+""")
+
+# Stations whose dataset is gone, deleted or private (or not a dataset any more).
+_HIDDEN_STATIONS = sa.text("""
+    SELECT s.station_key FROM pm25_station_latest AS s
+     WHERE NOT EXISTS (SELECT 1 FROM package AS p
+                        WHERE p.id = s.package_id AND p.state = 'active' AND NOT p.private)
+     ORDER BY s.station_key
+""")
+
 _PUBLIC_STATIONS = """
       FROM pm25_station_latest AS s
       JOIN package AS p ON p.id = s.package_id AND p.state = 'active' AND NOT p.private
@@ -44,10 +76,20 @@ class LatestHour:
     count: int
 
 
+def hidden_stations(conn: Connection) -> list[int]:
+    """The keys of the stations no public figure may count now."""
+    return list(conn.execute(_HIDDEN_STATIONS).scalars())
+
+
 def province_latest(conn: Connection, codes: Sequence[str]) -> dict[str, LatestHour]:
-    """Each province's last hour with data (a backward index scan per province)."""
-    rows = conn.execute(_LATEST_BY_PROVINCE, {"codes": list(codes)})
-    return {code: LatestHour(hour, total, count) for code, hour, total, count in rows}
+    """Each province's last hour with data from public stations (a backward index scan per
+    province)."""
+    hidden = hidden_stations(conn)
+    if hidden:
+        rows = conn.execute(_LATEST_BY_PROVINCE_WITHOUT_HIDDEN, {"codes": list(codes), "hidden": hidden})
+    else:
+        rows = conn.execute(_LATEST_BY_PROVINCE, {"codes": list(codes)})
+    return {code: LatestHour(hour, float(total), count) for code, hour, total, count in rows}
 
 
 def station_counts(conn: Connection, active_only: bool = True) -> dict[str, int]:
@@ -108,11 +150,29 @@ def station_count(conn: Connection, filters: StationFilter) -> int:
 
 
 def province_hours(conn: Connection, province: str, period: Period) -> list[HourlyValue]:
-    rows = conn.execute(sa.text("""
-        SELECT hour_utc, pm25_total, pm25_count FROM pm25_province_hourly
-         WHERE province = :province AND hour_utc >= :start AND hour_utc < :end
-         ORDER BY hour_utc"""), {"province": province, "start": period.start, "end": period.end})
-    return [HourlyValue(hour, total, count) for hour, total, count in rows]
+    """The province's hours with a value from public stations in the period."""
+    params = {"province": province, "start": period.start, "end": period.end}
+    hidden = hidden_stations(conn)
+    if not hidden:
+        rows = conn.execute(sa.text("""
+            SELECT hour_utc, pm25_total, pm25_count FROM pm25_province_hourly
+             WHERE province = :province AND hour_utc >= :start AND hour_utc < :end
+             ORDER BY hour_utc"""), params)
+    else:
+        rows = conn.execute(sa.text("""
+            SELECT hourly.hour_utc,
+                   round(CAST(hourly.pm25_total - coalesce(hidden.total, 0) AS numeric), 6),
+                   hourly.pm25_count - coalesce(hidden.count, 0)
+              FROM pm25_province_hourly AS hourly
+              LEFT JOIN (SELECT h.hour_utc, sum(h.pm25) AS total, count(h.pm25) AS count
+                           FROM pm25_station_hourly AS h
+                          WHERE h.province = :province AND h.hour_utc >= :start AND h.hour_utc < :end
+                            AND h.station_key = ANY(CAST(:hidden AS integer[]))
+                          GROUP BY h.hour_utc) AS hidden ON hidden.hour_utc = hourly.hour_utc
+             WHERE hourly.province = :province AND hourly.hour_utc >= :start AND hourly.hour_utc < :end
+               AND hourly.pm25_count > coalesce(hidden.count, 0)
+             ORDER BY hourly.hour_utc"""), {**params, "hidden": hidden})
+    return [HourlyValue(hour, float(total), count) for hour, total, count in rows]
 
 
 _READING_COLUMNS = "h.station_key, h.hour_utc, h.pm25, h.pm25_24h, h.aqi_th, h.aqi_us, h.quality_flag"

@@ -5,6 +5,14 @@ Each write touches only what it changes: the station's row, its readings, and th
 hours those readings fall in (recomputed from the stations' readings, so a re-harvested hour
 replaces its value instead of being counted twice). A per-province advisory lock keeps two
 harvest workers from interleaving recomputations of the same province.
+
+Whether a station is public is not stored here: the tables hold the readings of every station
+dataset, deleted, purged and private ones included, and the read path (``queries``) leaves out
+every station whose dataset is not active and public in CKAN's ``package`` table at the moment
+of reading. So no way of removing a dataset (``package_delete`` by id or name, ``dataset_purge``,
+ckanext-harvest's SQL ``harvest_source_clear``, making it private) can leave its readings in a
+public figure, and the dataset coming back (a re-harvest re-creates the same id and reactivates
+it; made public again) brings its whole history back without anything to re-send.
 """
 from __future__ import annotations
 
@@ -38,7 +46,6 @@ class StationInfo:
     lon: float | None
     lat: float | None
     active: bool
-    public: bool
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,6 @@ def station_info(dataset: Mapping[str, Any]) -> StationInfo:
     """From a station dataset dict (package_show/package_update output or validated data)."""
     provinces = [code for code in map(normalise_code, stored_list(dataset.get("provinces"))) if code]
     lon, lat = _location(dataset.get("spatial"))
-    private = dataset.get("private") in (True, "True", "true")
     return StationInfo(
         package_id=str(dataset["id"]),
         station_id=dataset.get("station_id") or None,
@@ -81,7 +87,6 @@ def station_info(dataset: Mapping[str, Any]) -> StationInfo:
         lon=lon,
         lat=lat,
         active=dataset.get("station_status") != "inactive",
-        public=not private and dataset.get("state", "active") == "active",
     )
 
 
@@ -155,16 +160,13 @@ def record_many(conn: Connection, batches: Iterable[tuple[StationInfo, str | Non
                 *, refresh: bool = True) -> int:
     """Store the readings of several stations, then recompute the touched province hours and
     latest values once (``refresh=False`` leaves that to a later :func:`rebuild_aggregates`).
-    Returns the number of readings stored. Private or deleted datasets are kept out of the
-    summary (and removed from it if they were in)."""
+    Returns the number of readings stored (of private or deleted datasets too: the read path
+    leaves them out while they are)."""
     spans: dict[str, Span] = {}
     keys: list[int] = []
     stored = 0
     pending: list[dict[str, Any]] = []
     for station, resource_id, rows in batches:
-        if not station.public:
-            forget_station(conn, station.package_id)
-            continue
         key = upsert_station(conn, station, resource_id)
         keys.append(key)
         readings = [item for item in map(reading, rows) if item is not None]
@@ -259,29 +261,10 @@ def refresh_latest(conn: Connection, keys: Sequence[int]) -> None:
 
 
 def update_station(conn: Connection, station: StationInfo, *, create: bool = False) -> None:
-    """A station dataset changed (status, place, visibility). Readings already stored keep the
-    province they were taken in; new ones go to the new province."""
-    if not station.public:
-        forget_station(conn, station.package_id)
-        return
+    """A station dataset changed (status, place). Readings already stored keep the province they
+    were taken in; new ones go to the new province."""
     if create or _station_key(conn, station.package_id) is not None:
         upsert_station(conn, station)
-
-
-def forget_station(conn: Connection, package_id: str) -> None:
-    """Remove a station (deleted or made private) and its share of the province aggregates."""
-    key = _station_key(conn, package_id)
-    if key is None:
-        return
-    spans = conn.execute(
-        sa.select(station_hourly.c.province, sa.func.min(station_hourly.c.hour_utc),
-                  sa.func.max(station_hourly.c.hour_utc))
-        .where(station_hourly.c.station_key == key, station_hourly.c.province.is_not(None))
-        .group_by(station_hourly.c.province)).all()
-    conn.execute(sa.delete(station_hourly).where(station_hourly.c.station_key == key))
-    conn.execute(sa.delete(station_latest).where(station_latest.c.station_key == key))
-    for province, low, high in spans:
-        refresh_province_hours(conn, province, low, high)
 
 
 def clear(conn: Connection) -> None:

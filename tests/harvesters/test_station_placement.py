@@ -1,0 +1,53 @@
+"""Where pm25_air4thai places a station whose point lies outside every province: just off the
+coast, in the nearest province, said in the job report with the distance; across a land border
+(Tachileik, 1.6 km into Myanmar from Chiang Rai), in no province, said as well, never counted in
+a Thai province's figures."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from ckan.tests import helpers
+
+from tests.harvesters.harvesting import (
+    dataset,
+    make_source,
+    now_thai_hour,
+    report,
+    run_job,
+)
+from tests.upstream import Air4ThaiServer, StationSpec
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore", "clean_queues")
+
+TACHILEIK = StationSpec("99t", "ท่าขี้เหล็ก", "Tachileik", "ท่าขี้เหล็ก, เมียนมา", "Tachileik, Myanmar",
+                        lat="20.45", lon="99.88")
+OFF_CHON_BURI = StationSpec("98t", "ท่าเรือชลบุรี", "Chon Buri pier", "อ.เมือง, ชลบุรี", "Mueang, Chon Buri",
+                            lat="13.3611", lon="100.9727")
+
+
+def province_record(code: str) -> dict[str, Any]:
+    return next(r for r in helpers.call_action("pm25_province_list", context={"user": ""}) if r["code"] == code)
+
+
+def report_messages(job: dict[str, Any]) -> list[str]:
+    return [error["message"] for item in report(job)["object_errors"].values() for error in item["errors"]]
+
+
+def test_a_station_across_a_land_border_is_placed_nowhere_and_one_off_the_coast_is_snapped() -> None:
+    with Air4ThaiServer([TACHILEIK, OFF_CHON_BURI], now_local=now_thai_hour(), hours=3) as server:
+        job = run_job(make_source(server.url, "pm25_air4thai"))
+
+    assert job["status"] == "Finished"
+    messages = report_messages(job)
+    assert ("Not placed in any province: station 99t at 20.45, 99.88 lies outside Thailand, 1607 m across "
+            "the land border from Chiang Rai (TH-57)") in messages
+    assert ("Placed in Chon Buri (TH-20): station 98t at 13.3611, 100.9727 lies 714 m off its coast, "
+            "outside every province boundary") in messages
+
+    assert dataset("air4thai-99t")["provinces"] in ([], None, "")
+    assert province_record("TH-57")["station_count"] == 0
+    assert province_record("TH-57")["latest"]["pm25"] is None
+    assert dataset("air4thai-98t")["provinces"] == ["TH-20"]
+    assert province_record("TH-20")["station_count"] == 1
+    assert province_record("TH-20")["latest"]["pm25"] is not None

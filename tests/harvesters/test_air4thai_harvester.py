@@ -51,8 +51,9 @@ def observer():
 
 
 @pytest.fixture
-def server():
+def server(allow_upstream):
     with Air4ThaiServer(now_local=now_thai_hour(), hours=48) as running:
+        allow_upstream(running.url)
         yield running
 
 
@@ -269,8 +270,10 @@ def test_both_history_forms_store_the_same_hours(server) -> None:
     assert first == second and len(first) == 48
 
 
-def test_a_broken_certificate_falls_back_to_http_only_when_allowed_and_says_so() -> None:
+def test_a_broken_certificate_falls_back_to_http_only_when_allowed_and_says_so(
+        allow_upstream) -> None:
     with Air4ThaiServer(now_local=now_thai_hour(), hours=4, tls=True) as tls_server:
+        allow_upstream(tls_server.url, tls_server.http_url)  # the fallback is plain http
         refused = make_source(tls_server.url, "pm25_air4thai", FAST, name="strict")
         allowed = make_source(tls_server.url, "pm25_air4thai",
                               {**FAST, "allow_http_fallback": True, "backfill_hours": 4},

@@ -13,8 +13,9 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore", "clean_q
 
 
 @pytest.mark.parametrize("inline", [False, True], ids=["through-queues", "inline"])
-def test_ckan_pm25_harvest_run_runs_one_job_to_its_end(cli, inline) -> None:
+def test_ckan_pm25_harvest_run_runs_one_job_to_its_end(cli, inline, allow_upstream) -> None:
     with Air4ThaiServer(now_local=now_thai_hour(), hours=6) as server:
+        allow_upstream(server.url)
         make_source(server.url, "pm25_air4thai", {"backfill_hours": 6}, name="air4thai")
         ran = cli.invoke(ckan, ["pm25", "harvest", "run", "air4thai",
                                 *(["--inline"] if inline else [])])

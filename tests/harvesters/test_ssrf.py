@@ -16,7 +16,12 @@ from dataclasses import dataclass, replace
 
 import pytest
 
-from ckanext.pm25.harvesters.http import FetchError, HttpPolicy, check_destination, fetch_json
+from ckanext.pm25.harvesters.http import (
+    FetchError,
+    HttpPolicy,
+    check_destination,
+    fetch_json,
+)
 from tests.upstream import Air4ThaiServer
 from tests.upstream.allowing import origin_of
 
@@ -236,7 +241,7 @@ def test_dns_rebinding_after_the_check_cannot_redirect_the_connection(
 
 def test_a_new_connection_is_checked_against_its_own_answer(
         stage: Stage, monkeypatch: pytest.MonkeyPatch) -> None:
-    dns, policy = _rebinding(monkeypatch, stage, ["127.0.0.1"], ["127.0.0.2"])
+    _, policy = _rebinding(monkeypatch, stage, ["127.0.0.1"], ["127.0.0.2"])
     url = f"http://rebind.pm25.test:{stage.allowed.port}{LATEST}"
     fetch_json(url, policy)
     with pytest.raises(FetchError) as raised:  # a fresh session: a new connection, a new answer

@@ -218,9 +218,8 @@ def check_address(target: Origin, address: Address, allowed: frozenset[Origin],
             or Endpoint(str(checked), target.port) in services
             or _is_local(checked)
             or (isinstance(address, ipaddress.IPv6Address) and _is_local(address))):
-        raise Refused("refused_host", N_("%(host)s port %(port)s is one of this portal's own "
-                                         "services and is never harvested"),
-                      host=target.host, port=target.port)
+        raise Refused("refused_host", N_("%(origin)s is one of this portal's own services and "
+                                         "is never harvested"), origin=str(target))
     if not (is_internal(checked) or is_internal(address)):
         return
     if Origin(target.scheme, target.host, target.port) in allowed \

@@ -212,8 +212,10 @@ def test_an_upstream_dataset_our_schema_refuses_is_recorded_and_the_rest_harvest
     ({"backfill_hours": 24}, "backfill_hours: is not an option of this harvester"),
     ("not json", "config: is not valid JSON"),
 ])
-def test_an_invalid_agency_config_is_refused_with_the_option_named(config, message) -> None:
+def test_an_invalid_agency_config_is_refused_with_the_option_named(config, message,
+                                                                  allow_upstream) -> None:
     from ckan.tests import factories, helpers
+    allow_upstream("http://127.0.0.1:9")
     org = factories.Organization()
     with pytest.raises(Exception) as raised:
         helpers.call_action("harvest_source_create", context=sysadmin_context(), name="agency",

@@ -9,4 +9,6 @@ ALLOWED_HOSTS = "ckanext.pm25.harvest.allowed_hosts"
 def origin_of(url: str) -> str:
     """``scheme://host:port`` of ``url``: an allow-list entry for exactly that server."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.hostname}:{parts.port}"
+    port = parts.port or {"http": 80, "https": 443}[parts.scheme]
+    host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
+    return f"{parts.scheme}://{host}:{port}"

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.datastore.tests.conftest import clean_datastore  # noqa: F401  (re-exported fixture)
 
 from tests.database import reset_database
+from tests.upstream.allowing import ALLOWED_HOSTS, origin_of
 
 if TYPE_CHECKING:
     from selenium import webdriver
@@ -31,6 +32,17 @@ ARTIFACTS = ROOT / "test-artifacts"
 def clean_db(reset_db, migrate_db_for, with_plugins):  # type: ignore[no-untyped-def]
     """CKAN's clean_db, plus the tables of the plugins that have migrations."""
     reset_database(reset_db, migrate_db_for)
+
+
+@pytest.fixture
+def allow_upstream(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    """``allow_upstream(url, …)``: the imitation servers at these URLs (loopback, ephemeral
+    ports) become allowed harvest destinations for this test only, each by its exact
+    ``scheme://host:port`` in ``ckanext.pm25.harvest.allowed_hosts`` (test.ini allows none)."""
+    def allow(*urls: str) -> None:
+        current = tk.aslist(tk.config.get(ALLOWED_HOSTS))
+        monkeypatch.setitem(tk.config, ALLOWED_HOSTS, [*current, *map(origin_of, urls)])
+    return allow
 
 
 def _port_from_site_url(site_url: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from ckan import model
@@ -13,6 +14,7 @@ from ckan.tests import factories, helpers
 from ckanext.harvest.model import HarvestObject, HarvestObjectError
 from ckanext.pm25.harvesters import runner
 from ckanext.pm25.common.times import THAI_TZ
+from tests.upstream.allowing import ALLOWED_HOSTS, origin_of
 
 CONTACT = "air@example.go.th"
 
@@ -20,6 +22,15 @@ CONTACT = "air@example.go.th"
 def now_thai_hour() -> datetime:
     """The current hour in Thai time, naive: the imitation server's ``now_local``."""
     return datetime.now(THAI_TZ).replace(minute=0, second=0, microsecond=0, tzinfo=None)
+
+
+def config_allowing(folder: Path, ini: str, *urls: str) -> str:
+    """A configuration file for a consumer process: ``ini`` with the imitation servers at
+    ``urls`` allowed as harvest destinations (what ``allow_upstream`` does in this process)."""
+    path = folder / "allowing-upstream.ini"
+    path.write_text(f"[app:main]\nuse = config:{Path(ini).resolve()}\n"
+                    f"{ALLOWED_HOSTS} = {' '.join(map(origin_of, urls))}\n", encoding="utf-8")
+    return str(path)
 
 
 def sysadmin_context() -> dict[str, Any]:

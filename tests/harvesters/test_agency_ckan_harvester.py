@@ -19,8 +19,9 @@ PM25_NAMES = {"pm25-chiangmai-hourly", "pm25-lampang-stations", "pm25-singburi-d
 
 
 @pytest.fixture
-def server():
+def server(allow_upstream):
     with AgencyCkanServer() as running:
+        allow_upstream(running.url)
         yield running
 
 
@@ -185,13 +186,15 @@ def test_an_empty_answer_does_not_empty_the_catalogue(server) -> None:
     assert len(datasets()) == 4
 
 
-def test_an_upstream_dataset_our_schema_refuses_is_recorded_and_the_rest_harvested() -> None:
+def test_an_upstream_dataset_our_schema_refuses_is_recorded_and_the_rest_harvested(
+        allow_upstream) -> None:
     broken = gd_dataset("pm25-no-contact", "ข้อมูลฝุ่น PM2.5 ไม่มีผู้ติดต่อ", "pcd", ["PM2.5"],
                         maintainer_email="")
     abroad = gd_dataset("pm25-tokyo-box", "ข้อมูลฝุ่น PM2.5 จังหวัดลำปาง (พิกัดผิด)", "pcd",
                         ["PM2.5"], spatial=json.dumps({"type": "Point",
                                                        "coordinates": [139.69, 35.68]}))
     with AgencyCkanServer([broken, abroad]) as server:
+        allow_upstream(server.url)
         source = make_source(server.url, "pm25_agency_ckan", name="agency")
         job = run_job(source)
 
@@ -209,8 +212,10 @@ def test_an_upstream_dataset_our_schema_refuses_is_recorded_and_the_rest_harvest
     ({"backfill_hours": 24}, "backfill_hours: is not an option of this harvester"),
     ("not json", "config: is not valid JSON"),
 ])
-def test_an_invalid_agency_config_is_refused_with_the_option_named(config, message) -> None:
+def test_an_invalid_agency_config_is_refused_with_the_option_named(config, message,
+                                                                  allow_upstream) -> None:
     from ckan.tests import factories, helpers
+    allow_upstream("http://127.0.0.1:9")
     org = factories.Organization()
     with pytest.raises(Exception) as raised:
         helpers.call_action("harvest_source_create", context=sysadmin_context(), name="agency",

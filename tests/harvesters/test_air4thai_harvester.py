@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import ckan.plugins as plugins
+import ckan.plugins.toolkit as tk
 from ckan.plugins import core
 from ckan.tests import helpers
 
@@ -16,6 +17,7 @@ from tests.harvesters.harvesting import (all_rows, dataset, datasets, gather_mes
                                          hourly_resource, make_source, now_thai_hour,
                                          object_messages, rows, run_job, stats)
 from tests.upstream import Air4ThaiServer, StationSpec
+from tests.upstream.allowing import ALLOWED_HOSTS
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore", "clean_queues")
 
@@ -51,8 +53,9 @@ def observer():
 
 
 @pytest.fixture
-def server():
+def server(allow_upstream):
     with Air4ThaiServer(now_local=now_thai_hour(), hours=48) as running:
+        allow_upstream(running.url)
         yield running
 
 
@@ -269,8 +272,10 @@ def test_both_history_forms_store_the_same_hours(server) -> None:
     assert first == second and len(first) == 48
 
 
-def test_a_broken_certificate_falls_back_to_http_only_when_allowed_and_says_so() -> None:
+def test_a_broken_certificate_falls_back_to_http_only_when_allowed_and_says_so(
+        allow_upstream) -> None:
     with Air4ThaiServer(now_local=now_thai_hour(), hours=4, tls=True) as tls_server:
+        allow_upstream(tls_server.url, tls_server.http_url)  # the fallback is plain http
         refused = make_source(tls_server.url, "pm25_air4thai", FAST, name="strict")
         allowed = make_source(tls_server.url, "pm25_air4thai",
                               {**FAST, "allow_http_fallback": True, "backfill_hours": 4},
@@ -288,16 +293,25 @@ def test_a_broken_certificate_falls_back_to_http_only_when_allowed_and_says_so()
     assert len(rows(dataset("air4thai-35t"))) == 4
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("http://169.254.169.254", "refused_host"),
-    ("http://10.1.2.3:8080", "refused_host"),
-    ("ftp://127.0.0.1/air4thai", "bad_scheme"),
-])
-def test_private_hosts_and_other_schemes_are_refused(url, expected) -> None:
-    job = run_job(make_source(url, "pm25_air4thai", FAST))
+@pytest.mark.parametrize("url", ["http://169.254.169.254", "http://10.1.2.3:8080",
+                                 "ftp://127.0.0.1/air4thai"])
+def test_private_hosts_and_other_schemes_are_refused_as_a_source_url(url) -> None:
+    with pytest.raises(tk.ValidationError) as raised:
+        make_source(url, "pm25_air4thai", FAST)
+    assert list(raised.value.error_dict) == ["url"]
+
+
+@pytest.mark.parametrize("url", ["http://169.254.169.254", "http://10.1.2.3:8080"])
+def test_a_source_whose_host_is_no_longer_allowed_is_refused_when_its_job_runs(
+        url, allow_upstream, monkeypatch) -> None:
+    allow_upstream(url)
+    source = make_source(url, "pm25_air4thai", FAST)
+    monkeypatch.setitem(tk.config, ALLOWED_HOSTS, [])  # the allow-list changed since
+
+    job = run_job(source)
 
     assert job["status"] == "Finished"
-    assert expected in gather_messages(job)[0]
+    assert "refused_host" in gather_messages(job)[0]
     assert datasets() == []
 
 
@@ -308,17 +322,20 @@ def test_private_hosts_and_other_schemes_are_refused(url, expected) -> None:
     ({"history_endpoint": "v3"}, "history_endpoint: must be one of webV2, forweb"),
     ({"maintainer_email": "nobody"}, "maintainer_email: nobody is not an e-mail address"),
 ])
-def test_an_invalid_source_config_is_refused_with_the_option_named(config, message) -> None:
+def test_an_invalid_source_config_is_refused_with_the_option_named(config, message,
+                                                                  allow_upstream) -> None:
+    allow_upstream("http://127.0.0.1:9")
     with pytest.raises(Exception) as raised:
         make_source("http://127.0.0.1:9", "pm25_air4thai", config)
 
     assert message in str(raised.value)
 
 
-def test_a_station_source_needs_a_contact_e_mail() -> None:
+def test_a_station_source_needs_a_contact_e_mail(allow_upstream) -> None:
     from ckan.tests import factories, helpers
     from tests.harvesters.harvesting import sysadmin_context
 
+    allow_upstream("http://127.0.0.1:9")
     with pytest.raises(Exception) as raised:
         helpers.call_action("harvest_source_create", context=sysadmin_context(), name="pcd",
                             url="http://127.0.0.1:9", source_type="pm25_air4thai",
@@ -327,7 +344,8 @@ def test_a_station_source_needs_a_contact_e_mail() -> None:
     assert "maintainer_email" in str(raised.value)
 
 
-def test_a_valid_config_is_accepted_as_written() -> None:
+def test_a_valid_config_is_accepted_as_written(allow_upstream) -> None:
+    allow_upstream("http://127.0.0.1:9")
     source = make_source("http://127.0.0.1:9", "pm25_air4thai",
                          {"interval_minutes": 30, "backfill_hours": 72,
                           "allow_http_fallback": True})

@@ -16,7 +16,8 @@ from ckan.tests import helpers
 
 from ckanext.harvest import queue
 from ckanext.harvest.model import HarvestObject
-from tests.harvesters.harvesting import datasets, make_source, now_thai_hour, sysadmin_context
+from tests.harvesters.harvesting import (config_allowing, datasets, make_source, now_thai_hour,
+                                         sysadmin_context)
 from tests.upstream import Air4ThaiServer
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore", "clean_queues")
@@ -47,24 +48,27 @@ def wait_for_job_objects(job_id: str, expected: int, timeout: float) -> None:
     raise AssertionError(f"the consumers did not finish job {job_id} within {timeout} s")
 
 
-def test_consumers_survive_an_idle_queue_then_run_a_job(ckan_config: Any) -> None:
+def test_consumers_survive_an_idle_queue_then_run_a_job(ckan_config: Any, allow_upstream: Any,
+                                                        tmp_path: Path) -> None:
     # the socket timeout of the Redis client the consumers use (none before redis-py 8)
     socket_timeout = queue.get_connection().connection_pool.connection_kwargs.get("socket_timeout")
-    consumers = [start_consumer(ckan_config["__file__"], stage) for stage in ("gather", "fetch")]
-    try:
-        time.sleep((socket_timeout or REDIS_SOCKET_TIMEOUT) * 3)  # several socket timeouts of an empty queue
-        assert [process.poll() for process, _ in consumers] == [None, None], \
-            "a consumer exited while the queue was empty (see .stack/logs/test-consume-*.log)"
+    with Air4ThaiServer.synthetic(STATIONS, HOURS, now_local=now_thai_hour()) as server:
+        allow_upstream(server.url)
+        ini = config_allowing(tmp_path, ckan_config["__file__"], server.url)
+        consumers = [start_consumer(ini, stage) for stage in ("gather", "fetch")]
+        try:
+            time.sleep((socket_timeout or REDIS_SOCKET_TIMEOUT) * 3)  # several socket timeouts of an empty queue
+            assert [process.poll() for process in consumers] == [None, None], \
+                "a consumer exited while the queue was empty (see .stack/logs/test-consume-*.log)"
 
-        with Air4ThaiServer.synthetic(STATIONS, HOURS, now_local=now_thai_hour()) as server:
             source = make_source(server.url, "pm25_air4thai", {"backfill_hours": HOURS})
             job = helpers.call_action("harvest_job_create", context=sysadmin_context(),
                                       source_id=source["id"], run=True)
             wait_for_job_objects(job["id"], STATIONS, timeout=180)
-    finally:
-        for process in consumers:
-            process.terminate()
-            process.wait(timeout=30)
+        finally:
+            for process in consumers:
+                process.terminate()
+                process.wait(timeout=30)
 
     helpers.call_action("harvest_jobs_run", source_id=source["id"])
     shown = helpers.call_action("harvest_job_show", id=job["id"])

@@ -20,7 +20,8 @@ from ckan.tests import helpers
 
 from ckanext.harvest import queue
 from ckanext.harvest.model import HarvestObject, HarvestObjectError
-from tests.harvesters.harvesting import datasets, make_source, now_thai_hour, rows, sysadmin_context
+from tests.harvesters.harvesting import (config_allowing, datasets, make_source, now_thai_hour,
+                                         rows, sysadmin_context)
 from tests.upstream import Air4ThaiServer
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore", "clean_queues")
@@ -59,8 +60,11 @@ def wait_until_drained(redis, key: str, job_id: str, timeout: float) -> None:
     raise AssertionError(f"the consumers did not finish within {timeout} s")
 
 
-def test_two_fetch_consumers_on_one_job_produce_no_duplicates(ckan_config) -> None:
+def test_two_fetch_consumers_on_one_job_produce_no_duplicates(ckan_config, allow_upstream,
+                                                             tmp_path: Path) -> None:
     with Air4ThaiServer.synthetic(STATIONS, HOURS, now_local=now_thai_hour()) as server:
+        allow_upstream(server.url)
+        ini = config_allowing(tmp_path, ckan_config["__file__"], server.url)
         source = make_source(server.url, "pm25_air4thai", {"backfill_hours": HOURS})
         job = helpers.call_action("harvest_job_create", context=sysadmin_context(),
                                   source_id=source["id"], run=True)
@@ -78,10 +82,10 @@ def test_two_fetch_consumers_on_one_job_produce_no_duplicates(ckan_config) -> No
             # The child keeps its own handle on the log file.
             with open(LOGS / f"test-fetch-consumer-{number}.log", "w") as log:
                 consumers.append(subprocess.Popen(
-                    [ckan, "-c", ckan_config["__file__"], "pm25", "harvest", "consume", "fetch"],
+                    [ckan, "-c", ini, "pm25", "harvest", "consume", "fetch"],
                     stdout=log, stderr=subprocess.STDOUT))
         try:
-            wait_until_both_wait_for_work(redis, [process for process, _ in consumers], timeout=120)
+            wait_until_both_wait_for_work(redis, consumers, timeout=120)
             redis.rpush(key, *handed_out, *handed_out)  # every object twice
             wait_until_drained(redis, key, job["id"], timeout=300)
         finally:

@@ -6,18 +6,23 @@ from datetime import timedelta
 import pytest
 from ckan.cli.cli import ckan
 
-from tests.harvesters.harvesting import dataset, datasets, make_source, now_thai_hour, rows
+from tests.harvesters.harvesting import (config_allowing, dataset, datasets, make_source,
+                                         now_thai_hour, rows)
 from tests.upstream import Air4ThaiServer
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore", "clean_queues")
 
 
 @pytest.mark.parametrize("inline", [False, True], ids=["through-queues", "inline"])
-def test_ckan_pm25_harvest_run_runs_one_job_to_its_end(cli, inline) -> None:
+def test_ckan_pm25_harvest_run_runs_one_job_to_its_end(cli, inline, allow_upstream, ckan_config,
+                                                       tmp_path) -> None:
     with Air4ThaiServer(now_local=now_thai_hour(), hours=6) as server:
+        allow_upstream(server.url)
         make_source(server.url, "pm25_air4thai", {"backfill_hours": 6}, name="air4thai")
+        # the command loads its configuration afresh: the file allows the server too
+        ini = config_allowing(tmp_path, ckan_config["__file__"], server.url)
         ran = cli.invoke(ckan, ["pm25", "harvest", "run", "air4thai",
-                                *(["--inline"] if inline else [])])
+                                *(["--inline"] if inline else [])], env={"CKAN_INI": ini})
 
     assert ran.exit_code == 0, ran.output
     assert "Finished (9 added" in ran.output

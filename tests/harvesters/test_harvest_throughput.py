@@ -24,8 +24,9 @@ STATIONS = 9  # the imitation server's default stations
 
 
 @pytest.fixture
-def server():
+def server(allow_upstream):
     with Air4ThaiServer(now_local=now_thai_hour(), hours=48) as running:
+        allow_upstream(running.url)
         yield running
 
 

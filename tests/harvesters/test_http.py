@@ -18,6 +18,7 @@ from ckanext.pm25.harvesters.http import (
     make_session,
 )
 from tests.upstream import AgencyCkanServer, Air4ThaiServer, ImitationServer, Reply
+from tests.upstream.allowing import origin_of
 
 LATEST = Air4ThaiServer.LATEST
 
@@ -35,15 +36,21 @@ def sleeps() -> Sleeps:
 
 
 @pytest.fixture
-def policy(sleeps: Sleeps) -> HttpPolicy:
-    return HttpPolicy(connect_timeout=2, read_timeout=2, retries=3, backoff_factor=0.01,
-                      max_bytes=1_000_000, allowed_hosts=frozenset({"127.0.0.1"}), sleep=sleeps)
-
-
-@pytest.fixture
 def air4thai() -> Iterator[Air4ThaiServer]:
     with Air4ThaiServer() as server:
         yield server
+
+
+def allowing(policy: HttpPolicy, *urls: str) -> HttpPolicy:
+    """``policy`` with the servers at ``urls`` allowed by their exact origin."""
+    return replace(policy, allowed_hosts=policy.allowed_hosts | set(map(origin_of, urls)))
+
+
+@pytest.fixture
+def policy(sleeps: Sleeps, air4thai: Air4ThaiServer) -> HttpPolicy:
+    return HttpPolicy(connect_timeout=2, read_timeout=2, retries=3, backoff_factor=0.01,
+                      max_bytes=1_000_000, allowed_hosts=frozenset({origin_of(air4thai.url)}),
+                      sleep=sleeps)
 
 
 def test_fetches_json(air4thai: Air4ThaiServer, policy: HttpPolicy) -> None:
@@ -178,7 +185,7 @@ def test_truncated_json_is_not_json(air4thai: Air4ThaiServer, policy: HttpPolicy
 def test_json_served_as_text_html_is_accepted(policy: HttpPolicy) -> None:
     with ImitationServer() as server:  # PHP's default content type
         server.route("/x.php", lambda request: Reply(200, b'{"ok": 1}', "text/html"))
-        assert fetch_json(server.url + "/x.php", policy).data == {"ok": 1}
+        assert fetch_json(server.url + "/x.php", allowing(policy, server.url)).data == {"ok": 1}
 
 
 def test_loopback_is_refused_unless_allowed(air4thai: Air4ThaiServer, policy: HttpPolicy) -> None:
@@ -193,7 +200,16 @@ def test_allowed_by_host_name(air4thai: Air4ThaiServer, policy: HttpPolicy) -> N
     with pytest.raises(FetchError) as raised:
         fetch_json(url, replace(policy, allowed_hosts=frozenset()))
     assert raised.value.kind == "refused_host"
-    assert fetch_json(url, replace(policy, allowed_hosts=frozenset({"LOCALHOST"}))).status == 200
+    by_name = replace(policy, allowed_hosts=frozenset({f"http://LOCALHOST:{air4thai.port}"}))
+    assert fetch_json(url, by_name).status == 200
+
+
+def test_a_bare_host_allows_its_default_ports_only(air4thai: Air4ThaiServer,
+                                                   policy: HttpPolicy) -> None:
+    with pytest.raises(FetchError) as raised:
+        fetch_json(air4thai.url + LATEST, replace(policy, allowed_hosts=frozenset({"127.0.0.1"})))
+    assert raised.value.kind == "refused_host"
+    assert air4thai.requests == []
 
 
 @pytest.mark.parametrize("address", ["10.1.2.3", "192.168.0.1", "169.254.169.254", "224.0.0.1",
@@ -243,7 +259,8 @@ def test_redirects_are_followed_and_rechecked(air4thai: Air4ThaiServer,
                                               policy: HttpPolicy) -> None:
     with AgencyCkanServer() as other:
         air4thai.redirect_next(LATEST, f"{other.url}{other.SEARCH}?rows=1", status=301)
-        result = fetch_json(air4thai.url + LATEST, policy, headers={"X-API-Key": "secret"})
+        result = fetch_json(air4thai.url + LATEST, allowing(policy, other.url),
+                            headers={"X-API-Key": "secret"})
         assert result.final_url == f"{other.url}{other.SEARCH}?rows=1"
         assert len(result.data["result"]["results"]) == 1
         # a different origin does not receive the caller's credentials
@@ -278,8 +295,9 @@ def test_connection_refused(policy: HttpPolicy) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
     with pytest.raises(FetchError) as raised:
-        fetch_json(f"http://127.0.0.1:{port}/", replace(policy, retries=1))
+        fetch_json(url, allowing(replace(policy, retries=1), url))
     assert raised.value.kind == "connection"
 
 
@@ -293,13 +311,14 @@ def test_self_signed_certificate_is_a_tls_error(tls_air4thai: Air4ThaiServer,
                                                 policy: HttpPolicy) -> None:
     assert tls_air4thai.url.startswith("https://")
     with pytest.raises(FetchError) as raised:
-        fetch_json(tls_air4thai.url + LATEST, policy)
+        fetch_json(tls_air4thai.url + LATEST, allowing(policy, tls_air4thai.url))
     assert raised.value.kind == "tls"
     assert tls_air4thai.requests == []  # never got as far as an HTTP request
 
 
 def test_http_fallback_when_allowed(tls_air4thai: Air4ThaiServer, policy: HttpPolicy) -> None:
-    result = fetch_json(tls_air4thai.url + LATEST, replace(policy, allow_http_fallback=True))
+    both = allowing(policy, tls_air4thai.url, tls_air4thai.http_url)
+    result = fetch_json(tls_air4thai.url + LATEST, replace(both, allow_http_fallback=True))
     assert result.used_http_fallback is True
     assert result.final_url == tls_air4thai.http_url + LATEST
     assert len(result.data["stations"]) == 9

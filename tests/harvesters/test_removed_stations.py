@@ -36,9 +36,10 @@ class Harvested:
 
 
 @pytest.fixture
-def harvested() -> Iterator[Harvested]:
+def harvested(allow_upstream: Any) -> Iterator[Harvested]:
     stations = [spec for spec in DEFAULT_STATIONS if spec.station_id in ("37t", "38t")]
     with Air4ThaiServer(stations, now_local=now_thai_hour(), hours=6) as server:
+        allow_upstream(server.url)
         editor = factories.UserWithToken()
         org = factories.Organization(name="pcd", users=[{"name": editor["name"], "capacity": "editor"}])
         source = make_source(server.url, "pm25_air4thai", org=org)

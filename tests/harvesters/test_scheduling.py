@@ -19,6 +19,12 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", 
 
 # Nothing listens on port 9: each job ends quickly with a recorded connection error.
 CLOSED = "http://127.0.0.1:9"
+
+
+@pytest.fixture(autouse=True)
+def closed_port_allowed(allow_upstream) -> None:  # type: ignore[no-untyped-def]
+    """Sources point at a loopback port nothing listens on (their jobs fail to connect)."""
+    allow_upstream(CLOSED)
 QUICK = {"interval_minutes": 60, "retries": 0, "connect_timeout": 1}
 
 

@@ -34,8 +34,10 @@ def report_messages(job: dict[str, Any]) -> list[str]:
     return [error["message"] for item in report(job)["object_errors"].values() for error in item["errors"]]
 
 
-def test_a_station_across_a_land_border_is_placed_nowhere_and_one_off_the_coast_is_snapped() -> None:
+def test_a_station_across_a_land_border_is_placed_nowhere_and_one_off_the_coast_is_snapped(
+        allow_upstream: Any) -> None:
     with Air4ThaiServer([TACHILEIK, OFF_CHON_BURI], now_local=now_thai_hour(), hours=3) as server:
+        allow_upstream(server.url)
         job = run_job(make_source(server.url, "pm25_air4thai"))
 
     assert job["status"] == "Finished"

@@ -29,10 +29,11 @@ def utc_text(local: datetime) -> str:
     return (local - timedelta(hours=7)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def test_a_harvest_of_the_imitation_shows_on_the_dashboard(app: Any) -> None:
+def test_a_harvest_of_the_imitation_shows_on_the_dashboard(app: Any, allow_upstream: Any) -> None:
     sysadmin = factories.Sysadmin()
     org = factories.Organization(user=sysadmin, name="pcd", title="กรมควบคุมมลพิษ")
     with Air4ThaiServer(now_local=now_thai_hour(), hours=30) as server:
+        allow_upstream(server.url)
         source = helpers.call_action(
             "harvest_source_create", context={"user": sysadmin["name"]}, name="air4thai", title="Air4Thai",
             url=server.url, source_type="pm25_air4thai", owner_org=org["id"],

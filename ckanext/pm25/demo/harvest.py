@@ -9,8 +9,8 @@ when the command ends: a later run of the source (``ckan pm25 harvest run-due``)
 "connection refused" until the source is pointed at a real service or run with this command
 again, which updates its URL.
 
-The server's address is loopback; if the site's ``ckanext.pm25.harvest.allowed_hosts`` does
-not list it, it is allowed for the duration of the run, in this process only.
+The server's address is loopback; its exact origin (``http://127.0.0.1:PORT``) is added to
+``ckanext.pm25.harvest.allowed_hosts`` for the duration of the run, in this process only.
 """
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.pm25.demo.upstream import Air4ThaiServer
-from ckanext.pm25.demo.upstream.server import HOST
 from ckanext.pm25.harvesters import runner, site_user
 from ckanext.pm25.common.times import THAI_TZ
 
@@ -39,12 +38,12 @@ def current_thai_hour() -> datetime:
 
 
 @contextmanager
-def _loopback_allowed() -> Iterator[None]:
+def _loopback_allowed(url: str) -> Iterator[None]:
     key = "ckanext.pm25.harvest.allowed_hosts"
     before = tk.config.get(key)
-    hosts = list(before or [])
-    if HOST not in hosts:
-        tk.config[key] = [*hosts, HOST]
+    hosts = tk.aslist(before)
+    if url not in hosts:
+        tk.config[key] = [*hosts, url]
     try:
         yield
     finally:
@@ -79,7 +78,7 @@ def harvest_demo(hours: int = 72, echo: Callable[[str], Any] = print) -> dict[st
     try:
         echo(f"Imitation Air4Thai serving {len(server.stations)} stations × {hours} hours at "
              f"{server.url}")
-        with _loopback_allowed():
+        with _loopback_allowed(server.url):
             source_id = _ensure_source(server.url, _ensure_org(), hours)
             job = runner.run_inline(source_id)
     finally:

@@ -2,9 +2,13 @@
 
 Every fetch:
 
-- accepts only ``http``/``https`` URLs and resolves the host first: if any resolved address is
-  private, loopback, link-local, reserved, multicast or otherwise not global, the request is
-  refused unless the host name or that address is in ``policy.allowed_hosts``;
+- accepts only ``http``/``https`` URLs to a destination :mod:`.destinations` allows: a
+  non-public address only through an allow-list entry of the same scheme, host and port
+  (``policy.allowed_hosts``), the portal's own services (``policy.portal_services``) never;
+- resolves the host once per connection, checks every address it resolved to, and connects
+  to those checked addresses only (the connection is pinned: a DNS answer that changes after
+  the check cannot redirect it); TLS is still verified against the host name (SNI and
+  certificate), since the connection keeps the name and only the socket is pinned;
 - follows redirects itself (up to ``max_redirects``), repeating that check for every hop and
   dropping caller headers (API keys) when a hop leaves the original origin;
 - retries idempotent GETs on connection errors and on 429/500/502/503/504 with exponential
@@ -16,13 +20,14 @@ Every fetch:
 - ignores proxy and ``.netrc`` settings from the environment (``trust_env`` off) so the
   destination checked is the destination contacted.
 
-Failures raise :class:`FetchError` with a ``kind`` a harvester can act on.
-
-Known limit: the address check and the connection resolve the name separately, so a DNS
-answer that changes in between (rebinding) is not caught.
+Failures raise :class:`FetchError` with a ``kind`` a harvester can act on. A body is quoted
+(``snippet``) only when it could not be decoded (not JSON, an error page), never when it was
+too large.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import ipaddress
 import json
 import logging
@@ -36,7 +41,12 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
+
+from ckanext.pm25.harvesters import destinations
+from ckanext.pm25.harvesters.destinations import Origin, Refused
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +60,12 @@ SNIPPET_CHARS = 300
 _CHUNK = 64 * 1024
 
 Resolver = Callable[..., list[tuple[Any, ...]]]
+AddressInfo = tuple[Any, ...]  # (family, type, proto, canonname, sockaddr) as getaddrinfo gives
+
+
+def system_resolve(host: str, port: int, **kwargs: Any) -> list[AddressInfo]:
+    """``socket.getaddrinfo``, looked up at each call."""
+    return socket.getaddrinfo(host, port, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -62,13 +78,14 @@ class HttpPolicy:
     backoff_factor: float = 1.0
     max_bytes: int = 50 * 1024 * 1024
     user_agent: str = "ckanext-pm25-harvester/0.1"
-    allowed_hosts: frozenset[str] = frozenset()
+    allowed_hosts: frozenset[str] = frozenset()  # destinations.parse_allowed entries
+    portal_services: frozenset[str] = frozenset()  # URLs of the portal's own services
     allow_http_fallback: bool = False
     max_redirects: int = 5
     max_retry_wait: float = 120.0
     total_timeout: float = 300.0
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
-    resolve: Resolver = field(default=socket.getaddrinfo, compare=False, repr=False)
+    resolve: Resolver = field(default=system_resolve, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -127,42 +144,164 @@ def fetch_json(
 
 
 def make_session(policy: HttpPolicy) -> requests.Session:
-    """A session with the policy's retry rules mounted; reuse it across fetches of one source."""
+    """A session with the policy's retry rules and destination guard mounted; reuse it across
+    fetches of one source."""
     session = requests.Session()
     session.trust_env = False
     session.headers["User-Agent"] = policy.user_agent
-    adapter = HTTPAdapter(max_retries=_retry_for(policy))
+    adapter = _GuardedAdapter(policy, max_retries=_retry_for(policy))
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
 
 
-def check_destination(url: str, policy: HttpPolicy) -> None:
-    """Raise FetchError unless ``url`` is http(s) to a host whose every address may be contacted."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise FetchError("bad_scheme", f"scheme {parts.scheme!r} is not http or https", url)
-    host = parts.hostname
-    if not host:
-        raise FetchError("bad_scheme", "URL has no host", url)
-    allowed = _canonical_allowed(policy.allowed_hosts)
-    if host.lower().rstrip(".") in allowed:
-        return
+def check_destination(url: str, policy: HttpPolicy) -> list[AddressInfo]:
+    """The addresses ``url``'s host resolves to, each checked; raises FetchError unless ``url``
+    is http(s) to a destination the policy allows at every one of them."""
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError as error:
-        raise FetchError("bad_scheme", f"invalid port: {error}", url) from error
+        return _checked_addresses(destinations.target_of(url), policy)
+    except Refused as refused:
+        raise FetchError(refused.kind, str(refused), url) from refused  # type: ignore[arg-type]
+    except _Unresolved as error:
+        raise FetchError("connection", str(error), url) from error
+
+
+def check_source_url(url: str, policy: HttpPolicy) -> None:
+    """Raise Refused (a translatable message) when ``url`` cannot be a harvest source. A host
+    that does not resolve now is let through: the fetch checks again."""
+    with contextlib.suppress(_Unresolved):
+        _checked_addresses(destinations.target_of(url), policy)
+
+
+class _Unresolved(Exception):
+    pass
+
+
+def _checked_addresses(target: Origin, policy: HttpPolicy) -> list[AddressInfo]:
+    allowed, invalid = destinations.parse_allowed(policy.allowed_hosts)
+    if invalid:
+        log.warning("ckanext.pm25.harvest.allowed_hosts: entries that allow nothing (not "
+                    "scheme://host:port or a bare host): %s", ", ".join(invalid))
+    services = destinations.service_endpoints(policy.portal_services)
+    literal = destinations.address_of(target.host)
+    if literal is not None:  # no DNS: the checked address is the address connected to
+        destinations.check_address(target, literal, allowed, services,
+                                   _service_addresses(services, policy))
     try:
-        infos = policy.resolve(host, port, type=socket.SOCK_STREAM)
+        infos = policy.resolve(target.host, target.port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise FetchError("connection", f"cannot resolve {host!r}: {error}", url) from error
+        raise _Unresolved(f"cannot resolve {target.host!r}: {error}") from error
     if not infos:
-        raise FetchError("connection", f"{host!r} resolves to no address", url)
+        raise _Unresolved(f"{target.host!r} resolves to no address")
+    service_addresses = _service_addresses(services, policy)
     for info in infos:
-        address = _address(info[4][0])
-        if _is_internal(address) and str(address) not in allowed:
-            raise FetchError("refused_host",
-                             f"{host!r} resolves to non-public address {address}", url)
+        destinations.check_address(target, _address(info[4][0]), allowed, services,
+                                   service_addresses)
+    return list(infos)
+
+
+def _service_addresses(services: frozenset[destinations.Endpoint], policy: HttpPolicy,
+                       ) -> frozenset[tuple[destinations.Address, int]]:
+    found = set()
+    for service in services:
+        literal = destinations.address_of(service.host)
+        if literal is not None:
+            found.add((literal, service.port))
+            continue
+        try:
+            infos = policy.resolve(service.host, service.port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            continue
+        found.update((_address(info[4][0]), service.port) for info in infos)
+    return frozenset(found)
+
+
+# --- pinned connections ----------------------------------------------------------------------
+
+
+class _PinnedConnectionMixin:
+    """Connects only to the addresses the guard checked for this connection's host and port.
+    The host name stays the connection's host, so TLS (SNI, certificate) uses the name."""
+
+    pinned_scheme = "http"
+    host: str
+    port: int
+    timeout: Any
+    source_address: Any
+    socket_options: Any
+
+    def __init__(self, *args: Any, guard: Callable[[str, str, int], list[AddressInfo]],
+                 **kwargs: Any) -> None:
+        self._guard = guard
+        super().__init__(*args, **kwargs)
+
+    def _new_conn(self) -> socket.socket:
+        infos = self._guard(self.pinned_scheme, self.host, self.port)
+        last: OSError | None = None
+        for family, socktype, proto, _name, sockaddr in infos:
+            sock = socket.socket(family, socktype, proto)
+            try:
+                for option in self.socket_options or ():
+                    sock.setsockopt(*option)
+                if self.timeout is None or isinstance(self.timeout, (int, float)):
+                    sock.settimeout(self.timeout)
+                if self.source_address:
+                    sock.bind(self.source_address)
+                sock.connect(sockaddr)
+                return sock
+            except OSError as error:
+                sock.close()
+                last = error
+        if isinstance(last, socket.timeout):
+            raise urllib3.exceptions.ConnectTimeoutError(
+                self, f"Connection to {self.host} timed out. (connect timeout={self.timeout})",
+            ) from last
+        raise urllib3.exceptions.NewConnectionError(
+            self, f"Failed to establish a new connection: {last}") from last  # type: ignore[arg-type]
+
+
+class _PinnedHTTPConnection(_PinnedConnectionMixin, HTTPConnection):
+    pinned_scheme = "http"
+
+
+class _PinnedHTTPSConnection(_PinnedConnectionMixin, HTTPSConnection):
+    pinned_scheme = "https"
+
+
+class _PinnedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _PinnedHTTPConnection
+
+
+class _PinnedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _PinnedHTTPSConnection
+
+
+class _GuardedAdapter(HTTPAdapter):
+    """An HTTPAdapter whose connections are pinned to addresses the policy allows."""
+
+    def __init__(self, policy: HttpPolicy, **kwargs: Any) -> None:
+        self._policy = policy
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        guard = functools.partial(_guard, self._policy)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": functools.partial(_PinnedHTTPPool, guard=guard),
+            "https": functools.partial(_PinnedHTTPSPool, guard=guard),
+        }
+
+
+def _guard(policy: HttpPolicy, scheme: str, host: str, port: int) -> list[AddressInfo]:
+    """The checked addresses of one new connection; FetchError (not an OSError, so neither
+    urllib3 nor requests retries or wraps it) when the destination is refused."""
+    url = str(Origin(scheme, host, port))
+    try:
+        return _checked_addresses(Origin(scheme, destinations.canonical_host(host), port), policy)
+    except Refused as refused:
+        raise FetchError(refused.kind, str(refused), url) from refused  # type: ignore[arg-type]
+    except _Unresolved as error:
+        raise FetchError("connection", str(error), url) from error
 
 
 # --- retries ---------------------------------------------------------------------------------
@@ -241,7 +380,7 @@ def _follow(session: requests.Session, url: str, policy: HttpPolicy,
     origin = _origin(url)
     current, current_params = url, params
     for _hop in range(policy.max_redirects + 1):
-        check_destination(current, policy)
+        _check_url(current, policy)
         hop_headers = dict(headers) if _origin(current) == origin else {}
         response = _get(session, current, current_params, hop_headers, policy)
         try:
@@ -260,12 +399,32 @@ def _follow(session: requests.Session, url: str, policy: HttpPolicy,
     raise FetchError("http_status", f"more than {policy.max_redirects} redirects", url)
 
 
+def _check_url(url: str, policy: HttpPolicy) -> None:
+    """What can be checked of a hop before connecting: the scheme, the host and port, and a
+    numeric host's address. A name's addresses are checked by the connection that uses them."""
+    try:
+        target = destinations.target_of(url)
+        literal = destinations.address_of(target.host)
+        if literal is not None:
+            allowed, _ = destinations.parse_allowed(policy.allowed_hosts)
+            services = destinations.service_endpoints(policy.portal_services)
+            destinations.check_address(target, literal, allowed, services,
+                                       _service_addresses(services, policy))
+    except Refused as refused:
+        raise FetchError(refused.kind, str(refused), url) from refused  # type: ignore[arg-type]
+
+
 def _get(session: requests.Session, url: str, params: Mapping[str, Any] | None,
          headers: Mapping[str, str], policy: HttpPolicy) -> requests.Response:
+    if not any(isinstance(adapter, _GuardedAdapter) for adapter in session.adapters.values()):
+        raise TypeError("fetch with a session from make_session(policy): its connections are "
+                        "the guarded ones")
     try:
         return session.get(url, params=params, headers=dict(headers), stream=True,
                            allow_redirects=False,
                            timeout=(policy.connect_timeout, policy.read_timeout))
+    except FetchError as error:  # refused by the connection's guard
+        raise FetchError(error.kind, error.message, url) from error
     except requests.exceptions.RequestException as error:
         raise _classify(error, url) from error
 
@@ -284,8 +443,7 @@ def _read_capped(response: requests.Response, policy: HttpPolicy, deadline: floa
             if received > policy.max_bytes:
                 raise FetchError("too_large",
                                  f"body exceeds the limit of {policy.max_bytes} bytes",
-                                 response.url, b"".join(chunks)[:SNIPPET_CHARS].decode(
-                                     "utf-8", errors="replace"))
+                                 response.url)
             if time.monotonic() > deadline:
                 raise FetchError("timeout", f"body not read within {policy.total_timeout} s",
                                  response.url)
@@ -364,25 +522,6 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, (parts.hostname or "").lower(), port
 
 
-def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+def _address(text: str) -> destinations.Address:
     address = ipaddress.ip_address(text.split("%", 1)[0])
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    return address
-
-
-def _is_internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    return (address.is_private or address.is_loopback or address.is_link_local
-            or address.is_reserved or address.is_multicast or address.is_unspecified
-            or not address.is_global)
-
-
-def _canonical_allowed(hosts: frozenset[str]) -> frozenset[str]:
-    canonical = set()
-    for host in hosts:
-        text = host.strip().strip("[]").lower().rstrip(".")
-        try:
-            canonical.add(str(_address(text)))
-        except ValueError:
-            canonical.add(text)
-    return frozenset(canonical)
+    return destinations.embedded_ipv4(address) or address

@@ -269,6 +269,20 @@ class _Collector:
         return []
 
 
+ERROR_LIMIT = 200  # characters of an upstream error message quoted
+
+
+def _json_kind(payload: Any) -> str:
+    """What a decoded JSON value is, without its content."""
+    if payload is None:
+        return "null"
+    if isinstance(payload, bool):
+        return "true/false"
+    if isinstance(payload, (int, float)):
+        return "a number"
+    return "a list" if isinstance(payload, list) else "a text"
+
+
 def snippet_of(record: object) -> str:
     """A record as compact JSON (Thai kept readable), cut to 500 characters."""
     try:
@@ -299,11 +313,12 @@ def load_payload(raw: str | bytes | bytearray | Mapping[str, Any] | list[Any]) -
 
 
 def _stations_list(payload: Any, source: str) -> list[Any]:
+    # A response that is not of the format at all is not quoted: the URL may not be Air4Thai.
     if not isinstance(payload, dict):
-        raise PayloadError(f"{source}: expected a JSON object", snippet_of(payload))
+        raise PayloadError(f"{source}: expected a JSON object, got {_json_kind(payload)}")
     stations = payload.get("stations")
     if not isinstance(stations, list):
-        raise PayloadError(f"{source}: no 'stations' list", snippet_of(payload))
+        raise PayloadError(f"{source}: no 'stations' list (not an Air4Thai response)")
     if not stations:
         raise PayloadError(f"{source}: empty station list", snippet_of(payload))
     return stations
@@ -573,12 +588,14 @@ def _history_reading(row: object, station_id: str, now: datetime, future_toleran
 
 def _action_result(payload: Any, action: str) -> Any:
     payload = load_payload(payload)
+    # A response that is not a CKAN action API answer is not quoted: the URL may be any service.
     if not isinstance(payload, dict):
-        raise PayloadError(f"{action}: expected a JSON object", snippet_of(payload))
-    if payload.get("success") is not True:
+        raise PayloadError(f"{action}: expected a JSON object, got {_json_kind(payload)}")
+    if not isinstance(payload.get("success"), bool):
+        raise PayloadError(f"{action}: not a CKAN action API response (no 'success')")
+    if payload["success"] is not True:
         error = payload.get("error")
-        raise PayloadError(f"{action}: success is not true: {snippet_of(error)}",
-                           snippet_of(payload))
+        raise PayloadError(f"{action}: success is not true: {snippet_of(error)[:ERROR_LIMIT]}")
     if "result" not in payload:
         raise PayloadError(f"{action}: no 'result'", snippet_of(payload))
     return payload["result"]

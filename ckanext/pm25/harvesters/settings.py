@@ -31,7 +31,8 @@ def http_policy(overrides: HttpOverrides) -> HttpPolicy:
         max_retry_wait=float(config.get("ckanext.pm25.harvest.max_retry_wait")),
         max_bytes=int(config.get("ckanext.pm25.harvest.max_bytes")),
         user_agent=user_agent(),
-        allowed_hosts=frozenset(config.get("ckanext.pm25.harvest.allowed_hosts") or ()),
+        allowed_hosts=frozenset(tk.aslist(config.get("ckanext.pm25.harvest.allowed_hosts"))),
+        portal_services=portal_services(),
     )
     changes: dict[str, Any] = {"allow_http_fallback": overrides.allow_http_fallback}
     for name in ("connect_timeout", "read_timeout", "retries", "backoff_factor"):
@@ -41,6 +42,15 @@ def http_policy(overrides: HttpOverrides) -> HttpPolicy:
     if overrides.max_bytes is not None:
         changes["max_bytes"] = min(overrides.max_bytes, policy.max_bytes)
     return replace(policy, **changes)
+
+
+# The portal's own services: never a harvest destination (destinations.py).
+PORTAL_SERVICE_KEYS = ("solr_url", "ckan.redis.url", "sqlalchemy.url", "ckan.datastore.write_url",
+                       "ckan.datastore.read_url", "ckan.site_url")
+
+
+def portal_services() -> frozenset[str]:
+    return frozenset(str(value) for key in PORTAL_SERVICE_KEYS if (value := tk.config.get(key)))
 
 
 def translated(error: ConfigError) -> str:

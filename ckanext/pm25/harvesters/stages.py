@@ -16,6 +16,7 @@ from ckanext.harvest.interfaces import IHarvester
 from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.pm25.harvesters.recording import record_gather_error, record_object_error
 from ckanext.pm25.harvesters.settings import translated
+from ckanext.pm25.harvesters.source_url import actions_for
 from ckanext.pm25.harvesters.source_config import ConfigError, SourceConfig
 
 log = logging.getLogger(__name__)
@@ -27,9 +28,14 @@ class Pm25HarvesterBase(plugins.SingletonPlugin):
     Subclasses implement ``info``, ``parse_config`` and ``gather``/``fetch``/``do_import``."""
 
     plugins.implements(IHarvester)
+    plugins.implements(plugins.IActions)
 
     def info(self) -> dict[str, str]:
         raise NotImplementedError
+
+    # IActions: a source's URL is checked when the source is created or updated
+    def get_actions(self) -> dict[str, Callable[..., Any]]:
+        return dict(actions_for(self.info()["name"]))
 
     def parse_config(self, text: str | None) -> SourceConfig:
         raise NotImplementedError

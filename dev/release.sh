@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make release`: the sdist and wheel of the committed tree in dist/, checked by `twine check`,
 # then the commands that publish them (printed, never run: uploading stays a person's decision).
-# Refuses a tree with uncommitted changes and a version CHANGELOG.rst has no section for.
+# Refuses a tree with uncommitted changes, a version CHANGELOG.rst has no section for and a
+# version already tagged.
 source "$(dirname "$0")/env.sh"
 cd "$PM25_ROOT"
 
@@ -9,6 +10,8 @@ cd "$PM25_ROOT"
 version="$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' ckanext/pm25/__init__.py)"
 [ -n "$version" ] || die "no __version__ in ckanext/pm25/__init__.py"
 grep -qx "$version" CHANGELOG.rst || die "CHANGELOG.rst has no section $version: move the Unreleased entries under it"
+! git rev-parse -q --verify "refs/tags/v$version" >/dev/null \
+  || die "v$version is tagged already: bump __version__ in ckanext/pm25/__init__.py for a new release"
 
 # Built from an export of HEAD, so nothing left over in the checkout (build/, *.egg-info,
 # untracked files) reaches the distributions.

@@ -14,6 +14,9 @@ help:
 	@echo "make stop   - stop what make run / make test started"
 	@echo "make status - check the services"
 	@echo "make bench  - run the benchmarks (ratios measured side by side)"
+	@echo "make test-installed - build the wheel, install it into a clean virtualenv, run the site-facing tests on it"
+	@echo "make test-upgrade - a site of the previous release, with data, upgraded to this code as README.rst says"
+	@echo "make release - build and check the sdist and wheel in dist/, print the upload command (uploads nothing)"
 
 install:
 	@bash dev/install.sh
@@ -38,6 +41,17 @@ status:
 
 bench: install
 	@bash dev/bench.sh
+
+.PHONY: test-installed test-upgrade release
+
+test-installed: install
+	@bash dev/test_installed.sh $(PYTEST_ARGS)
+
+test-upgrade: install
+	@bash dev/test_upgrade.sh
+
+release: install
+	@bash dev/release.sh
 
 clean-stack: stop
 	rm -rf .stack

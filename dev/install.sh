@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, and only that: Debian packages, the CKAN virtualenv, the Solr jars.
 # A second run downloads nothing.
-source "$(dirname "$0")/env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 DEBIAN_PACKAGES=(postgresql postgresql-contrib redis-server openjdk-17-jre-headless maven
                  libpq-dev build-essential chromium chromium-driver curl
@@ -21,6 +21,24 @@ install_debian_packages() {
     || die "apt-get install failed: see $PM25_LOGS/apt.log"
 }
 
+# CKAN $CKAN_PIN and its pinned requirements (they ship in its sdist: a pip-installed ckan does not
+# pull them in) into the virtualenv $1, created if missing. dev/test_installed.sh uses it too.
+install_ckan_into() {
+  local venv="$1"
+  local pip=("$venv/bin/python" -m pip --disable-pip-version-check -q)
+  local sdist_dir="$PM25_VAR/sdist"
+  [ -x "$venv/bin/python" ] || "$PM25_PYTHON" -m venv "$venv"
+  mkdir -p "$sdist_dir"
+  "${pip[@]}" install -U "pip<26" "setuptools>=70,<81" wheel
+  if [ ! -f "$sdist_dir/ckan-$CKAN_PIN.tar.gz" ]; then
+    "${pip[@]}" download --no-deps --no-binary :all: -d "$sdist_dir" "ckan==$CKAN_PIN"
+  fi
+  rm -rf "$sdist_dir/ckan-$CKAN_PIN" && tar -xzf "$sdist_dir/ckan-$CKAN_PIN.tar.gz" -C "$sdist_dir"
+  "${pip[@]}" install -r "$sdist_dir/ckan-$CKAN_PIN/requirements.txt" \
+                      -r "$sdist_dir/ckan-$CKAN_PIN/dev-requirements.txt"
+  "${pip[@]}" install "ckan==$CKAN_PIN"
+}
+
 # pip is skipped when nothing that decides the environment has changed since the last install.
 install_virtualenv() {
   local stamp="$VENV/.pm25-stamp"
@@ -28,22 +46,10 @@ install_virtualenv() {
   want="$CKAN_PIN $(cat "$PM25_ROOT/pyproject.toml" | sha1sum | cut -c1-12)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
   say "Preparing the CKAN $CKAN_PIN virtualenv in $VENV (log: $PM25_LOGS/pip-$CKAN_VERSION.log)"
-  [ -x "$VENV/bin/python" ] || "$PM25_PYTHON" -m venv "$VENV"
-  local pip=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
   local log="$PM25_LOGS/pip-$CKAN_VERSION.log"
-  local sdist_dir="$PM25_VAR/sdist"
-  mkdir -p "$sdist_dir"
   {
-    "${pip[@]}" install -U "pip<26" "setuptools>=70,<81" wheel
-    # A pip-installed ckan does not pull in its pinned requirements: they ship in its sdist.
-    if [ ! -f "$sdist_dir/ckan-$CKAN_PIN.tar.gz" ]; then
-      "${pip[@]}" download --no-deps --no-binary :all: -d "$sdist_dir" "ckan==$CKAN_PIN"
-    fi
-    rm -rf "$sdist_dir/ckan-$CKAN_PIN" && tar -xzf "$sdist_dir/ckan-$CKAN_PIN.tar.gz" -C "$sdist_dir"
-    "${pip[@]}" install -r "$sdist_dir/ckan-$CKAN_PIN/requirements.txt" \
-                        -r "$sdist_dir/ckan-$CKAN_PIN/dev-requirements.txt"
-    "${pip[@]}" install "ckan==$CKAN_PIN"
-    "${pip[@]}" install -e "$PM25_ROOT[test,lint]"
+    install_ckan_into "$VENV"
+    "$VENV/bin/python" -m pip --disable-pip-version-check -q install -e "$PM25_ROOT[test,lint]"
   } >"$log" 2>&1 || { tail -n 30 "$log" >&2; die "pip install failed: see $log (is the PyPI registry reachable?)"; }
   echo "$want" >"$stamp"
 }
@@ -62,6 +68,9 @@ install_solr_jars() {
     || { tail -n 20 "$PM25_LOGS/maven.log" >&2; die "Maven could not fetch the Solr jars: see $PM25_LOGS/maven.log (is the Maven registry reachable?)"; }
 }
 
-install_debian_packages
-install_virtualenv
-install_solr_jars
+# Run (not sourced by another script): install what is missing.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  install_debian_packages
+  install_virtualenv
+  install_solr_jars
+fi

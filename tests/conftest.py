@@ -2,14 +2,17 @@
 DataStore and queues against the real services, and a running portal for browser tests."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import sysconfig
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +29,21 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def installed_package_under_test() -> None:
+    """Under dev/test_installed.sh (PM25_TEST_INSTALLED=1) the code under test is the wheel
+    installed in the virtualenv, never a source tree or an editable install."""
+    if os.environ.get("PM25_TEST_INSTALLED") != "1":
+        return
+    import ckanext.pm25
+
+    location = Path(ckanext.pm25.__file__).resolve()
+    site_packages = Path(sysconfig.get_paths()["purelib"]).resolve()
+    assert location.is_relative_to(site_packages), f"ckanext.pm25 is imported from {location}, not {site_packages}"
+    direct_url = json.loads(metadata.distribution("ckanext-pm25").read_text("direct_url.json") or "{}")
+    assert direct_url.get("url", "").endswith(".whl"), f"ckanext-pm25 was not installed from a wheel: {direct_url}"
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 import pytest
 from ckan.tests import factories, helpers
 
-from ckanext.pm25.harvesters import base
+from ckanext.pm25.harvesters import settings
 from ckanext.pm25.harvesters.http import FetchError, fetch_json
 from ckanext.pm25.harvesters.source_config import HttpOverrides
 from tests.harvesters.harvesting import CONTACT, gather_messages, make_source, run_job
@@ -69,7 +69,7 @@ def test_a_portal_service_is_refused_as_a_source_even_when_allow_listed(
                              _source(org, service_url(key)))
         assert "is one of this portal's own services" in english, key
         with pytest.raises(FetchError) as raised:  # and a job could not reach it either
-            fetch_json(service_url(key), base.http_policy(HttpOverrides()))
+            fetch_json(service_url(key), settings.http_policy(HttpOverrides()))
         assert raised.value.kind == "refused_host", key
 
 

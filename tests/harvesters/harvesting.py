@@ -3,6 +3,8 @@ real Redis queues with ckanext-harvest's own consumer callbacks, and what a user
 afterwards (datasets, DataStore rows, the job report)."""
 from __future__ import annotations
 
+import configparser
+import io
 import json
 from datetime import datetime
 from pathlib import Path
@@ -29,8 +31,24 @@ def config_allowing(folder: Path, ini: str, *urls: str) -> str:
     ``urls`` allowed as harvest destinations (what ``allow_upstream`` does in this process)."""
     path = folder / "allowing-upstream.ini"
     path.write_text(f"[app:main]\nuse = config:{Path(ini).resolve()}\n"
-                    f"{ALLOWED_HOSTS} = {' '.join(map(origin_of, urls))}\n", encoding="utf-8")
+                    f"{ALLOWED_HOSTS} = {' '.join(map(origin_of, urls))}\n\n{_logging_sections(ini)}",
+                    encoding="utf-8")
     return str(path)
+
+
+def _logging_sections(ini: str) -> str:
+    """The logging sections of ``ini``, as text: CKAN 2.11's CLI configures logging from the
+    file it is given alone (2.12 also reads the chained files), and fails without them."""
+    parser = configparser.RawConfigParser()
+    parser.read(ini, encoding="utf-8")
+    out = io.StringIO()
+    logging_only = configparser.RawConfigParser()
+    for section in parser.sections():
+        if section in ("loggers", "handlers", "formatters") or section.startswith(
+                ("logger_", "handler_", "formatter_")):
+            logging_only[section] = dict(parser.items(section, raw=True))
+    logging_only.write(out)
+    return out.getvalue()
 
 
 def sysadmin_context() -> dict[str, Any]:

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from ckanext.pm25.common.stored import stored_list
-from ckanext.pm25.dataset.validators import MAX_TERM_BYTES
+from ckanext.pm25.dataset.validators import too_long_for_one_term
 from ckanext.pm25.provinces.indexing import province_fields
 
 MULTI_VALUED = ("pollutants",)
@@ -25,16 +25,10 @@ NOT_ONE_TERM = frozenset({
 log = logging.getLogger(__name__)
 
 
-def _one_term_too_long(value: Any) -> bool:
-    if isinstance(value, str):
-        return len(value.encode("utf-8", "surrogatepass")) > MAX_TERM_BYTES
-    return isinstance(value, list) and any(_one_term_too_long(item) for item in value)
-
-
 def _without_immense_terms(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     for key in [key for key, value in pkg_dict.items()
                 if key not in NOT_ONE_TERM and not key.startswith(("extras_", "res_extras_"))
-                and _one_term_too_long(value)]:
+                and too_long_for_one_term(value)]:
         log.warning("dataset %s: %s is too long for the search index and is left out of it",
                     pkg_dict.get("name"), key)
         del pkg_dict[key]

@@ -466,11 +466,12 @@ def pm25_max_length(field: dict[str, Any], schema: dict[str, Any]) -> Callable[[
     return validator
 
 
-def _too_long_for_one_term(value: Any) -> bool:
+def too_long_for_one_term(value: Any) -> bool:
+    """Whether the search index would have to hold (an item of) ``value`` as one term longer than Solr allows."""
     if isinstance(value, str):
         return len(value.encode("utf-8", "surrogatepass")) > MAX_TERM_BYTES
     if isinstance(value, (list, tuple)):
-        return any(_too_long_for_one_term(item) for item in value)
+        return any(too_long_for_one_term(item) for item in value)
     return False
 
 
@@ -480,7 +481,7 @@ def pm25_index_term_lengths(key: FlattenKey, data: FlattenDataDict, errors: Flat
     longer than Solr allows, naming the field (Solr's own message is a server error)."""
     for flat_key, value in list(data.items()):
         field = flat_key[0]
-        if (field in TEXT_INDEX_FIELDS and field != "extras") or not _too_long_for_one_term(value):
+        if (field in TEXT_INDEX_FIELDS and field != "extras") or not too_long_for_one_term(value):
             continue
         if field == "extras":
             if flat_key[-1] != "value":

@@ -20,6 +20,7 @@ from tests.harvesters.harvesting import (
     rows,
     run_job,
 )
+from tests.means import exact_mean
 from tests.upstream import DEFAULT_STATIONS, Air4ThaiServer
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore", "clean_queues")
@@ -80,7 +81,7 @@ def figures(app: Any) -> Figures:
 def expected(harvested: Harvested, names: tuple[str, ...], hours_shown: int) -> Figures:
     if not names:
         return Figures((None, 0), (None, 0, (), 0), "no_data ", ("no mean", ()))
-    mean = round(sum(harvested.latest[name] for name in names) / len(names), 1)
+    mean = exact_mean([harvested.latest[name] for name in names])
     return Figures((mean, len(names)), (mean, len(names), tuple(sorted(names)), hours_shown * len(names)),
                    f"current {mean:.1f}", (f"Mean of {len(names)} of {len(names)} stations", tuple(sorted(names))))
 

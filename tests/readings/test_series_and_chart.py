@@ -58,6 +58,14 @@ def test_rounding_is_half_up() -> None:
     assert (round1(37.45), round1(37.55), round1(37.549), round1(0.05)) == (37.5, 37.6, 37.5, 0.1)
 
 
+def test_a_mean_of_float_readings_rounds_as_its_exact_decimal_would() -> None:
+    # In floats 34.9 + 35.1 + 0.1 + 0.1 is 70.19999999999999: its mean is 17.55 exactly.
+    readings = [34.9, 35.1, 0.1, 0.1]
+    assert sum(readings) / 4 < 17.55
+    assert round1(sum(readings) / 4) == 17.6
+    assert round1((61.3 + 61.2) / 2) == 61.3
+
+
 def test_daily_means_follow_thai_days_and_the_standard() -> None:
     start = datetime(2024, 4, 30, 17, tzinfo=UTC)  # 1 May 00:00 in Thailand
     hours = [HourlyValue(start + n * HOUR, 37.5 * 2, 2) for n in range(24)]  # two stations at 37.5

@@ -21,6 +21,7 @@ from typing import Any
 from ckanext.pm25.aqi import thai_aqi, us_aqi
 from ckanext.pm25.common.times import HOUR, THAI_TZ, floor_hour, parse_utc
 from ckanext.pm25.harvesters.normalise import Reading
+from ckanext.pm25.readings.series import round1
 
 MEAN_WINDOW_HOURS = 24
 MIN_HOURS_FOR_MEAN = 18
@@ -73,7 +74,7 @@ def with_rolling_means(readings: Iterable[Reading], store_start: datetime) -> li
         if len(values) < MIN_HOURS_FOR_MEAN:
             result.append(reading)
             continue
-        mean = round(math.fsum(values) / len(values), 1)
+        mean = round1(math.fsum(values) / len(values))
         th, us = thai_aqi(mean), us_aqi(mean)
         result.append(replace(reading, pm25_24h=mean, aqi_th=th.value if th else None,
                               aqi_us=us.value if us else None))

@@ -29,8 +29,12 @@ DEFAULT_RANGE = "24h"
 
 
 def round1(value: float) -> float:
-    """Half-up to one decimal (37.45 → 37.5), unlike ``round``'s half-even."""
-    return float(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    """Half-up to one decimal (37.45 → 37.5), unlike ``round``'s half-even.
+
+    A float sum of one-decimal readings carries binary noise (139.8 / 4 is 34.949999…), so the
+    value is first taken to nine decimals: the noise goes, a real reading's digits stay."""
+    exact = Decimal(repr(value)).quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP)
+    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ help:
 	@echo "make bench  - run the benchmarks (ratios measured side by side)"
 	@echo "make test-installed - build the wheel, install it into a clean virtualenv, run the site-facing tests on it"
 	@echo "make test-upgrade - a site of the previous release, with data, upgraded to this code as README.rst says"
+	@echo "make test-readme - README.rst's install steps, run as written against a fresh CKAN"
 	@echo "make release - build and check the sdist and wheel in dist/, print the upload command (uploads nothing)"
 
 install:
@@ -42,13 +43,16 @@ status:
 bench: install
 	@bash dev/bench.sh
 
-.PHONY: test-installed test-upgrade release
+.PHONY: test-installed test-upgrade test-readme release
 
 test-installed: install
 	@bash dev/test_installed.sh $(PYTEST_ARGS)
 
 test-upgrade: install
 	@bash dev/test_upgrade.sh
+
+test-readme: install
+	@bash dev/test_readme.sh
 
 release: install
 	@bash dev/release.sh

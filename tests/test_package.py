@@ -167,7 +167,7 @@ def test_what_ckan_itself_reads_is_in_the_wheel(built: Built) -> None:
 def test_the_sdist_carries_the_whole_source_of_the_plugin(built: Built) -> None:
     tracked = tracked_files()
     wanted = ({name for name in tracked if name.startswith(("ckanext/", "tests/", "docs/"))}
-              | {"README.rst", "CHANGELOG.rst", "pyproject.toml", "MANIFEST.in", "babel.cfg", "test.ini"})
+              | {"README.rst", "CHANGELOG.rst", "LICENSE", "pyproject.toml", "MANIFEST.in", "babel.cfg", "test.ini"})
 
     assert not wanted - built.sdist_names, f"missing from the sdist: {sorted(wanted - built.sdist_names)}"
 
@@ -184,6 +184,21 @@ def test_the_package_version_is_the_one_in_the_code(built: Built) -> None:
     assert f"\nVersion: {version}\n" in metadata
     changelog = (ROOT / "CHANGELOG.rst").read_text(encoding="utf-8")
     assert re.search(rf"^{re.escape(version)}\b", changelog, re.MULTILINE), "CHANGELOG.rst has no section for it"
+
+
+def test_the_licence_ships_with_both_distributions(built: Built) -> None:
+    import ckanext.pm25
+
+    licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    with zipfile.ZipFile(built.wheel) as archive:
+        info = f"ckanext_pm25-{ckanext.pm25.__version__}.dist-info"
+        metadata = archive.read(f"{info}/METADATA").decode()
+        shipped = archive.read(f"{info}/licenses/LICENSE").decode()
+
+    assert "GNU AFFERO GENERAL PUBLIC LICENSE" in licence and "Version 3, 19 November 2007" in licence
+    assert shipped == licence
+    assert "\nLicense-Expression: AGPL-3.0-or-later\n" in metadata
+    assert "LICENSE" in built.sdist_names
 
 
 def test_twine_accepts_the_distributions(built: Built) -> None:

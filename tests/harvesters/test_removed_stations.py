@@ -82,7 +82,8 @@ def harvested(harvested_once: Harvested, allow_upstream: Any) -> Iterator[Harves
         return
     reharvest(None, harvested_once)
     for name in (KEPT, REMOVED):
-        helpers.call_action("package_patch", id=name, private=False)
+        helpers.call_action("package_patch", context={"user": harvested_once.editor["name"]}, id=name,
+                            private=False)
 
 
 def _shown(name: str) -> tuple[str, bool] | None:

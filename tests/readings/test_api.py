@@ -220,3 +220,92 @@ class TestBounds:
         message = error_of("pm25_measurements", stations="L1", start=iso(known.now),
                            end=iso(known.now - HOUR))["end"][0]
         assert "must be after the start" in message
+
+
+class TestCarelessInput:
+    """Input from the issue 13 probe: each was an HTTP 500; each is refused with a message."""
+
+    @pytest.mark.parametrize("moment", ["0001-01-01", "9999-12-31T23:00:00-10:00", "0001-01-01T00:00:00+14:00"])
+    def test_dates_outside_the_years_of_any_reading(self, known: Known, moment: str) -> None:
+        for field in ("start", "end"):
+            message = error_of("pm25_measurements", stations="L1", **{field: moment})[field][0]
+            assert "outside 1900–2200" in message
+            assert "outside 1900–2200" in error_of("pm25_province_show", id="TH-52", **{field: moment})[field][0]
+
+    def test_buddhist_era_years_are_refused_with_the_christian_era_year(self, known: Known) -> None:
+        message = error_of("pm25_measurements", stations="L1", start="2567-01-01")["start"][0]
+        assert "2567 looks like a Buddhist-era year" in message and "2024" in message
+        message = error_of("pm25_province_show", id="TH-52", end="2567-05-07T13:00:00+07:00")["end"][0]
+        assert "Buddhist-era" in message and "2024" in message
+
+    @pytest.mark.parametrize("offset", [99999999999999999999, "99999999999999999999", 2**63])
+    def test_offsets_beyond_any_page(self, known: Known, offset: Any) -> None:
+        assert "at most 2147483647" in error_of("pm25_measurements", stations="L1", offset=offset)["offset"][0]
+        assert "at most 2147483647" in error_of("pm25_station_list", offset=offset)["offset"][0]
+
+    @pytest.mark.parametrize("offset", [" ", "\t", -1, "-5"])
+    def test_blank_or_negative_offsets(self, known: Known, offset: Any) -> None:
+        assert "natural number" in error_of("pm25_measurements", stations="L1", offset=offset)["offset"][0]
+        assert "natural number" in error_of("pm25_station_list", offset=offset)["offset"][0]
+
+    def test_blank_or_huge_page_sizes(self, known: Known) -> None:
+        assert "positive" in error_of("pm25_measurements", stations="L1", limit=" ")["limit"][0]
+        assert "1000" in error_of("pm25_station_list", limit="99999999999999999999")["limit"][0]
+        assert call("pm25_station_list", limit="", offset="")["offset"] == 0
+
+    @pytest.mark.parametrize("bad", ["L1\x00", "\ud800", "air4thai-\udfff-l1"])
+    def test_nul_characters_and_lone_surrogates(self, known: Known, bad: str) -> None:
+        unwritable = "NUL characters or unpaired surrogates"
+        assert unwritable in error_of("pm25_measurements", stations=bad)["stations"][0]
+        assert unwritable in error_of("pm25_measurements", stations=["L1", bad])["stations"][0]
+        assert unwritable in error_of("pm25_station_list", organization=bad)["organization"][0]
+        assert unwritable in error_of("pm25_station_list", province=bad)["province"][0]
+        assert unwritable in error_of("pm25_province_show", id=bad)["id"][0]
+        assert unwritable in error_of("pm25_province_show", id="TH-52", start=bad)["start"][0]
+        assert unwritable in error_of("pm25_measurements", stations="L1", aggregate=bad)["aggregate"][0]
+
+
+def api_error(response: Any) -> dict[str, Any]:
+    assert response.status_code in (400, 409), response.status_code
+    return response.json["error"]
+
+
+class TestCarelessInputOverHttp:
+    def test_thai_by_default_english_under_en(self, known: Known, app: Any) -> None:
+        path = "/api/3/action/pm25_measurements?stations=L1&start=2567-01-01"
+        assert "ปีพุทธศักราช" in api_error(app.get(path))["start"][0]
+        assert "Buddhist-era" in api_error(app.get(f"/en{path}"))["start"][0]
+        thai = api_error(app.get("/api/3/action/pm25_station_list?offset=%20"))["offset"][0]
+        assert thai == "จะต้องเป็นจำนวนธรรมชาติ"
+
+    def test_nul_in_a_query_string(self, known: Known, app: Any) -> None:
+        for query in ("stations=L1%00", "stations=L1&end=2024-01-01%00"):
+            assert "NUL" in str(api_error(app.get(f"/en/api/3/action/pm25_measurements?{query}")))
+        assert "NUL" in str(api_error(app.get("/en/api/3/action/pm25_station_list?organization=pcd%00")))
+
+    def test_nul_and_surrogates_in_a_json_body(self, known: Known, app: Any) -> None:
+        for body in ('{"stations": "L1\\u0000"}', '{"stations": ["\\ud800"]}', '{"stations": "L1", "end": "\\udfff"}'):
+            response = app.post("/en/api/3/action/pm25_measurements", data=body,
+                                headers={"Content-Type": "application/json"})
+            assert "unpaired surrogates" in str(api_error(response))
+        response = app.post("/en/api/3/action/pm25_station_list", data='{"organization": "\\ud800x"}',
+                            headers={"Content-Type": "application/json"})
+        assert "unpaired surrogates" in api_error(response)["organization"][0]
+
+    @pytest.mark.parametrize("depth", [100_000, 1_000, 33])
+    def test_deeply_nested_bodies(self, known: Known, app: Any, depth: int) -> None:
+        body = '{"stations": ' + "[" * depth + '"L1"' + "]" * depth + "}"
+        for action in ("pm25_measurements", "pm25_province_lookup"):
+            response = app.post(f"/en/api/3/action/{action}", data=body, headers={"Content-Type": "application/json"})
+            assert response.status_code == 400
+            assert response.json["error"]["message"] == \
+                "The request body nests arrays or objects more than 32 levels deep"
+        response = app.post("/api/3/action/pm25_station_list", data="[" * depth + "]" * depth,
+                            headers={"Content-Type": "application/json"})
+        assert response.status_code == 400 and "32" in response.json["error"]["message"]
+
+    def test_nesting_that_parameters_need_is_accepted(self, known: Known, app: Any) -> None:
+        body = '{"stations": [["L1"]], "note": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}'
+        response = app.post("/en/api/3/action/pm25_measurements", data=body,
+                            headers={"Content-Type": "application/json"})
+        assert response.status_code == 409  # an unknown station "['L1']": a refusal of the value, not of the body

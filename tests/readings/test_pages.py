@@ -100,6 +100,28 @@ class TestDownloads:
         assert app.get("/province/TH-99/readings.csv").status_code == 404
 
 
+    @pytest.mark.parametrize("moment", ["0001-01-01", "9999-12-31T23:00:00-10:00", "0001-01-01T00:00:00%2B14:00"])
+    def test_downloads_refuse_dates_outside_the_years_of_any_reading(self, known: Known, app: Any,
+                                                                     moment: str) -> None:
+        for path in (f"/en/pm25/measurements.csv?stations=L1&start={moment}",
+                     f"/en/province/TH-52/readings.csv?end={moment}"):
+            response = app.get(path)
+            assert response.status_code == 400
+            assert "outside 1900–2200" in response.get_data(as_text=True)
+
+    def test_downloads_refuse_buddhist_era_years_in_thai_by_default(self, known: Known, app: Any) -> None:
+        response = app.get("/province/TH-52/readings.csv?start=2567-01-01")
+        assert response.status_code == 400
+        assert "ปีพุทธศักราช" in response.get_data(as_text=True) and "2024" in response.get_data(as_text=True)
+
+    @pytest.mark.parametrize("query", ["stations=L1%00", "stations=L1&start=2024-01-01%00",
+                                       "stations=%00&aggregate=day", "stations=L1&aggregate=%00"])
+    def test_downloads_refuse_nul_characters(self, known: Known, app: Any, query: str) -> None:
+        response = app.get(f"/en/pm25/measurements.csv?{query}")
+        assert response.status_code == 400
+        assert "NUL characters" in response.get_data(as_text=True)
+
+
 class TestStationPage:
     def test_latest_value_and_chart(self, known: Known, app: Any) -> None:
         html = app.get("/en/dataset/air4thai-l1").get_data(as_text=True)

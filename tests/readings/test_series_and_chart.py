@@ -9,7 +9,7 @@ import pytest
 from ckanext.pm25.geo.provinces import by_code
 from ckanext.pm25.readings.chart import ChartLabels, render_chart
 from ckanext.pm25.readings.records import Freshness, province_record, sort_by_aqi
-from ckanext.pm25.common.times import PeriodError, parse_instant
+from ckanext.pm25.common.times import THAI_TZ, PeriodError, parse_instant
 from ckanext.pm25.readings.series import (HourlyValue, Period, daily_means, days_over_standard, last_period,
                                           period_between, round1)
 
@@ -33,6 +33,25 @@ def test_bad_instants_name_the_value(value: object) -> None:
     with pytest.raises(PeriodError) as raised:
         parse_instant(value)
     assert "ISO 8601" in str(raised.value)
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31T23:00:00-10:00", "0001-01-01T00:00:00+14:00",
+                                   datetime(1, 1, 1, tzinfo=THAI_TZ)])
+def test_instants_without_a_utc_datetime_are_refused(value: object) -> None:
+    with pytest.raises(PeriodError, match="outside the dates this server can work with"):
+        parse_instant(value)
+
+
+def test_an_unwritable_value_is_quoted_without_its_unwritable_characters() -> None:
+    with pytest.raises(PeriodError) as raised:
+        parse_instant("2024\x00-\ud800")
+    assert str(raised.value).startswith("Not a date-time: 2024\ufffd-\ufffd ")
+
+
+def test_a_default_start_before_year_1_is_refused() -> None:
+    with pytest.raises(PeriodError, match="give a start") as raised:
+        period_between(None, "0001-01-01T12:00:00Z", NOW, 31)
+    assert raised.value.field == "start"
 
 
 def test_named_ranges_end_with_the_current_hour() -> None:

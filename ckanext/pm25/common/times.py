@@ -22,6 +22,7 @@ import re
 from datetime import date, datetime, timedelta, timezone
 
 from ckanext.pm25.common.messages import N_
+from ckanext.pm25.common.text import shown
 
 UTC = timezone.utc
 THAI_TZ = timezone(timedelta(hours=7), "+07:00")
@@ -29,6 +30,7 @@ HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 
 _NOT_A_DATE_TIME = N_("Not a date-time: %(value)s (use ISO 8601, e.g. 2024-05-07T13:00:00Z)")
+_OUT_OF_RANGE = N_("%(value)s is outside the dates this server can work with")
 _THAI_STAMP = re.compile(
     r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
     r"(?:[ T]+(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?(?:[:.](?P<second>\d{2}))?)?"
@@ -81,28 +83,34 @@ def parse_utc(value: object) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def parse_instant(value: object) -> datetime:
-    """An ISO 8601 date-time (``Z`` or an offset; without one it is taken as UTC) or a date
-    (its Thai midnight) as an aware UTC datetime."""
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, date):
-        return thai_day_start(value)
-    elif isinstance(value, str) and value.strip():
+def read_instant(value: object) -> datetime | date:
+    """A period bound as typed, before any time-zone arithmetic: a ``datetime`` (aware, or naive
+    meaning UTC) or a bare ``date``. Refused with a :class:`PeriodError` when unreadable."""
+    if isinstance(value, (datetime, date)):
+        return value
+    if isinstance(value, str) and value.strip():
         text = value.strip()
         if text.endswith(("Z", "z")):
             text = text[:-1] + "+00:00"
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:
-            raise PeriodError(_NOT_A_DATE_TIME, value=value[:40]) from None
-        if len(text) == 10:  # a bare date
-            return thai_day_start(parsed.date())
-    else:
-        raise PeriodError(_NOT_A_DATE_TIME, value=str(value)[:40])
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+            raise PeriodError(_NOT_A_DATE_TIME, value=shown(value)) from None
+        return parsed.date() if len(text) == 10 else parsed  # a bare date
+    raise PeriodError(_NOT_A_DATE_TIME, value=shown(value))
+
+
+def parse_instant(value: object) -> datetime:
+    """An ISO 8601 date-time (``Z`` or an offset; without one it is taken as UTC) or a date
+    (its Thai midnight) as an aware UTC datetime. A moment that has no UTC datetime (the first
+    hours of year 1, the last of year 9999) is refused, not an OverflowError."""
+    typed = read_instant(value)
+    try:
+        if not isinstance(typed, datetime):
+            return thai_day_start(typed)
+        return (typed.replace(tzinfo=UTC) if typed.tzinfo is None else typed).astimezone(UTC)
+    except OverflowError:
+        raise PeriodError(_OUT_OF_RANGE, value=shown(value)) from None
 
 
 def parse_thai_datetime(date_text: str, time_text: str | None = None) -> datetime:

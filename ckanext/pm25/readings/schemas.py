@@ -9,13 +9,17 @@ from typing import Any, cast
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, ContextValidator, Schema
 
+from ckanext.pm25.common.text import has_unwritable
+from ckanext.pm25.common.times import PeriodError, parse_instant, read_instant
+from ckanext.pm25.dataset import dates
 from ckanext.pm25.geo import provinces
 from ckanext.pm25.provinces.query import SearchParameterError, parse_bbox
-from ckanext.pm25.common.times import PeriodError, parse_instant
 
 AGGREGATES = ("hour", "day")
 _TRUE = ("true", "1", "yes", "t", "y")
 _FALSE = ("false", "0", "no", "f", "n")
+# Beyond any count of rows the summary holds, and within PostgreSQL's bigint.
+MAX_OFFSET = 2_147_483_647
 
 
 def max_period_days() -> int:
@@ -43,10 +47,25 @@ def pm25_province_code(value: Any, context: Context) -> Any:
 
 
 def pm25_instant(value: Any, context: Context) -> Any:
+    """An ISO 8601 period bound; its year as typed is checked as the dataset schema checks years
+    (a Buddhist-era year is refused with its Christian-era year, and none outside 1900–2200)."""
     try:
-        return parse_instant(value)
+        typed = read_instant(value)
+        dates.check_year(typed.year)
+        return parse_instant(typed)
     except PeriodError as error:
         raise tk.Invalid(tk._(error.message) % error.values) from None
+    except dates.DateError as error:
+        raise tk.Invalid(tk._(error.message) % error.params) from None
+
+
+def pm25_plain_text(value: Any, context: Context) -> Any:
+    """Text PostgreSQL can hold and a page can write back: no NUL character, no unpaired
+    surrogate (in a string, or in any item of a list)."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    if any(isinstance(item, str) and has_unwritable(item) for item in items):
+        raise tk.Invalid(tk._("Must not contain NUL characters or unpaired surrogates (invalid Unicode)"))
+    return value
 
 
 def pm25_strict_boolean(value: Any, context: Context) -> Any:
@@ -82,6 +101,15 @@ def pm25_page_size(value: Any, context: Context) -> Any:
     return limit
 
 
+def pm25_offset(value: Any, context: Context) -> Any:
+    offset = cast(ContextValidator, tk.get_validator("int_validator"))(value, context)
+    if offset is None or offset < 0:
+        raise tk.Invalid(tk._("Must be a natural number"))
+    if offset > MAX_OFFSET:
+        raise tk.Invalid(tk._("Must be at most %(max)s") % {"max": MAX_OFFSET})
+    return offset
+
+
 def pm25_station_names(value: Any, context: Context) -> Any:
     """One or more station datasets (ids or names) or upstream station ids: a list, or a string
     separated by commas."""
@@ -102,7 +130,8 @@ def _v(name: str) -> Callable[..., Any]:
 
 
 def _period_fields() -> Schema:
-    return {"start": [_v("ignore_missing"), pm25_instant], "end": [_v("ignore_missing"), pm25_instant]}
+    return {"start": [_v("ignore_missing"), pm25_plain_text, pm25_instant],
+            "end": [_v("ignore_missing"), pm25_plain_text, pm25_instant]}
 
 
 def pm25_aggregate(value: Any, context: Context) -> Any:
@@ -112,7 +141,7 @@ def pm25_aggregate(value: Any, context: Context) -> Any:
 
 
 def _aggregate() -> list[Callable[..., Any]]:
-    return [_v("default")("hour"), _v("unicode_safe"), pm25_aggregate]
+    return [_v("default")("hour"), pm25_plain_text, _v("unicode_safe"), pm25_aggregate]
 
 
 def province_list_schema() -> Schema:
@@ -120,25 +149,25 @@ def province_list_schema() -> Schema:
 
 
 def province_show_schema() -> Schema:
-    return {"id": [_v("not_empty"), pm25_province_code], "aggregate": _aggregate(), **_period_fields()}
+    return {"id": [_v("not_empty"), pm25_plain_text, pm25_province_code], "aggregate": _aggregate(), **_period_fields()}
 
 
 def station_list_schema() -> Schema:
     return {
-        "province": [_v("ignore_missing"), pm25_province_code],
-        "bbox": [_v("ignore_missing"), pm25_bbox],
-        "organization": [_v("ignore_missing"), _v("unicode_safe")],
-        "active": [_v("ignore_missing"), pm25_strict_boolean],
+        "province": [_v("ignore_missing"), pm25_plain_text, pm25_province_code],
+        "bbox": [_v("ignore_missing"), pm25_plain_text, pm25_bbox],
+        "organization": [_v("ignore_missing"), pm25_plain_text, _v("unicode_safe")],
+        "active": [_v("ignore_missing"), pm25_plain_text, pm25_strict_boolean],
         "limit": [_v("default")(max_page_size()), pm25_page_size],
-        "offset": [_v("default")(0), _v("natural_number_validator")],
+        "offset": [_v("default")(0), pm25_offset],
     }
 
 
 def measurements_schema() -> Schema:
     return {
-        "stations": [_v("not_empty"), pm25_station_names],
+        "stations": [_v("not_empty"), pm25_plain_text, pm25_station_names],
         "aggregate": _aggregate(),
         **_period_fields(),
         "limit": [_v("default")(default_page_size()), pm25_page_size],
-        "offset": [_v("default")(0), _v("natural_number_validator")],
+        "offset": [_v("default")(0), pm25_offset],
     }

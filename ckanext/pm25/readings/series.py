@@ -70,7 +70,11 @@ def period_between(start: object | None, end: object | None, now: datetime, max_
     """A period from optional start/end values; missing ends default to the current hour and
     ``default_span`` before the end. Refused when reversed or longer than ``max_days``."""
     end_at = parse_instant(end) if end not in (None, "") else floor_hour(now) + HOUR
-    start_at = parse_instant(start) if start not in (None, "") else end_at - default_span
+    try:
+        start_at = parse_instant(start) if start not in (None, "") else end_at - default_span
+    except OverflowError:  # an end in the first day of year 1
+        raise PeriodError(N_("The period before %(end)s cannot be worked out: give a start"), "start",
+                          end=iso_utc(end_at)) from None
     if end_at <= start_at:
         raise PeriodError(N_("The end (%(end)s) must be after the start (%(start)s)"), "end",
                           start=iso_utc(start_at), end=iso_utc(end_at))

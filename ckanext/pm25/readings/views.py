@@ -1,6 +1,7 @@
 """The national PM2.5 dashboard (/pm25) and the downloads of what the pages show: a province's
 series as CSV, its stations as GeoJSON, and station readings as CSV (the download URL of the
-pm25_measurements action)."""
+pm25_measurements action). The blueprint also installs the app-wide guard against request
+bodies too deeply nested for CKAN's action view (api_guard.py)."""
 from __future__ import annotations
 
 import json
@@ -12,11 +13,12 @@ from flask import Blueprint, Response, request
 from flask_login import current_user
 
 from ckanext.pm25.readings.actions import measurements_download
-from ckanext.pm25.readings import exports
+from ckanext.pm25.readings import api_guard, exports
 from ckanext.pm25.readings.records import sort_by_aqi
 from ckanext.pm25.provinces.lookups import province_or_404
 
 blueprint = Blueprint("pm25_dashboard", __name__)
+blueprint.before_app_request(api_guard.refuse_deep_bodies)
 
 
 def _context() -> Context:

@@ -10,7 +10,8 @@
   yet, or one a consumer elsewhere has just taken; called while waiting, it had such objects
   fetched twice (the second import found nothing to change and the report said "not modified"
   for a station that had moved). Lost messages are re-queued by the scheduler
-  (``ckan pm25 harvest run-due``), not by this wait.
+  (``ckan pm25 harvest run-due``/``schedule``), not by this wait; and a message for an object
+  another consumer holds or has finished is dropped (:func:`.consumers.handle_fetch`).
 - :func:`run_inline`: gather, fetch and import called directly, without queues (what
   ``ckan harvester run-test`` does): nothing another consumer could pick up.
 """
@@ -23,7 +24,7 @@ from ckan import model
 
 from ckanext.harvest import queue
 from ckanext.harvest.model import HarvestJob, HarvestObject
-from ckanext.pm25.harvesters import site_user, solr_commits
+from ckanext.pm25.harvesters import consumers, site_user, solr_commits
 
 DONE_STATES = ("COMPLETE", "ERROR")
 
@@ -52,7 +53,7 @@ def drain_queues(job_id: str, source_id: str, *, timeout: float = 600.0,
             continue
         method, header, body = fetch.basic_get(queue=queue.get_fetch_queue_name())
         if body is not None:
-            queue.fetch_callback(fetch, method, header, body)
+            consumers.handle_fetch(fetch, method, header, body)
             continue
         model.Session.remove()
         if job_is_done(job_id):

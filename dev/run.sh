@@ -81,6 +81,8 @@ say "Harvesting demo readings (local Air4Thai imitation, several days up to now)
 start_background jobs-worker "${ckan[@]}" jobs worker
 start_background harvest-gather "${ckan[@]}" pm25 harvest consume gather
 start_background harvest-fetch "${ckan[@]}" pm25 harvest consume fetch
+# the harvest scheduler: starts due jobs and marks finished ones (with their report) every minute
+start_background harvest-scheduler "${ckan[@]}" pm25 harvest schedule --every 60
 
 say "Serving the portal at http://127.0.0.1:$PM25_WEB_PORT (Ctrl-C or 'make stop' to stop)"
 "${ckan[@]}" run -H 127.0.0.1 -p "$PM25_WEB_PORT" --disable-reloader --threaded &

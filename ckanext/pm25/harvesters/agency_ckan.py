@@ -32,7 +32,7 @@ from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.pm25.geo import provinces
 from ckanext.pm25.provinces import located
 from ckanext.pm25.geo.errors import GeoError
-from ckanext.pm25.harvesters import locks, objects, publishing, recording, settings, site_user, stages
+from ckanext.pm25.harvesters import budget, locks, objects, publishing, recording, settings, site_user, stages
 from ckanext.pm25.harvesters.datasets import (agency_dataset, agency_guid, agency_package_id,
                                               bbox_polygon, tag_names, upstream_spatial)
 from ckanext.pm25.harvesters.http import FetchError, fetch_json, make_session
@@ -118,7 +118,7 @@ class AgencyCkanHarvester(stages.Pm25HarvesterBase):
         """upstream id → (name, metadata_modified) of every match, and whether every page was
         read. Only these small tuples are kept, never whole datasets."""
         url = api_base(job.source.url) + SEARCH
-        policy = settings.http_policy(config.http)
+        policy = budget.within(settings.http_policy(config.http), budget.spent_in_gather(job))
         session = make_session(policy)
         listing: dict[str, tuple[str, datetime | None]] = {}
         complete = True
@@ -131,11 +131,23 @@ class AgencyCkanHarvester(stages.Pm25HarvesterBase):
                                               "sort": "metadata_modified asc, id asc"}
                     if config.fq:
                         params["fq"] = config.fq
+                    if budget.spent_in_gather(job) >= budget.seconds():
+                        recording.record_gather_error(job, budget.stopped(
+                            budget.spent_in_gather(job),
+                            f"before the search results for {term!r} from {start}; nothing is "
+                            f"withdrawn this run"))
+                        return listing, False
                     try:
                         fetched = fetch_json(url, policy, params=params, session=session)
                         recording.report_fallback(job.id, fetched)
                         page = parse_package_search(fetched.data)
                     except (FetchError, PayloadError) as error:
+                        if isinstance(error, FetchError) and error.kind == "out_of_time":
+                            recording.record_gather_error(job, budget.stopped(
+                                budget.spent_in_gather(job),
+                                f"while fetching the search results for {term!r} from {start}; "
+                                f"nothing is withdrawn this run"), url=error.url)
+                            return listing, False
                         message, where, snippet = recording.upstream_failure(
                             f"search results for {term!r} from {start}", error, url)
                         recording.record_gather_error(job, message + "; nothing is withdrawn this run",
@@ -192,11 +204,22 @@ class AgencyCkanHarvester(stages.Pm25HarvesterBase):
         content = json.loads(obj.content or "{}")
         if content.get("withdraw"):
             return True
+        spent = budget.spent(obj.job, obj)
+        if spent >= budget.seconds():
+            recording.record_object_error(obj, budget.stopped(
+                spent, "before this dataset was fetched; our copy is left as it was and it is "
+                       "fetched again next run"), "Fetch")
+            return False
         url = api_base(obj.source.url) + SHOW
         try:
-            fetched = fetch_json(url, settings.http_policy(config.http),
+            fetched = fetch_json(url, budget.within(settings.http_policy(config.http), spent),
                                  params={"id": content["upstream_id"]})
         except FetchError as error:
+            if error.kind == "out_of_time":
+                recording.record_object_error(obj, budget.stopped(
+                    budget.spent(obj.job, obj), "while fetching this dataset; our copy is left "
+                                                "as it was"), "Fetch", url=error.url)
+                return False
             if error.kind == "http_status" and error.status in (403, 404):
                 content.update(withdraw=True, reason=f"upstream package_show answered HTTP "
                                                      f"{error.status} (made private or deleted)")

@@ -36,13 +36,13 @@ from ckanext.pm25.provinces import gazetteer
 from ckanext.pm25.geo import geometry, provinces
 from ckanext.pm25.geo.errors import GeoError
 from ckanext.pm25.geo.lookup import Placement
-from ckanext.pm25.harvesters import (locks, objects, publishing, readings_writer, recording, settings,
+from ckanext.pm25.harvesters import (budget, locks, objects, publishing, readings_writer, recording, settings,
                                       site_user, solr_commits, stages)
 from ckanext.pm25.harvesters.datasets import (Publisher, bounded_name, fingerprint,
                                               hourly_resource, hourly_resource_id,
                                               station_dataset, station_name,
                                               station_package_id)
-from ckanext.pm25.harvesters.http import FetchError, fetch_json
+from ckanext.pm25.harvesters.http import FetchError, HttpPolicy, fetch_json
 from ckanext.pm25.harvesters.normalise import (HourLabel, Issue, PayloadError, Reading, Station, parse_air4thai_history,
                                                parse_air4thai_latest, reading_to_row)
 from ckanext.pm25.harvesters.series import changed_rows, history_window, reading_from_row, with_rolling_means
@@ -113,9 +113,13 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         url = base_url(job.source.url) + LATEST_PATH
         now = utcnow()
         try:
-            fetched = fetch_json(url, settings.http_policy(config.http))
+            fetched = fetch_json(url, budget.within(settings.http_policy(config.http),
+                                                    budget.spent_in_gather(job)))
         except FetchError as error:
             message, where, snippet = recording.fetch_failure("the station list", error)
+            if error.kind == "out_of_time":
+                message = budget.stopped(budget.spent_in_gather(job),
+                                         "while fetching the station list; stored data left as it was")
             recording.record_gather_error(job, message, url=where, snippet=snippet)
             return []
         recording.report_fallback(job.id, fetched)
@@ -175,6 +179,12 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         content = json.loads(obj.content or "{}")
         if content.get("gone"):
             return True
+        spent = budget.spent(obj.job, obj)
+        if spent >= budget.seconds():
+            recording.record_object_error(obj, budget.stopped(
+                spent, "before this station was fetched; its stored readings are unchanged and "
+                       "it is fetched again next run"), "Fetch")
+            return False
         station = _station(content["station"])
         recording.record_issues(obj, [Issue(**issue) for issue in content.get("issues", [])], "Fetch")
         now = utcnow()
@@ -187,8 +197,10 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         window = history_window(latest_time, last_stored, backfill_hours=config.backfill_hours,
                                 revisit_hours=config.revisit_hours,
                                 max_catchup_hours=config.max_catchup_hours)
-        history = self._history(obj, config, station.station_id, window.fetch_start,
-                                window.end, now)
+        history = self._history(obj, budget.within(settings.http_policy(config.http), spent),
+                                station.station_id, window.fetch_start, window.end, now, config)
+        if history is None:
+            return False  # the job's time budget ran out: left as stored, for the next run
         readings = [r for r in history if "future" not in r.quality_flag.split(",")]
         if snapshot is not None and snapshot.datetime_utc >= window.store_start \
                 and all(r.datetime_utc != snapshot.datetime_utc for r in readings):
@@ -206,8 +218,11 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
             return None  # a future-dated snapshot was recorded at fetch as an issue
         return reading_from_row(row)
 
-    def _history(self, obj: HarvestObject, config: Air4ThaiConfig, station_id: str,
-                 start: datetime, end: datetime, now: datetime) -> list[Reading]:
+    def _history(self, obj: HarvestObject, policy: HttpPolicy, station_id: str,
+                 start: datetime, end: datetime, now: datetime,
+                 config: Air4ThaiConfig) -> list[Reading] | None:
+        """The station's readings from its hourly history ([] when the history failed: the
+        snapshot's value is stored instead); None when the job's time budget ran out."""
         # One hour more on each side: the hour-ending form labels hours one later.
         first = (start - HOUR).astimezone(THAI_TZ)
         last = (end + HOUR).astimezone(THAI_TZ)
@@ -216,9 +231,15 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
                   "sdate": first.date().isoformat(), "edate": last.date().isoformat(),
                   "stime": f"{first.hour:02d}", "etime": f"{last.hour:02d}"}
         try:
-            fetched = fetch_json(url, settings.http_policy(config.http), params=params)
+            fetched = fetch_json(url, policy, params=params)
         except FetchError as error:
             message, where, snippet = recording.fetch_failure("the hourly history", error)
+            if error.kind == "out_of_time":
+                recording.record_object_error(obj, budget.stopped(
+                    budget.spent(obj.job, obj), "while fetching the hourly history; its stored "
+                                                "readings are unchanged and it is fetched again "
+                                                "next run"), "Fetch", url=where)
+                return None
             recording.record_object_error(obj, message + "; the latest snapshot value is stored "
                                      "instead", "Fetch", url=where, snippet=snippet)
             return []

@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:  # the harvest modules load when a command runs, not with the plugin
+    from ckanext.pm25.harvesters.scheduling import Decision
 
 COLOURS = {"started": "green", "aborted": "yellow", "running": "cyan", "not_due": None,
            "invalid_config": "red", "failed": "red"}
@@ -28,6 +32,24 @@ def run_due() -> None:
     click.echo(f"{len(decisions)} sources checked, {started} jobs started")
     if any(d.action in ("failed", "invalid_config") for d in decisions):
         sys.exit(1)
+
+
+@harvest.command("schedule")
+@click.option("--every", default=60.0, show_default=True, help="Seconds between passes.")
+@click.option("--passes", type=int, default=None,
+              help="Stop after this many passes (default: run until stopped).")
+def schedule(every: float, passes: int | None) -> None:
+    """Run `run-due` every EVERY seconds until stopped: jobs are started when due, and jobs
+    whose objects are all done are marked finished with their report (what `make run` runs
+    beside the gather and fetch consumers; a cron job calling `run-due` does the same)."""
+    from ckanext.pm25.harvesters.scheduling import run_every
+
+    def show(decision: Decision) -> None:
+        if decision.action not in ("not_due", "running"):
+            click.secho(f"{decision.source_name}: {decision.action.replace('_', ' ')} — "
+                        f"{decision.detail}", fg=COLOURS.get(decision.action))
+
+    run_every(every, passes=passes, report=show)
 
 
 @harvest.command("run")

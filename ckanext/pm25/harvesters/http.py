@@ -17,6 +17,9 @@ Every fetch:
 - verifies TLS; only when ``allow_http_fallback`` is set and the https attempt failed with a TLS
   error does it repeat the request over plain http, and the result says so;
 - streams the body and aborts past ``max_bytes`` (decompressed size) or ``total_timeout``;
+- stops at ``budget_ends`` (a ``time.monotonic()`` instant: the end of the job's time budget)
+  when set: no request starts after it, each request's timeouts end with it, and no retry
+  begins past it (``FetchError("out_of_time")``);
 - ignores proxy and ``.netrc`` settings from the environment (``trust_env`` off) so the
   destination checked is the destination contacted.
 
@@ -34,6 +37,7 @@ import logging
 import socket
 import time
 from collections.abc import Callable, Mapping
+from types import TracebackType
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -42,7 +46,8 @@ import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.connectionpool import ConnectionPool, HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from ckanext.pm25.harvesters import destinations
@@ -51,7 +56,7 @@ from ckanext.pm25.harvesters.destinations import Origin, Refused
 log = logging.getLogger(__name__)
 
 FetchErrorKind = Literal[
-    "timeout", "http_status", "too_large", "refused_host", "bad_scheme", "tls", "not_json",
+    "timeout", "out_of_time", "http_status", "too_large", "refused_host", "bad_scheme", "tls", "not_json",
     "connection",
 ]
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -84,6 +89,7 @@ class HttpPolicy:
     max_redirects: int = 5
     max_retry_wait: float = 120.0
     total_timeout: float = 300.0
+    budget_ends: float | None = None  # time.monotonic() instant; None: no budget
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
     resolve: Resolver = field(default=system_resolve, compare=False, repr=False)
 
@@ -312,12 +318,24 @@ class _PolicyRetry(Retry):
 
     sleeper: Callable[[float], None] = staticmethod(time.sleep)
     max_wait: float = 120.0
+    budget_ends: float | None = None
 
     def new(self, **kw: Any) -> _PolicyRetry:
         fresh = super().new(**kw)
         fresh.sleeper = self.sleeper
         fresh.max_wait = self.max_wait
+        fresh.budget_ends = self.budget_ends
         return fresh
+
+    def increment(self, method: str | None = None, url: str | None = None,
+                  response: BaseHTTPResponse | None = None, error: Exception | None = None,
+                  _pool: ConnectionPool | None = None,
+                  _stacktrace: TracebackType | None = None) -> _PolicyRetry:
+        following = super().increment(method, url, response, error, _pool, _stacktrace)
+        if self.budget_ends is not None and time.monotonic() >= self.budget_ends:
+            raise urllib3.exceptions.MaxRetryError(
+                _pool, url, _OutOfTime("the job's time budget ran out"))  # type: ignore[arg-type]
+        return following
 
     def sleep(self, response: Any = None) -> None:
         delay: float | None = None
@@ -326,7 +344,7 @@ class _PolicyRetry(Retry):
         if not delay:
             delay = self.get_backoff_time()
         if delay > 0:
-            self.sleeper(min(delay, self.max_wait))
+            self.sleeper(min(delay, self.max_wait, _remaining(self.budget_ends) or delay))
 
 
 def _retry_for(policy: HttpPolicy) -> Retry:
@@ -346,7 +364,24 @@ def _retry_for(policy: HttpPolicy) -> Retry:
     )
     retry.sleeper = policy.sleep
     retry.max_wait = policy.max_retry_wait
+    retry.budget_ends = policy.budget_ends
     return retry
+
+
+class _OutOfTime(Exception):
+    """Why urllib3 stopped retrying: the job's time budget, not the upstream."""
+
+
+def _remaining(budget_ends: float | None) -> float | None:
+    """Seconds left of the budget (at least a little, so a timeout is never zero); None
+    without a budget."""
+    if budget_ends is None:
+        return None
+    return max(0.05, budget_ends - time.monotonic())
+
+
+def _out_of_time(url: str) -> FetchError:
+    return FetchError("out_of_time", "the job's time budget ran out", url)
 
 
 # --- fetching --------------------------------------------------------------------------------
@@ -357,6 +392,10 @@ def _fetch(url: str, policy: HttpPolicy, params: Mapping[str, Any] | None,
     own_session = session is None
     active = session or make_session(policy)
     deadline = time.monotonic() + policy.total_timeout
+    if policy.budget_ends is not None:
+        if time.monotonic() >= policy.budget_ends:
+            raise _out_of_time(url)
+        deadline = min(deadline, policy.budget_ends)
     try:
         try:
             return _follow(active, url, policy, params, headers, deadline)
@@ -419,13 +458,19 @@ def _get(session: requests.Session, url: str, params: Mapping[str, Any] | None,
     if not any(isinstance(adapter, _GuardedAdapter) for adapter in session.adapters.values()):
         raise TypeError("fetch with a session from make_session(policy): its connections are "
                         "the guarded ones")
+    left = _remaining(policy.budget_ends)
+    if left is not None and time.monotonic() >= (policy.budget_ends or 0):
+        raise _out_of_time(url)  # the budget ended during a redirect
+    timeouts = (policy.connect_timeout, policy.read_timeout) if left is None else (
+        min(policy.connect_timeout, left), min(policy.read_timeout, left))
     try:
         return session.get(url, params=params, headers=dict(headers), stream=True,
-                           allow_redirects=False,
-                           timeout=(policy.connect_timeout, policy.read_timeout))
+                           allow_redirects=False, timeout=timeouts)
     except FetchError as error:  # refused by the connection's guard
         raise FetchError(error.kind, error.message, url) from error
     except requests.exceptions.RequestException as error:
+        if policy.budget_ends is not None and time.monotonic() >= policy.budget_ends:
+            raise _out_of_time(url) from error
         raise _classify(error, url) from error
 
 
@@ -445,6 +490,8 @@ def _read_capped(response: requests.Response, policy: HttpPolicy, deadline: floa
                                  f"body exceeds the limit of {policy.max_bytes} bytes",
                                  response.url)
             if time.monotonic() > deadline:
+                if policy.budget_ends is not None and time.monotonic() >= policy.budget_ends:
+                    raise _out_of_time(response.url)
                 raise FetchError("timeout", f"body not read within {policy.total_timeout} s",
                                  response.url)
             chunks.append(chunk)

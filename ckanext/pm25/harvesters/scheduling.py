@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -90,6 +91,26 @@ def run_due(now: datetime | None = None) -> list[Decision]:
             decisions.append(decision)
     solr_commits.commit_search_index()  # whatever an import left uncommitted becomes searchable
     return decisions
+
+
+def run_every(every: float, *, passes: int | None = None,
+              report: Callable[[Decision], None] = lambda decision: None) -> None:
+    """:func:`run_due` every ``every`` seconds, ``passes`` times (None: until the process is
+    stopped). A pass that fails is logged and the next one runs: a scheduler that stops on a
+    database hiccup would leave every job "Running" again."""
+    done = 0
+    while passes is None or done < passes:
+        if done:
+            time.sleep(every)
+        try:
+            for decision in run_due():
+                report(decision)
+        except Exception:
+            model.Session.rollback()
+            log.exception("a pass of the harvest scheduler failed; the next runs in %s s", every)
+        finally:
+            model.Session.remove()
+        done += 1
 
 
 def _source_name(source_id: str) -> str:

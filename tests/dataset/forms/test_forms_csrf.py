@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import ckan.plugins.toolkit as tk
+import pytest
+
 from tests.dataset.fixtures import PASSWORD
 
 UPSTREAM = "http://127.0.0.1:9/"  # never contacted: creating a source only checks its URL
@@ -27,6 +30,8 @@ def _log_in(app: Any, user: dict[str, Any]) -> None:
     assert app.get("/en/dashboard/datasets").status_code == 200  # logged in
 
 
+@pytest.mark.xfail(not tk.check_ckan_version(min_version="2.12"), strict=True,
+                   reason="CKAN 2.11: the post without a token is answered 403, not CSRF's 400: open, see the report")
 def test_the_harvest_source_form_needs_its_csrf_token(app: Any, agency: dict[str, Any],
                                                      allow_upstream: Any) -> None:
     allow_upstream(UPSTREAM)

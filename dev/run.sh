@@ -34,7 +34,8 @@ default_settings() {  # written when absent: an administrator's later edits are 
     "scheming.dataset_fallback = false" \
     "ckan.locale_default = th" \
     "ckan.locales_offered = th en" \
-    "ckan.auth.create_unowned_dataset = false"
+    "ckan.auth.create_unowned_dataset = false" \
+    "ckan.csrf_protection.ignore_extensions = false"
   # the extensions' options test.ini sets, so the portal behaves like the tests
   grep -E '^ckanext\.(pm25|dcat)\.' test.ini || true
 }

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import shapely
 from pyproj import Transformer
-from shapely.geometry import LineString, Point, box
+from shapely.geometry import GeometryCollection, LineString, Point, box
 
 from ckanext.pm25.geo.geometry import parse_geometry
 from ckanext.pm25.geo.lookup import Gazetteer, default_gazetteer
@@ -239,3 +239,25 @@ def test_points_exact_and_sea(gazetteer: Gazetteer) -> None:
     assert [p.code for p in gazetteer.provinces_for(Point(99.4908, 18.2888))] == ["TH-52"]
     assert gazetteer.provinces_for(Point(101.0, 10.5)) == []
     assert gazetteer.provinces_for(box(100.8, 10.0, 101.2, 10.4)) == []  # an area in the gulf
+
+
+def test_long_lines_by_length_share_agree_with_the_exact_overlay(gazetteer: Gazetteer) -> None:
+    # Bangkok to Chiang Mai through 2,000 vertices, wandering: the shares measured along the line
+    # give the provinces an exact overlay gives, largest share first.
+    steps = np.linspace(0.0, 1.0, 2000)
+    route = LineString(np.column_stack([100.5018 - 1.5165 * steps + 0.05 * np.sin(steps * 90),
+                                        13.7563 + 5.032 * steps]))
+    shares = {p.code: route.intersection(gazetteer.geometry_of(p.code)).length / route.length
+              for p in gazetteer.provinces}
+    expected = sorted((code for code, share in shares.items() if share >= 0.05), key=lambda code: -shares[code])
+    assert len(expected) >= 4
+    assert [p.code for p in gazetteer.provinces_for(route, min_share=0.05)] == expected
+
+
+def test_a_self_crossing_line_is_measured_without_overlaying_it(gazetteer: Gazetteer) -> None:
+    # A line crossing itself at every segment inside Lampang: an overlay would node every crossing.
+    tangle = LineString([(99.40 + 0.15 * ((i * 7919) % 101) / 101, 18.25 + 0.05 * (i % 2)) for i in range(2000)])
+    assert [p.code for p in gazetteer.provinces_for(tangle)] == ["TH-52"]
+    collection = GeometryCollection([LineString([(99.40, 18.25), (99.55, 18.30)]),
+                                     LineString([(99.40, 18.30), (99.55, 18.25)]), Point(99.4908, 18.2888)])
+    assert [p.code for p in gazetteer.provinces_for(collection)] == ["TH-52"]

@@ -99,3 +99,42 @@ def test_the_api_answers_anonymous_get_and_bad_input_with_its_message(app: Any) 
     response = app.get("/en/api/3/action/pm25_province_lookup", query_string={"lat": "48.85", "lon": "2.35"})
     assert response.status_code == 409
     assert "outside Thailand" in response.get_json()["error"]["lat"][0]
+
+
+def _lookup_cap(ckan_config: Any) -> int:
+    return int(ckan_config["ckanext.pm25.province.lookup_max_vertices"])
+
+
+def _zigzag(count: int, west: float, east: float, south: float, north: float) -> dict[str, Any]:
+    step = (east - west) / (count - 1)
+    return {"type": "LineString",
+            "coordinates": [[round(west + i * step, 6), south if i % 2 == 0 else north] for i in range(count)]}
+
+
+def test_a_geometry_over_the_lookup_cap_is_refused_in_the_request_language(app: Any, ckan_config: Any) -> None:
+    cap = _lookup_cap(ckan_config)
+    assert cap < int(ckan_config["ckanext.pm25.geometry.max_vertices"])  # tighter than a dataset's
+    over = json.dumps(_zigzag(cap + 1, 99.40, 99.55, 18.25, 18.30))
+    response = app.get("/en/api/3/action/pm25_province_lookup", query_string={"geometry": over})
+    assert response.status_code == 409
+    assert response.get_json()["error"]["geometry"] == [f"The geometry has more than {cap} vertices."]
+    thai = app.get("/api/3/action/pm25_province_lookup", query_string={"geometry": over})
+    assert thai.status_code == 409
+    assert thai.get_json()["error"]["geometry"] == [f"รูปทรงเรขาคณิตมีจุดยอดมากกว่า {cap} จุด"]
+
+
+def test_lines_at_the_lookup_cap_give_their_provinces(app: Any, ckan_config: Any) -> None:
+    cap = _lookup_cap(ckan_config)
+    inside_lampang = _zigzag(cap, 99.40, 99.55, 18.25, 18.30)
+    response = app.get("/api/3/action/pm25_province_lookup", query_string={"geometry": json.dumps(inside_lampang)})
+    assert response.status_code == 200
+    assert response.get_json()["result"] == [LAMPANG]
+    # Back and forth across the whole country, crossing every province's latitude band:
+    # the answer is the provinces holding the most of its length, as an exact overlay says.
+    across = _zigzag(cap, 97.6, 105.4, 6.0, 20.2)
+    found = [p["code"] for p in lookup(geometry=across)]
+    assert found and len(found) == len(set(found))
+    tangled = {"type": "MultiLineString",
+               "coordinates": [[[99.40 + 0.15 * (i % 7) / 7, 18.25], [99.55 - 0.15 * (i % 5) / 5, 18.30]]
+                               for i in range(cap // 2)]}
+    assert lookup(geometry=tangled) == [LAMPANG]  # lines crossing each other everywhere

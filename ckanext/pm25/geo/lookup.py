@@ -8,12 +8,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import shapely
 import shapely.ops
-from shapely.geometry import MultiPoint, shape
+from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
 
@@ -24,6 +24,10 @@ from .provinces import Province, by_code, normalise_code
 # A province touched by less than this share of a geometry (and covering less than this
 # share of the province) is a sliver from imprecise borders, not a real overlap.
 DEFAULT_MIN_SHARE = 0.02
+# A line's share of each province is measured at this many points spread evenly along it:
+# bounded work whatever the line (an exact overlay of a self-crossing line costs the square of
+# its vertices), to 1/8192 of its length, far finer than the sliver rule.
+LINE_SAMPLES = 8192
 _METRES_PER_DEGREE = 111_320.0
 _EARTH_RADIUS_M = 6_371_008.8
 
@@ -156,25 +160,37 @@ class Gazetteer:
         return [self.provinces[index] for index in sorted(hits.tolist())]
 
     def _provinces_for_part(self, part: BaseGeometry, min_share: float) -> list[Province]:
+        dimension = shapely.get_dimensions(part)
+        if dimension == 1:
+            return self._provinces_for_line(part, min_share)
         candidates = self._tree.query(part, predicate="intersects")
         if len(candidates) == 0:
             return []
-        dimension = shapely.get_dimensions(part)
         if dimension == 0:
             points = shapely.get_parts(part)
             point_index, province_index = self._tree.query(points, predicate="intersects")
             order = np.lexsort((province_index, point_index))
             unique_provinces = dict.fromkeys(province_index[order].tolist())
             return [self.provinces[index] for index in unique_provinces]
-        overlaps = shapely.intersection(part, self._geometries[candidates])
-        if dimension == 2:
-            measure = shapely.area(overlaps)
-            share = measure / part.area
-            keep = (share >= min_share) | (measure / self._areas[candidates] >= min_share)
-        else:
-            share = shapely.length(overlaps) / part.length
-            keep = share >= min_share
-        keep &= share > 0  # touching a border only is no overlap
+        measure = shapely.area(shapely.intersection(part, self._geometries[candidates]))
+        share = measure / part.area
+        keep = (share >= min_share) | (measure / self._areas[candidates] >= min_share)
+        return self._ranked(candidates, share, keep)
+
+    def _provinces_for_line(self, line: BaseGeometry, min_share: float) -> list[Province]:
+        """Provinces by share of the line's length, measured at ``LINE_SAMPLES`` points along it."""
+        samples = _points_along(line, LINE_SAMPLES)
+        sample_index, candidate_index = self._tree.query(samples)
+        # province.intersects(point) so that the prepared provinces do the work.
+        inside = shapely.intersects(self._geometries[candidate_index], samples[sample_index])
+        if not inside.any():
+            return []
+        candidates, counts = np.unique(candidate_index[inside], return_counts=True)
+        share = counts / len(samples)
+        return self._ranked(candidates, share, share >= min_share)
+
+    def _ranked(self, candidates: np.ndarray, share: np.ndarray, keep: np.ndarray) -> list[Province]:
+        keep = keep & (share > 0)  # touching a border only is no overlap
         if not keep.any() and share.max() > 0:
             keep = share == share.max()
         ranked = sorted(zip(share[keep].tolist(), candidates[keep].tolist(), strict=True),
@@ -190,18 +206,42 @@ def _metres_to(geometry: BaseGeometry, location: shapely.Point) -> float:
     return 2 * _EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
+def _points_along(line: BaseGeometry, count: int) -> np.ndarray:
+    """``count`` points at equal steps of length along a (multi)line, each in the middle of its
+    step: work in the number of vertices plus ``count``, whatever the line's crossings."""
+    coordinates, part_of = shapely.get_coordinates(shapely.get_parts(line), return_index=True)
+    within_a_part = part_of[:-1] == part_of[1:]
+    start, end = coordinates[:-1][within_a_part], coordinates[1:][within_a_part]
+    lengths = np.hypot(*(end - start).T)
+    cumulative = np.cumsum(lengths)
+    total = float(cumulative[-1])
+    if total == 0:
+        return shapely.points(start[:1])
+    positions = (np.arange(count) + 0.5) * (total / count)
+    segment = np.minimum(np.searchsorted(cumulative, positions, side="right"), len(lengths) - 1)
+    offset = positions - (cumulative[segment] - lengths[segment])
+    fraction = np.divide(offset, lengths[segment], out=np.zeros(count), where=lengths[segment] > 0)
+    return shapely.points(start[segment] + (end[segment] - start[segment]) * fraction[:, None])
+
+
 def _parts_by_dimension(geometry: BaseGeometry) -> list[BaseGeometry]:
     """One geometry per dimension (areas, then lines, then points) of a possibly mixed geometry."""
     if geometry.geom_type != "GeometryCollection":
         return [] if geometry.is_empty else [geometry]
     flat = shapely.get_parts(geometry)
-    while any(part.geom_type == "GeometryCollection" for part in flat):
-        flat = np.concatenate([shapely.get_parts(part) for part in flat])
+    while (shapely.get_type_id(flat) == shapely.GeometryType.GEOMETRYCOLLECTION).any():
+        flat = shapely.get_parts(flat)
     groups: list[BaseGeometry] = []
+    dimensions = np.where(shapely.is_empty(flat), -1, shapely.get_dimensions(flat))
     for dimension in (2, 1, 0):
-        members = [part for part in flat if shapely.get_dimensions(part) == dimension and not part.is_empty]
-        if members:
-            groups.append(shapely.union_all(members) if dimension else MultiPoint(shapely.get_coordinates(members)))
+        members = flat[dimensions == dimension]
+        if len(members):
+            if dimension == 2:
+                groups.append(shapely.union_all(members))
+            elif dimension == 1:  # measured along, never noded: no union needed
+                groups.append(cast(BaseGeometry, shapely.multilinestrings(shapely.get_parts(members))))
+            else:
+                groups.append(cast(BaseGeometry, shapely.multipoints(shapely.get_coordinates(members))))
     return groups
 
 

@@ -76,7 +76,7 @@ def pm25_province_lookup(context: Context, data_dict: DataDict) -> list[dict[str
     places = gazetteer.gazetteer()
     if has_geometry:
         try:
-            shape = geometry.parse_geometry(data["geometry"], **gazetteer.geometry_limits())
+            shape = geometry.parse_geometry(data["geometry"], **gazetteer.lookup_limits())
         except GeoError as error:
             raise tk.ValidationError({"geometry": [_message(error)]}) from error
     else:

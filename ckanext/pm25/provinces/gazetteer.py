@@ -27,3 +27,12 @@ def geometry_limits() -> dict[str, int]:
     """The size caps every geometry read by the catalogue goes through (``parse_geometry``'s keywords)."""
     return {"max_bytes": int(tk.config.get("ckanext.pm25.geometry.max_bytes")),
             "max_vertices": int(tk.config.get("ckanext.pm25.geometry.max_vertices"))}
+
+
+def lookup_limits() -> dict[str, int]:
+    """The caps of ``pm25_province_lookup``'s geometry: the catalogue's, its vertices capped
+    further so that any accepted lookup is cheap (an anonymous request)."""
+    limits = geometry_limits()
+    cap = int(tk.config.get("ckanext.pm25.province.lookup_max_vertices"))
+    limits["max_vertices"] = min(limits["max_vertices"], cap)
+    return limits

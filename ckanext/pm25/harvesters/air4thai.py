@@ -282,6 +282,7 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         status_changed = False
         dataset: dict[str, Any] | None = None
         if known is None:
+            objects.stand_for(obj, package_id)
             dataset = site_user.call("package_create", {
                 **desired, "name": _free_name(station_name(station.station_id), package_id,
                                               publisher),
@@ -297,6 +298,7 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
                 resources = list(existing["resources"])
                 if not any(r["id"] == resource_id for r in resources):
                     resources.append(hourly_resource(package_id))
+                objects.stand_for(obj, package_id)
                 dataset = site_user.call("package_update", {
                     **existing, **desired, "name": existing["name"], "resources": resources,
                     "state": "active"})

@@ -14,6 +14,7 @@ from ckan import model
 
 from ckanext.harvest.interfaces import IHarvester
 from ckanext.harvest.model import HarvestJob, HarvestObject
+from ckanext.pm25.harvesters import notes
 from ckanext.pm25.harvesters.recording import record_gather_error, record_object_error
 from ckanext.pm25.harvesters.settings import translated
 from ckanext.pm25.harvesters.source_url import actions_for
@@ -33,9 +34,10 @@ class Pm25HarvesterBase(plugins.SingletonPlugin):
     def info(self) -> dict[str, str]:
         raise NotImplementedError
 
-    # IActions: a source's URL is checked when the source is created or updated
+    # IActions: a source's URL is checked when the source is created or updated; job reports
+    # show the notes apart from the errors
     def get_actions(self) -> dict[str, Callable[..., Any]]:
-        return dict(actions_for(self.info()["name"]))
+        return {**actions_for(self.info()["name"]), **notes.ACTIONS}
 
     def parse_config(self, text: str | None) -> SourceConfig:
         raise NotImplementedError

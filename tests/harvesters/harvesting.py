@@ -89,6 +89,12 @@ def object_messages(job: dict[str, Any]) -> dict[str, list[str]]:
     return found
 
 
+def object_notes(job: dict[str, Any]) -> dict[str, list[str]]:
+    """guid → data-quality notes of the job's objects, as the job report shows them."""
+    return {item["guid"]: [note["message"] for note in item["notes"]]
+            for item in report(job)["notes"].values()}
+
+
 def datasets(**filters: Any) -> list[dict[str, Any]]:
     """Active datasets (not harvest sources), as package_show shows them, by name."""
     query = model.Session.query(model.Package.id).filter(

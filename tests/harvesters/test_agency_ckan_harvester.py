@@ -3,9 +3,11 @@ PM2.5 schema with its validators."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from ckan import model
+from ckan.tests import helpers
 
 from tests.harvesters.harvesting import (dataset, datasets, gather_messages, make_source,
                                          object_messages, run_job, stats, sysadmin_context)
@@ -152,6 +154,49 @@ def test_every_page_of_a_large_catalogue_is_read(server) -> None:
     assert {upstream_name(d) for d in datasets()} == expected
     starts = sorted(int(r.param("start")) for r in server.requests_to(server.SEARCH))
     assert starts == list(range(0, len(expected), 5))
+
+
+# The PM2.5 description's fields with a schema default (a form preselects it, the API fills it).
+DESCRIPTION_DEFAULTS = ("pollutants", "measurement_type", "averaging_period", "unit",
+                        "aqi_standard", "quality_level")
+
+
+def test_what_upstream_does_not_say_stays_empty_instead_of_a_schema_default(allow_upstream,
+                                                                            app) -> None:
+    hotspots = gd_dataset("hotspots-daily-north", "จุดความร้อนรายวัน PM2.5 ภาคเหนือ", "pcd",
+                          ["PM2.5", "จุดความร้อน"], update_frequency_unit="วัน")
+    with AgencyCkanServer([hotspots]) as server:
+        allow_upstream(server.url)
+        run_job(make_source(server.url, "pm25_agency_ckan", name="agency"))
+
+    shown = dataset("hotspots-daily-north-agency")
+    assert {field: shown.get(field) or None for field in DESCRIPTION_DEFAULTS} == \
+        dict.fromkeys(DESCRIPTION_DEFAULTS)
+    page = app.get("/dataset/hotspots-daily-north-agency").get_data(as_text=True)
+    assert 'data-field="update_frequency_unit"' in page  # the table of the dataset's fields
+    for field in DESCRIPTION_DEFAULTS:
+        assert f'data-field="{field}"' not in page, field
+
+
+def _listed_on_source_page(app, source: dict, page: int) -> list[str]:
+    html = app.get(f"/harvest/{source['name']}?page={page}").get_data(as_text=True)
+    return re.findall(r'href="/dataset/([^"/?]+)"', html)
+
+
+def test_the_source_page_lists_every_harvested_dataset(server, app) -> None:
+    server.add_generated(24)  # 28 PM2.5 datasets: two pages of the source's list
+    source = make_source(server.url, "pm25_agency_ckan", name="agency")
+
+    run_job(source)
+
+    harvested = {d["name"] for d in datasets()}
+    assert len(harvested) == 28
+    found = helpers.call_action("package_search", fq=f'+harvest_source_id:"{source["id"]}"',
+                                rows=100)
+    assert found["count"] == 28
+    assert {d["name"] for d in found["results"]} == harvested
+    listed = _listed_on_source_page(app, source, 1) + _listed_on_source_page(app, source, 2)
+    assert sorted(set(listed)) == sorted(harvested)
 
 
 @pytest.mark.parametrize("fault, expected", [

@@ -15,7 +15,7 @@ from ckan.tests import helpers
 from ckanext.pm25.interfaces import IPm25Readings
 from tests.harvesters.harvesting import (all_rows, dataset, datasets, gather_messages,
                                          hourly_resource, make_source, now_thai_hour,
-                                         object_messages, rows, run_job, stats)
+                                         object_messages, object_notes, rows, run_job, stats)
 from tests.upstream import Air4ThaiServer, StationSpec
 from tests.upstream.allowing import ALLOWED_HOSTS
 
@@ -179,22 +179,31 @@ def test_a_mobile_unit_moves_and_a_vanished_station_becomes_inactive(server, obs
     assert dataset("air4thai-37t")["station_status"] == "active"
 
 
-def test_record_level_quirks_end_as_recorded_errors_or_flagged_readings(server) -> None:
+# Corrected, de-duplicated or held back by rule: notes of the report, not errors.
+NOTE_CODES = ("coords_swapped", "duplicate_station", "future")
+
+
+def test_record_level_quirks_end_as_recorded_errors_notes_or_flagged_readings(server) -> None:
     expected = server.add_quirky_stations()
     source = make_source(server.url, "pm25_air4thai")
 
     job = run_job(source)
 
     assert job["status"] == "Finished"
-    errors = object_messages(job)
+    errors, notes = object_messages(job), object_notes(job)
     for station_id, code in expected.items():
+        guid = f"air4thai:{station_id}"
         if code in ("sentinel", "non_numeric", "negative", "out_of_range"):
             newest = rows(dataset(f"air4thai-{station_id}"))[-1]
             assert (newest["pm25"], newest["quality_flag"]) == (None, code), station_id
         else:
-            messages = errors.get(f"air4thai:{station_id}", [])
+            recorded, other = (notes, errors) if code in NOTE_CODES else (errors, notes)
+            messages = recorded.get(guid, [])
             assert any(m.startswith(f"{code}:") for m in messages), (station_id, messages)
             assert any("Upstream: {" in m for m in messages)
+            assert not any(m.startswith(f"{code}:") for m in other.get(guid, [])), station_id
+    assert job["stats"]["notes"] == sum(len(messages) for messages in notes.values()) >= 3
+    assert job["stats"]["errored"] == len(errors) + len(gather_messages(job))
     assert len([d for d in datasets() if d["station_id"] == "35t"]) == 1
     zero = dataset("air4thai-q01t")
     assert (zero["spatial"], zero["provinces"]) == ("", ["TH-17"])  # from its area text

@@ -121,6 +121,35 @@ def pm25_tag_string_convert(key: FlattenKey, data: FlattenDataDict, errors: Flat
             errors[key].append(invalid.error)
 
 
+# --- Defaults of the PM2.5 description -------------------------------------------------------
+
+# Context key of a write whose values all come from somewhere else (a harvester's copy of an
+# upstream record): the PM2.5 description's defaults are not filled in, so what upstream did
+# not say stays empty instead of being invented (a daily hotspot dataset is no hourly
+# reference station).
+VALUES_FROM_UPSTREAM = "pm25_values_from_upstream"
+
+
+def pm25_default(default_value: Any) -> Callable[[FlattenKey, FlattenDataDict, FlattenErrorDict, Context], None]:
+    """CKAN's ``default``: a missing or empty value becomes ``default_value``, except in a
+    write made with :data:`VALUES_FROM_UPSTREAM` in its context, where it is left out as
+    ``ignore_missing`` does (the field's choices are not checked against nothing). The form
+    preselects the same value (the schema's ``default`` key), so a person sees what the field
+    will say."""
+
+    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                  context: Context) -> None:
+        value = data.get(key)
+        if not (value is None or value == "" or value is tk.missing):
+            return
+        if context.get(VALUES_FROM_UPSTREAM):
+            data.pop(key, None)
+            raise tk.StopOnError
+        data[key] = default_value
+
+    return validator
+
+
 # --- Licence --------------------------------------------------------------------------------
 
 DEFAULT_LICENSE = "Creative Commons Attributions"
@@ -500,6 +529,7 @@ def get_validators() -> dict[str, Callable[..., Any]]:
         "pm25_max_length": pm25_max_length,
         "pm25_index_term_lengths": pm25_index_term_lengths,
         "tag_name_validator": tag_name_validator,
+        "pm25_default": pm25_default,
         "pm25_default_license": pm25_default_license,
         "pm25_license_known": pm25_license_known,
         "pm25_tag_string_convert": pm25_tag_string_convert,

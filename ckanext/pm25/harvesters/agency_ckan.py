@@ -285,6 +285,7 @@ class AgencyCkanHarvester(stages.Pm25HarvesterBase):
         upstream value. A required field that fails keeps the dataset out."""
         action = "package_update" if model.Package.get(package_id) else "package_create"
         try:
+            objects.stand_for(obj, package_id)
             site_user.call(action, desired)
             return
         except tk.ValidationError as error:
@@ -296,6 +297,7 @@ class AgencyCkanHarvester(stages.Pm25HarvesterBase):
             model.Session.rollback()
             detail = {name: {"upstream": desired.get(name), "error": error.error_dict[name]}
                       for name in sorted(droppable)}
+        objects.stand_for(obj, package_id)
         site_user.call(action, {k: v for k, v in desired.items() if k not in droppable})
         recording.record_object_error(
             obj, f"Saved without the optional fields this catalogue refuses: "

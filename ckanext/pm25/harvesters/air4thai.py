@@ -12,7 +12,7 @@
 - Import: a dataset per station through package_create/package_update (the PM2.5 schema and its
   validators) and the rows that are new or changed upserted into its "Hourly measurements"
   DataStore table. Readings dated in the future are not stored (they would become every
-  summary's "latest"); they are recorded as errors.
+  summary's "latest"); they are recorded as notes.
 
 Hour labels: ``webV2`` (``/webV2/history/api/data.php``, the default) stamps a reading with the
 hour's beginning; ``forweb`` (``/forweb/getHistoryData.php``) with its end, so its stamps are
@@ -303,6 +303,7 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         status_changed = False
         dataset: dict[str, Any] | None = None
         if known is None:
+            objects.stand_for(obj, package_id)
             dataset = site_user.call("package_create", {
                 **desired, "name": _free_name(station_name(station.station_id), package_id,
                                               publisher),
@@ -318,6 +319,7 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
                 resources = list(existing["resources"])
                 if not any(r["id"] == resource_id for r in resources):
                     resources.append(hourly_resource(package_id))
+                objects.stand_for(obj, package_id)
                 dataset = site_user.call("package_update", {
                     **existing, **desired, "name": existing["name"], "resources": resources,
                     "state": "active"})
@@ -380,14 +382,14 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
 def _record_placement(obj: HarvestObject, station: Station, placed: Placement) -> None:
     where = f"station {station.station_id} at {station.lat}, {station.lon}"
     if placed.province is not None and placed.snapped_m is not None:
-        recording.record_object_error(
+        recording.record_object_note(
             obj, f"Placed in {placed.province.name_en} ({placed.province.code}): {where} lies "
-                 f"{placed.snapped_m:.0f} m off its coast, outside every province boundary", "Import")
+                 f"{placed.snapped_m:.0f} m off its coast, outside every province boundary")
     elif placed.across_border is not None and placed.distance_m is not None:
-        recording.record_object_error(
+        recording.record_object_note(
             obj, f"Not placed in any province: {where} lies outside Thailand, {placed.distance_m:.0f} m "
                  f"across the land border from {placed.across_border.name_en} "
-                 f"({placed.across_border.code})", "Import")
+                 f"({placed.across_border.code})")
 
 
 def _existing(package_id: str) -> dict[str, Any] | None:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from ckan import model
 
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
@@ -59,6 +60,24 @@ def previous_fingerprint(obj: HarvestObject) -> str | None:
         HarvestObject.current == True,  # noqa: E712
         HarvestObjectExtra.key == FINGERPRINT_KEY).first()
     return row[0] if row else None
+
+
+def stand_for(obj: HarvestObject, package_id: str) -> None:
+    """Make ``obj`` the current object of ``package_id`` before the dataset is saved, in the
+    same transaction, so the save's index document carries ``harvest_source_id``:
+    ckanext-harvest's ``before_dataset_index`` reads it from the current object, and a dataset
+    indexed before that is missing from its source's page. As ckanext-harvest's own
+    ``HarvesterBase`` does it: the foreign key is deferred (the dataset may not exist yet) and
+    the change flushed; a rollback after a refused save undoes it."""
+    model.Session.query(HarvestObject).filter(
+        HarvestObject.guid == obj.guid,
+        HarvestObject.harvest_source_id == obj.harvest_source_id,
+        HarvestObject.id != obj.id).update({"current": False}, synchronize_session=False)
+    obj.current = True
+    obj.package_id = package_id
+    model.Session.add(obj)
+    model.Session.execute(sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
+    model.Session.flush()
 
 
 def make_current(obj: HarvestObject, package_id: str, fingerprint: str | None = None) -> None:

@@ -1,7 +1,11 @@
 """What went wrong, recorded against the job (:class:`HarvestGatherError`) or the object
-(:class:`HarvestObjectError`) with the upstream URL and snippet, and the notes a job report
-carries (a plain-http fallback). Recording never raises on its own account, so the job always
-finishes and nothing is swallowed."""
+(:class:`HarvestObjectError`) with the upstream URL and snippet, and the notice of a plain-http
+fallback. Data-quality notes (what was corrected, converted, de-duplicated or held back in an
+upstream record that was used) are not failures: they are recorded on the object as
+``pm25_note`` extras (:class:`HarvestObjectExtra`), outside ckanext-harvest's error tables, so
+the job's error count stays the failures' (the report shows them apart: :mod:`.notes`).
+Recording never raises on its own account, so the job always finishes and nothing is
+swallowed."""
 from __future__ import annotations
 
 import json
@@ -12,15 +16,23 @@ from collections.abc import Iterable
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject, HarvestObjectError
+from ckanext.harvest.model import (HarvestGatherError, HarvestJob, HarvestObject, HarvestObjectError,
+                                   HarvestObjectExtra)
 from ckanext.pm25.harvesters.http import FetchError, FetchResult
 from ckanext.pm25.harvesters.normalise import Issue, PayloadError
 
 log = logging.getLogger(__name__)
 
 FALLBACK_NOTICE = "Notice: plain-http fallback used"
+NOTE_KEY = "pm25_note"
 # Issue codes that are already visible as a reading's quality_flag: not reported as errors.
 VALUE_FLAG_CODES = frozenset({"missing", "sentinel", "non_numeric", "negative", "out_of_range"})
+# Issue codes of a record that was used as it should be: corrected (swapped coordinates),
+# converted (a Buddhist-era year), de-duplicated (the first of two kept) or held back by rule (a
+# reading dated in the future). Notes, not errors; every other code lost something (a value, a
+# reading, a record) and stays an error.
+NOTE_CODES = frozenset({"coords_swapped", "buddhist_era_year", "duplicate_station",
+                        "duplicate_reading", "future"})
 
 
 def _with_upstream(message: str, url: str | None, snippet: str | None) -> str:
@@ -44,6 +56,18 @@ def record_object_error(obj: HarvestObject, message: str, stage: str, *, url: st
     text = _with_upstream(message, url, snippet)
     log.warning("Harvest object %s (%s): %s", obj.id, obj.guid, text)
     HarvestObjectError.create(text, obj, stage)
+
+
+def record_object_note(obj: HarvestObject, message: str, *, snippet: str | None = None) -> None:
+    """A data-quality note on the object (not an error: the job's error count leaves it out)."""
+    text = _with_upstream(message, None, snippet)
+    log.info("Harvest object %s (%s), note: %s", obj.id, obj.guid, text)
+    obj.extras.append(HarvestObjectExtra(key=NOTE_KEY, value=text))
+    try:
+        model.Session.commit()
+    except Exception:  # recording never stops the stage; the note is in the log
+        log.exception("Could not record a note on harvest object %s", obj.id)
+        model.Session.rollback()
 
 
 def fetch_failure(what: str, error: FetchError) -> tuple[str, str | None, str | None]:
@@ -85,15 +109,22 @@ def report_fallback(job_id: str, result: FetchResult) -> None:
 
 
 def record_issues(obj: HarvestObject, issues: Iterable[Issue], stage: str) -> int:
-    """Record record-level upstream issues on the object, one error per kind with the count and
-    the first record as snippet. Value flags (sentinels and the like) are skipped: each
-    reading carries them in ``quality_flag``. Returns the number of errors recorded."""
+    """Record record-level upstream issues on the object, one error (or note, for
+    :data:`NOTE_CODES`) per kind with the count and the first record as snippet. Value flags
+    (sentinels and the like) are skipped: each reading carries them in ``quality_flag``.
+    Returns the number of errors recorded."""
     grouped: dict[str, list[Issue]] = defaultdict(list)
     for issue in issues:
         if issue.code not in VALUE_FLAG_CODES:
             grouped[issue.code].append(issue)
+    errors = 0
     for code, group in grouped.items():
         first = group[0]
         count = f" ({len(group)} records)" if len(group) > 1 else ""
-        record_object_error(obj, f"{code}: {first.message}{count}", stage, snippet=first.snippet)
-    return len(grouped)
+        message = f"{code}: {first.message}{count}"
+        if code in NOTE_CODES:
+            record_object_note(obj, message, snippet=first.snippet)
+        else:
+            record_object_error(obj, message, stage, snippet=first.snippet)
+            errors += 1
+    return errors

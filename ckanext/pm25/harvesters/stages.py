@@ -14,7 +14,7 @@ from ckan import model
 
 from ckanext.harvest.interfaces import IHarvester
 from ckanext.harvest.model import HarvestJob, HarvestObject
-from ckanext.pm25.harvesters import job_create
+from ckanext.pm25.harvesters import job_create, notes
 from ckanext.pm25.harvesters.recording import record_gather_error, record_object_error
 from ckanext.pm25.harvesters.settings import translated
 from ckanext.pm25.harvesters.source_url import actions_for
@@ -35,9 +35,10 @@ class Pm25HarvesterBase(plugins.SingletonPlugin):
         raise NotImplementedError
 
     # IActions: a source's URL is checked when the source is created or updated; a job that
-    # cannot be created is a validation error (409), not a server error
+    # cannot be created is a validation error (409), not a server error; job reports show the
+    # notes apart from the errors
     def get_actions(self) -> dict[str, Callable[..., Any]]:
-        return {**actions_for(self.info()["name"]), **job_create.ACTIONS}
+        return {**actions_for(self.info()["name"]), **job_create.ACTIONS, **notes.ACTIONS}
 
     def parse_config(self, text: str | None) -> SourceConfig:
         raise NotImplementedError

@@ -3,8 +3,8 @@
 Usage: python dev/readme_blocks.py README.rst "SECTION TITLE" [BLOCK_NUMBER]
 
 Without a number it prints how many literal blocks the section has; with one (from 1) it prints
-that block, dedented. A literal block is what follows a paragraph ending in ``::``, indented more
-than that paragraph, up to the first line indented as much or less.
+that block, dedented. A literal block is what follows a paragraph ending in ``::``: its first line
+sets its indentation, and it ends at the first line indented less (a list item's next paragraph).
 """
 
 from __future__ import annotations
@@ -37,10 +37,11 @@ def literal_blocks(lines: list[str]) -> list[str]:
     while index < len(lines):
         line = lines[index]
         if line.rstrip().endswith("::"):
-            opener = indentation(line)
             block: list[str] = []
             index += 1
-            while index < len(lines) and (not lines[index].strip() or indentation(lines[index]) > opener):
+            body = next((candidate for candidate in lines[index:] if candidate.strip()), "")
+            depth = indentation(body)
+            while index < len(lines) and (not lines[index].strip() or indentation(lines[index]) >= depth):
                 block.append(lines[index])
                 index += 1
             if any(part.strip() for part in block):

@@ -6,12 +6,12 @@ It runs after `ckan pm25 demo load` and a demo harvest. Standard library only.
 """
 from __future__ import annotations
 
-import json
 import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Any
+
+from upgrade_check import action  # dev/, beside this script
 
 PLUGINS = ("pm25", "scheming_datasets", "spatial_metadata", "spatial_query", "harvest", "pm25_air4thai",
            "pm25_agency_ckan", "datastore", "dcat", "activity")
@@ -19,15 +19,6 @@ PAGES = ("/pm25", "/en/pm25", "/dataset/", "/dataset/?ext_province=TH-52", "/pro
          "/pm25/provinces.geojson")
 LAMPANG = "TH-52"
 LAMPANG_BBOX = "99.0,17.2,100.2,19.5"
-
-
-def action(base: str, name: str, **params: Any) -> Any:
-    query = urllib.parse.urlencode(params, doseq=True)
-    with urllib.request.urlopen(f"{base}/api/3/action/{name}?{query}", timeout=60) as response:
-        body = json.load(response)
-    if not body.get("success"):
-        raise RuntimeError(f"{name}: {body.get('error')}")
-    return body["result"]
 
 
 def page(base: str, path: str) -> tuple[int, str]:

@@ -204,11 +204,9 @@ class AgencyCkanHarvester(stages.Pm25HarvesterBase):
         content = json.loads(obj.content or "{}")
         if content.get("withdraw"):
             return True
-        spent = budget.spent(obj.job, obj)
-        if spent >= budget.seconds():
-            recording.record_object_error(obj, budget.stopped(
-                spent, "before this dataset was fetched; our copy is left as it was and it is "
-                       "fetched again next run"), "Fetch")
+        spent = budget.spent_before_fetch(obj, "before this dataset was fetched; our copy is left as it was and it is "
+                                          "fetched again next run")
+        if spent is None:
             return False
         url = api_base(obj.source.url) + SHOW
         try:

@@ -179,11 +179,9 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         content = json.loads(obj.content or "{}")
         if content.get("gone"):
             return True
-        spent = budget.spent(obj.job, obj)
-        if spent >= budget.seconds():
-            recording.record_object_error(obj, budget.stopped(
-                spent, "before this station was fetched; its stored readings are unchanged and "
-                       "it is fetched again next run"), "Fetch")
+        spent = budget.spent_before_fetch(obj, "before this station was fetched; its stored readings are unchanged and "
+                                          "it is fetched again next run")
+        if spent is None:
             return False
         station = _station(content["station"])
         recording.record_issues(obj, [Issue(**issue) for issue in content.get("issues", [])], "Fetch")

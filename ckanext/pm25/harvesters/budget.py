@@ -16,6 +16,7 @@ from sqlalchemy import func
 
 from ckan import model
 from ckanext.harvest.model import HarvestJob, HarvestObject
+from ckanext.pm25.harvesters import recording
 from ckanext.pm25.harvesters.http import HttpPolicy
 
 KEY = "ckanext.pm25.harvest.job_time_budget"
@@ -58,3 +59,13 @@ def stopped(spent_seconds: float, what: str) -> str:
     """The error recorded when the budget runs out."""
     return (f"Stopped after {spent_seconds:.0f} s: the job's time budget ({KEY} = "
             f"{seconds():.0f} s) ran out {what}")
+
+
+def spent_before_fetch(obj: HarvestObject, what: str) -> float | None:
+    """Seconds the job has spent before ``obj`` is fetched, or None, with ``what`` recorded as the
+    object's fetch error, when the budget has already run out."""
+    spent_seconds = spent(obj.job, obj)
+    if spent_seconds < seconds():
+        return spent_seconds
+    recording.record_object_error(obj, stopped(spent_seconds, what), "Fetch")
+    return None

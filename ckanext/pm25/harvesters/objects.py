@@ -62,6 +62,16 @@ def previous_fingerprint(obj: HarvestObject) -> str | None:
     return row[0] if row else None
 
 
+def _supersede(obj: HarvestObject, package_id: str) -> None:
+    """``obj`` is the current object of ``package_id``; earlier objects of the same item are not."""
+    model.Session.query(HarvestObject).filter(
+        HarvestObject.guid == obj.guid,
+        HarvestObject.harvest_source_id == obj.harvest_source_id,
+        HarvestObject.id != obj.id).update({"current": False}, synchronize_session=False)
+    obj.current = True
+    obj.package_id = package_id
+
+
 def stand_for(obj: HarvestObject, package_id: str) -> None:
     """Make ``obj`` the current object of ``package_id`` before the dataset is saved, in the
     same transaction, so the save's index document carries ``harvest_source_id``:
@@ -69,12 +79,7 @@ def stand_for(obj: HarvestObject, package_id: str) -> None:
     indexed before that is missing from its source's page. As ckanext-harvest's own
     ``HarvesterBase`` does it: the foreign key is deferred (the dataset may not exist yet) and
     the change flushed; a rollback after a refused save undoes it."""
-    model.Session.query(HarvestObject).filter(
-        HarvestObject.guid == obj.guid,
-        HarvestObject.harvest_source_id == obj.harvest_source_id,
-        HarvestObject.id != obj.id).update({"current": False}, synchronize_session=False)
-    obj.current = True
-    obj.package_id = package_id
+    _supersede(obj, package_id)
     model.Session.add(obj)
     model.Session.execute(sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
     model.Session.flush()
@@ -82,12 +87,7 @@ def stand_for(obj: HarvestObject, package_id: str) -> None:
 
 def make_current(obj: HarvestObject, package_id: str, fingerprint: str | None = None) -> None:
     """This object now stands for the dataset; earlier objects of the same item do not."""
-    model.Session.query(HarvestObject).filter(
-        HarvestObject.guid == obj.guid,
-        HarvestObject.harvest_source_id == obj.harvest_source_id,
-        HarvestObject.id != obj.id).update({"current": False}, synchronize_session=False)
-    obj.current = True
-    obj.package_id = package_id
+    _supersede(obj, package_id)
     if fingerprint is not None:
         extra = next((e for e in obj.extras if e.key == FINGERPRINT_KEY), None)
         if extra is None:

@@ -270,6 +270,21 @@ def test_a_failed_history_keeps_the_latest_value_and_a_later_run_fills_the_gap(s
     assert rows(station)[-1]["pm25"] is not None
 
 
+def test_a_failed_history_never_overwrites_a_stored_hour_with_the_snapshot(server) -> None:
+    source = make_source(server.url, "pm25_air4thai", FAST)
+    run_job(source)
+    before = all_rows()
+    server.fail_next(server.HISTORY, 2)
+
+    job = run_job(source)
+
+    [(guid, messages)] = object_messages(job).items()
+    assert "Could not fetch the hourly history" in messages[0]
+    assert all_rows() == before  # the failed station's newest hour keeps its hourly value
+    newest = rows(dataset("air4thai-" + guid.split(":")[1]))[-1]
+    assert newest["pm25"] is not None
+
+
 def test_both_history_forms_store_the_same_hours(server) -> None:
     old = make_source(server.url, "pm25_air4thai", {"history_endpoint": "webV2"}, name="older")
     new = make_source(server.url, "pm25_air4thai", {"history_endpoint": "forweb"}, name="newer")

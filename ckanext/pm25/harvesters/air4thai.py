@@ -45,7 +45,8 @@ from ckanext.pm25.harvesters.datasets import (Publisher, bounded_name, fingerpri
 from ckanext.pm25.harvesters.http import FetchError, HttpPolicy, fetch_json
 from ckanext.pm25.harvesters.normalise import (HourLabel, Issue, PayloadError, Reading, Station, parse_air4thai_history,
                                                parse_air4thai_latest, reading_to_row)
-from ckanext.pm25.harvesters.series import changed_rows, history_window, reading_from_row, with_rolling_means
+from ckanext.pm25.harvesters.series import (changed_rows, history_window, reading_from_row,
+                                            with_rolling_means, without_hours)
 from ckanext.pm25.harvesters.source_config import Air4ThaiConfig, parse_air4thai_config
 from ckanext.pm25.common.stored import stored_list
 from ckanext.pm25.common.times import HOUR, THAI_TZ, floor_hour, parse_utc, utcnow
@@ -200,12 +201,15 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         if history is None:
             return False  # the job's time budget ran out: left as stored, for the next run
         readings = [r for r in history if "future" not in r.quality_flag.split(",")]
+        fill_only: list[str] = []
         if snapshot is not None and snapshot.datetime_utc >= window.store_start \
                 and all(r.datetime_utc != snapshot.datetime_utc for r in readings):
             readings.append(snapshot)
+            fill_only.append(reading_to_row(snapshot)["datetime_utc"])
         rows = [reading_to_row(r) for r in with_rolling_means(readings, window.store_start)]
-        content.update(rows=rows, window={"store_start": window.store_start.isoformat(),
-                                          "end": window.end.isoformat()})
+        content.update(rows=rows, fill_only=fill_only,
+                       window={"store_start": window.store_start.isoformat(),
+                               "end": window.end.isoformat()})
         obj.content = json.dumps(content, ensure_ascii=False)
         obj.save()
         return True
@@ -328,6 +332,9 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         hours = _hours_between(window.get("store_start"), window.get("end"))
         stored = readings_writer.stored_rows(resource_id, station.station_id, hours + 48)
         new, changed = changed_rows(rows, stored or [])
+        # The snapshot's value alone (the history failed or lacked its hour) fills an hour not
+        # stored yet; it never replaces a stored hour, whose hourly value it does not carry.
+        changed = without_hours(changed, content.get("fill_only") or [])
         if (new or changed) and dataset is None:
             dataset = site_user.call("package_show", {"id": package_id})
         readings_writer.write_rows(resource_id, new, changed, table_exists=stored is not None,

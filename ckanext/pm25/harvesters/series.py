@@ -125,6 +125,12 @@ def changed_rows(new_rows: Sequence[Mapping[str, Any]], stored_rows: Iterable[Ma
     return absent, different
 
 
+def without_hours(rows: Sequence[Mapping[str, Any]], hours: Iterable[Any]) -> list[dict[str, Any]]:
+    """The rows whose hour (UTC, any of the stored forms) is not one of ``hours``."""
+    left_out = {_utc_key(hour) for hour in hours}
+    return [dict(row) for row in rows if _utc_key(row["datetime_utc"]) not in left_out]
+
+
 def reading_from_row(row: Mapping[str, Any]) -> Reading:
     """The inverse of :func:`ckanext.pm25.harvesters.normalise.reading_to_row`."""
     utc = parse_utc(row["datetime_utc"])

@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +17,12 @@ from ckan.tests import factories, helpers
 
 from ckanext.harvest.model import HarvestSource
 from tests.harvesters.harvesting import config_allowing, datasets, make_source, now_thai_hour
-from tests.upstream import DEFAULT_STATIONS, Air4ThaiServer, StationSpec
+from tests.upstream import DEFAULT_STATIONS, Air4ThaiServer
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore", "clean_queues")
 
-# copies: set_coordinates changes the server's StationSpec, and DEFAULT_STATIONS is shared
 STATIONS = DEFAULT_STATIONS[:3]
 
-
-def stations() -> list[StationSpec]:
-    return [replace(spec) for spec in STATIONS]
 LOGS = Path(__file__).resolve().parents[2] / ".stack" / "logs"
 PROCESSES = {"gather": ["consume", "gather"], "fetch": ["consume", "fetch"],
              "scheduler": ["schedule", "--every", "1"]}
@@ -61,7 +56,7 @@ def sysadmin_token() -> str:
 
 def test_a_second_job_while_one_is_open_is_refused_in_the_request_language(
         app: Any, sysadmin_token: str, allow_upstream) -> None:
-    with Air4ThaiServer(stations(), now_local=now_thai_hour(), hours=6) as server:
+    with Air4ThaiServer(STATIONS, now_local=now_thai_hour(), hours=6) as server:
         allow_upstream(server.url)
         source = make_source(server.url, "pm25_air4thai")
         create_job(app, sysadmin_token, source["id"])
@@ -74,7 +69,7 @@ def test_a_second_job_while_one_is_open_is_refused_in_the_request_language(
 
 def test_an_inactive_source_refuses_a_job_with_a_message(app: Any, sysadmin_token: str,
                                                          allow_upstream) -> None:
-    with Air4ThaiServer(stations(), now_local=now_thai_hour(), hours=6) as server:
+    with Air4ThaiServer(STATIONS, now_local=now_thai_hour(), hours=6) as server:
         allow_upstream(server.url)
         source = make_source(server.url, "pm25_air4thai")
         stored = HarvestSource.get(source["id"])
@@ -88,7 +83,7 @@ def test_a_job_created_through_the_api_finishes_with_its_report_under_make_runs_
         app: Any, sysadmin_token: str, allow_upstream, ckan_config, tmp_path: Path) -> None:
     ckan = shutil.which("ckan", path=os.path.dirname(sys.executable)) or "ckan"
     LOGS.mkdir(parents=True, exist_ok=True)
-    with Air4ThaiServer(stations(), now_local=now_thai_hour(), hours=6) as server:
+    with Air4ThaiServer(STATIONS, now_local=now_thai_hour(), hours=6) as server:
         allow_upstream(server.url)
         ini = config_allowing(tmp_path, ckan_config["__file__"], server.url)
         source = make_source(server.url, "pm25_air4thai")

@@ -7,7 +7,6 @@ import json
 import threading
 import time
 from collections import Counter
-from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -19,17 +18,12 @@ from ckanext.harvest.model import HarvestJob
 from ckanext.pm25.harvesters import runner
 from tests.harvesters.harvesting import (dataset, make_source, now_thai_hour, run_job, stats,
                                          sysadmin_context)
-from tests.upstream import DEFAULT_STATIONS, Air4ThaiServer, StationSpec
+from tests.upstream import DEFAULT_STATIONS, Air4ThaiServer
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore", "clean_queues")
 
 LAMPANG = ("18.2888", "99.4909")
-# copies: set_coordinates changes the server's StationSpec, and DEFAULT_STATIONS is shared
 STATIONS = DEFAULT_STATIONS[:3]  # 35t and 36t in Chiang Mai, 37t in Lampang
-
-
-def stations() -> list[StationSpec]:
-    return [replace(spec) for spec in STATIONS]
 
 
 def publish_when_resubmitted(redis, key: str, object_ids: list[str], wait: float) -> None:
@@ -43,7 +37,7 @@ def publish_when_resubmitted(redis, key: str, object_ids: list[str], wait: float
 
 
 def test_objects_a_gather_elsewhere_has_not_queued_yet_are_fetched_once(allow_upstream) -> None:
-    with Air4ThaiServer(stations(), now_local=now_thai_hour(), hours=6) as server:
+    with Air4ThaiServer(STATIONS, now_local=now_thai_hour(), hours=6) as server:
         allow_upstream(server.url)
         source = make_source(server.url, "pm25_air4thai")
         run_job(source)

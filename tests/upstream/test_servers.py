@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.upstream import AgencyCkanServer, Air4ThaiServer
+from tests.upstream import DEFAULT_STATIONS, AgencyCkanServer, Air4ThaiServer
 
 
 def get(url: str, **params: Any) -> Any:
@@ -66,6 +66,18 @@ def test_mobile_station_moves_and_a_station_disappears() -> None:
     assert (first["lat"], second["lat"]) == ("14.90", "14.95")
     assert first["stationType"] == "MOBILE"
     assert "37t" not in ids
+
+
+def test_a_moved_station_leaves_the_next_server_where_it_was() -> None:
+    lampang = next(spec for spec in DEFAULT_STATIONS if spec.station_id == "37t")
+    where = (lampang.lat, lampang.lon)
+    with Air4ThaiServer() as server:
+        server.set_coordinates("37t", "14.90", "100.40")
+        moved = get(server.url + server.LATEST, stationID="37t")["stations"][0]
+    with Air4ThaiServer() as server:
+        again = get(server.url + server.LATEST, stationID="37t")["stations"][0]
+    assert (moved["lat"], moved["long"]) == ("14.90", "100.40")
+    assert (again["lat"], again["long"]) == where == (lampang.lat, lampang.lon)
 
 
 def test_empty_station_list_scenario() -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -129,7 +129,10 @@ class Air4ThaiServer(ImitationServer):
     # --- model -------------------------------------------------------------------------------
 
     def add_station(self, spec: StationSpec, *, hours: int = 48) -> None:
-        """Add a station with ``hours`` of generated hourly values ending at ``now_local``."""
+        """Add a station with ``hours`` of generated hourly values ending at ``now_local``. The
+        server keeps a copy of ``spec``: its quirks (``set_coordinates``) never change the
+        caller's spec, such as one of ``DEFAULT_STATIONS`` that the next server starts from."""
+        spec = replace(spec, track=list(spec.track))
         self.stations[spec.station_id] = spec
         series: dict[datetime, Any] = {}
         for back in range(hours):

@@ -135,7 +135,7 @@ def test_reharvest_and_clear_need_the_pages_csrf_token(app: Any, agency: dict[st
         else:
             assert "Harvest source cleared" in body
             assert _jobs(source) == []
-    finally:  # the job Reharvest queued is not run here: its gather message goes
+    finally:  # the job Reharvest queued is not run here: its message leaves this slot's gather queue
         gather = queue.get_gather_consumer()
         while gather.basic_get(queue=queue.get_gather_queue_name())[2] is not None:
             pass

@@ -36,6 +36,7 @@ say() { printf '\033[1m[pm25]\033[0m %s\n' "$*"; }
 die() { printf '\033[31m[pm25] %s\033[0m\n' "$*" >&2; exit 1; }
 
 mkdir -p "$PM25_VAR" "$PM25_LOGS"
+export PM25_LOGS   # the processes the suite starts log there too (tests/logs.py)
 
 # The test portal's port of a test slot: 5055 + slot, except that browsers refuse 5060 and 5061
 # (SIP; Chromium's ERR_UNSAFE_PORT), so slots from 5 on use 5075 + slot. Usage: pm25_portal_port SLOT

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/env.sh"
 ini="$1"; datastore_db="$2"; own_postgres="${3:-1}"
 ckan=("$VENV/bin/ckan" -c "$ini")
-log="$PM25_LOGS/init-$(basename "$ini" .ini).log"
+log="$PM25_LOGS/init-$(basename "$ini" .ini)-$datastore_db.log"
 
 {
   "${ckan[@]}" db init

@@ -22,6 +22,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.datastore.tests.conftest import clean_datastore  # noqa: F401  (re-exported fixture)
 
 from tests.database import reset_database
+from tests.logs import logs_folder
 from tests.upstream.allowing import ALLOWED_HOSTS, origin_of
 
 if TYPE_CHECKING:
@@ -90,8 +91,7 @@ def portal() -> Iterator[str]:
         if probe.connect_ex(("127.0.0.1", port)) == 0:
             raise RuntimeError(f"port {port} is taken: the test portal cannot start")
     ckan = shutil.which("ckan", path=os.path.dirname(sys.executable)) or "ckan"
-    log_path = ROOT / ".stack" / "logs" / f"test-portal-{port}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path = logs_folder() / f"test-portal-{port}.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [ckan, "-c", str(ROOT / "test.ini"), "run", "-H", "127.0.0.1", "-p", str(port),

@@ -19,18 +19,18 @@ from ckanext.harvest.model import HarvestObject
 from tests.harvesters.harvesting import (config_allowing, datasets, make_source, now_thai_hour,
                                          sysadmin_context)
 from tests.upstream import Air4ThaiServer
+from tests.logs import logs_folder
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore", "clean_queues")
 
 STATIONS, HOURS = 3, 4
 REDIS_SOCKET_TIMEOUT = 5  # redis-py 8's default, the one that ends ckanext-harvest's consumers
-LOGS = Path(__file__).resolve().parents[2] / ".stack" / "logs"
+LOGS = logs_folder()
 
 
 def start_consumer(ini: str, stage: str) -> subprocess.Popen[bytes]:
     """The consumer process, writing to its log file (the child keeps its own handle on it)."""
     ckan = shutil.which("ckan", path=os.path.dirname(sys.executable)) or "ckan"
-    LOGS.mkdir(parents=True, exist_ok=True)
     with open(LOGS / f"test-consume-{stage}.log", "w") as log:
         return subprocess.Popen([ckan, "-c", ini, "pm25", "harvest", "consume", stage],
                                 stdout=log, stderr=subprocess.STDOUT)
@@ -59,7 +59,7 @@ def test_consumers_survive_an_idle_queue_then_run_a_job(ckan_config: Any, allow_
         try:
             time.sleep((socket_timeout or REDIS_SOCKET_TIMEOUT) * 3)  # several socket timeouts of an empty queue
             assert [process.poll() for process in consumers] == [None, None], \
-                "a consumer exited while the queue was empty (see .stack/logs/test-consume-*.log)"
+                f"a consumer exited while the queue was empty (see {LOGS}/test-consume-*.log)"
 
             source = make_source(server.url, "pm25_air4thai", {"backfill_hours": HOURS})
             job = helpers.call_action("harvest_job_create", context=sysadmin_context(),

@@ -23,11 +23,12 @@ from ckanext.harvest.model import HarvestObject, HarvestObjectError
 from tests.harvesters.harvesting import (config_allowing, datasets, make_source, now_thai_hour,
                                          rows, sysadmin_context)
 from tests.upstream import Air4ThaiServer
+from tests.logs import logs_folder
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore", "clean_queues")
 
 STATIONS, HOURS = 24, 12
-LOGS = Path(__file__).resolve().parents[2] / ".stack" / "logs"
+LOGS = logs_folder()
 # ckanext-harvest's fetch callback logs every object it is handed (INFO, shown by test.ini)
 RECEIVED = re.compile(r"Received harvest object id: (\S+)")
 DROPPED = re.compile(r"Harvest object (\S+) is held by another consumer or done: message dropped")
@@ -77,7 +78,6 @@ def test_two_fetch_consumers_on_one_job_produce_no_duplicates(ckan_config, allow
         redis.delete(key)  # handed out again once both consumers wait
 
         ckan = shutil.which("ckan", path=os.path.dirname(sys.executable)) or "ckan"
-        LOGS.mkdir(parents=True, exist_ok=True)
         consumers = []
         for number in (1, 2):
             # The child keeps its own handle on the log file.

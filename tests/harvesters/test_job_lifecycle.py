@@ -18,12 +18,13 @@ from ckan.tests import factories, helpers
 from ckanext.harvest.model import HarvestSource
 from tests.harvesters.harvesting import config_allowing, datasets, make_source, now_thai_hour
 from tests.upstream import DEFAULT_STATIONS, Air4ThaiServer
+from tests.logs import logs_folder
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore", "clean_queues")
 
 STATIONS = DEFAULT_STATIONS[:3]
 
-LOGS = Path(__file__).resolve().parents[2] / ".stack" / "logs"
+LOGS = logs_folder()
 PROCESSES = {"gather": ["consume", "gather"], "fetch": ["consume", "fetch"],
              "scheduler": ["schedule", "--every", "1"]}
 
@@ -82,7 +83,6 @@ def test_an_inactive_source_refuses_a_job_with_a_message(app: Any, sysadmin_toke
 def test_a_job_created_through_the_api_finishes_with_its_report_under_make_runs_processes(
         app: Any, sysadmin_token: str, allow_upstream, ckan_config, tmp_path: Path) -> None:
     ckan = shutil.which("ckan", path=os.path.dirname(sys.executable)) or "ckan"
-    LOGS.mkdir(parents=True, exist_ok=True)
     with Air4ThaiServer(STATIONS, now_local=now_thai_hour(), hours=6) as server:
         allow_upstream(server.url)
         ini = config_allowing(tmp_path, ckan_config["__file__"], server.url)

@@ -80,11 +80,13 @@ def batch(value_of: Any = None) -> list[Measurement]:
 
 def search(resource_id: str, user: str = "", **data: Any) -> dict[str, Any]:
     """As ``user`` (anonymous by default), with CKAN's authorisation checked."""
-    return helpers.call_action("datastore_search", context={"user": user, "ignore_auth": False}, resource_id=resource_id, **data)
+    return helpers.call_action("datastore_search", context={"user": user, "ignore_auth": False},
+                               resource_id=resource_id, **data)
 
 
 def search_sql(sql: str, user: str = "") -> list[dict[str, Any]]:
-    return list(helpers.call_action("datastore_search_sql", context={"user": user, "ignore_auth": False}, sql=sql)["records"])
+    context = {"user": user, "ignore_auth": False}
+    return list(helpers.call_action("datastore_search_sql", context=context, sql=sql)["records"])
 
 
 def stored(resource_id: str) -> list[dict[str, Any]]:
@@ -139,7 +141,7 @@ def test_a_changed_upstream_value_is_updated_in_place_and_only_it(store: str) ->
 
     assert merge(store, changed) == MergeCounts(inserted=0, updated=1, unchanged=ROWS - 1)
     after = stored(store)
-    differing = [(old, new) for old, new in zip(before, after) if old != new]
+    differing = [(old, new) for old, new in zip(before, after, strict=True) if old != new]
     assert len(differing) == 1
     old, new = differing[0]
     assert new["_id"] == old["_id"]  # the same row, not a new one
@@ -167,7 +169,7 @@ def test_a_batch_failing_half_way_leaves_the_store_as_it_was(store: str, failure
     bigger = [replace(m, value=m.value + 1) for m in batch()]  # type: ignore[operator]
     new_day = [replace(m, hour_utc=m.hour_utc + timedelta(days=1)) for m in batch()]
     half = len(bigger) // 2
-    broken = bigger[:half] + [replace(bigger[half], value=failure)] + bigger[half + 1:] + new_day
+    broken = [*bigger[:half], replace(bigger[half], value=failure), *bigger[half + 1:], *new_day]
 
     with pytest.raises(InvalidMeasurement if isinstance(failure, float) else psycopg2.DataError):
         merge(store, broken)

@@ -32,7 +32,7 @@ def measurement(**changes: Any) -> Measurement:
 def test_a_line_reads_back_as_the_measurement_with_nulls_apart_from_empty_text() -> None:
     line = copy_line(measurement(series_id='dustboy:"a",b\nc', value=None, aqi_us=None, licence=""))
     (row,) = csv.reader(io.StringIO(line))
-    assert dict(zip(COLUMNS, row)) == {
+    assert dict(zip(COLUMNS, row, strict=True)) == {
         "series_id": 'dustboy:"a",b\nc', "parameter": "pm25", "hour_utc": "2024-05-07 13:00:00+00",
         "value": "", "mean_24h": "20.5", "aqi_th": "25", "aqi_us": "", "quality_flag": "ok",
         "source": "air4thai", "licence": ""}

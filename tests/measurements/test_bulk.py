@@ -206,3 +206,16 @@ def test_a_private_networks_measurements_are_not_readable_anonymously(networks: 
     with pytest.raises(tk.NotAuthorized):  # not even beside a public table
         search_sql(f'SELECT series_id FROM "{store}" UNION ALL SELECT series_id FROM "{private}"')
     assert len(search_sql(f'SELECT series_id FROM "{private}" LIMIT 3', user=sysadmin)) == 3
+
+
+def test_rows_written_by_datastore_upsert_get_their_full_text_and_merges_replace_it(
+        networks: Networks, store: str) -> None:
+    record = {"series_id": "air4thai:L1", "parameter": "pm25", "hour_utc": "2024-01-01T00:00:00Z",
+              "value": 10, "quality_flag": "maintenance", "source": "air4thai"}
+    helpers.call_action("datastore_upsert", context={"user": networks.sysadmin["name"]}, resource_id=store,
+                        records=[record], method="upsert", force=True)
+    assert [r["quality_flag"] for r in search(store, q="maintenance")["records"]] == ["maintenance"]
+    counts = merge(store, batch())
+    assert (counts.inserted, counts.updated) == (ROWS - 1, 1)
+    assert search(store, q="maintenance")["total"] == 0
+    assert search(store, q="air4thai L1 pm25", limit=0)["total"] == HOURS

@@ -2,14 +2,15 @@
 write engine. The batch is streamed with COPY into a temporary staging table, then ONE
 ``INSERT ... SELECT ... ON CONFLICT (series_id, parameter, hour_utc) DO UPDATE`` inserts the new
 hours and updates only the rows whose values differ; unchanged rows are not touched (no new row
-version, no trigger). A failure anywhere (a refused measurement half-way through the stream, a
+version). A failure anywhere (a refused measurement half-way through the stream, a
 database error) rolls the whole batch back: the store is as it was.
 
 What the DataStore keeps about the table stays right: ``_id`` comes from its default,
-``_full_text`` from the DataStore's own trigger (set back to NULL on update, as
-``datastore_upsert`` does, so the trigger recomputes it), and the cached row count that
-``datastore_search`` reports as ``total`` (``_table_stats``, CKAN 2.12) is raised by the rows
-inserted in the same transaction, holding its row lock, so concurrent batches add up.
+``_full_text`` is written by the merge (the DataStore's trigger, which
+:func:`~ckanext.pm25.measurements.store.create_store` makes skip rows that come with one, still
+fills it for ``datastore_upsert`` writes), and the cached row count that ``datastore_search``
+reports as ``total`` (``_table_stats``, CKAN 2.12) is raised by the rows inserted in the same
+transaction, holding its row lock, so concurrent batches add up.
 
 Callers are trusted code (harvesters, CLI, migrations), as with ``force`` on DataStore actions:
 no CKAN authorisation is checked here.
@@ -39,23 +40,38 @@ _COPY_SQL = f"COPY {_STAGING} ({_COLUMN_LIST}) FROM STDIN WITH (FORMAT csv)"
 
 
 def _merge_sql(table: str) -> str:
-    """The one merge: within the batch the last measurement of a key wins; ``xmax = 0`` tells
-    an inserted row from an updated one."""
+    """The one merge. Within the batch the last measurement of a key wins. ``_full_text`` is
+    what the DataStore's trigger would index, made set-wise: the words of the text columns
+    parsed once per distinct combination in the batch (a series has the same few), and the
+    numbers as the lexemes ``to_tsvector`` makes of them; the hour is left out (filters and SQL
+    select time). ``xmax = 0`` tells an inserted row from an updated one."""
     key = ", ".join(KEY)
+    words = "series_id, parameter, quality_flag, source, licence"
+    staged = ", ".join(f"s.{column}" for column in COLUMNS)
     target = ", ".join(f"t.{column}" for column in VALUES)
     excluded = ", ".join(f"EXCLUDED.{column}" for column in VALUES)
     assignments = ", ".join(f"{column} = EXCLUDED.{column}" for column in VALUES)
     return f"""
-        WITH merged AS (
-            INSERT INTO {table} AS t ({_COLUMN_LIST})
+        WITH staged AS (
             SELECT DISTINCT ON ({key}) {_COLUMN_LIST} FROM {_STAGING}
             ORDER BY {key}, position DESC
-            ON CONFLICT ({key}) DO UPDATE SET {assignments}, _full_text = NULL
+        ), worded AS (
+            SELECT {words}, to_tsvector(concat_ws(' ', {words})) AS words
+            FROM (SELECT DISTINCT {words} FROM staged) AS distinct_words
+        ), merged AS (
+            INSERT INTO {table} AS t ({_COLUMN_LIST}, _full_text)
+            SELECT {staged}, w.words || array_to_tsvector(array_remove(
+                ARRAY[s.value::text, s.mean_24h::text, s.aqi_th::text, s.aqi_us::text], NULL))
+            FROM staged AS s JOIN worded AS w
+              ON w.series_id = s.series_id AND w.parameter = s.parameter
+             AND w.quality_flag = s.quality_flag AND w.source = s.source
+             AND w.licence IS NOT DISTINCT FROM s.licence
+            ON CONFLICT ({key}) DO UPDATE SET {assignments}, _full_text = EXCLUDED._full_text
             WHERE ({target}) IS DISTINCT FROM ({excluded})
             RETURNING (t.xmax = 0) AS inserted
         )
         SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
-               (SELECT count(DISTINCT ({key})) FROM {_STAGING})
+               (SELECT count(*) FROM staged)
         FROM merged"""
 
 

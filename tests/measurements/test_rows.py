@@ -85,3 +85,12 @@ def test_a_refused_measurement_is_raised_when_its_line_is_read_and_kept() -> Non
     with pytest.raises(InvalidMeasurement):
         source.read(1 << 16)
     assert isinstance(source.error, InvalidMeasurement)
+
+
+def test_lines_of_a_batch_are_the_lines_of_each_measurement() -> None:
+    thai = timezone(timedelta(hours=7))
+    batch = [measurement(series_id=f"s{i % 3}", hour_utc=(HOUR + timedelta(hours=i % 5)).astimezone(thai),
+                         value=i / 10, licence=None if i % 2 else "CC-BY") for i in range(40)]
+    assert list(copy_lines(batch)) == [copy_line(m) for m in batch]
+    with pytest.raises(InvalidMeasurement, match="series_id"):
+        list(copy_lines([*batch, measurement(series_id="")]))

@@ -28,6 +28,7 @@ from ckanext.datastore.backend.postgres import get_write_engine, identifier
 from ckanext.pm25.measurements.rows import COLUMNS, KEY, VALUES, LinesFile, Measurement, copy_lines
 
 _STAGING = "pm25_measurements_staging"
+_WORK_MEM = "64MB"
 _STAGING_SQL = f"""
     CREATE TEMPORARY TABLE {_STAGING} (
         series_id text NOT NULL, parameter text NOT NULL, hour_utc timestamptz NOT NULL,
@@ -120,6 +121,8 @@ def merge(resource_id: str, measurements: Iterable[Measurement]) -> MergeCounts:
             try:
                 if with_stats:
                     _hold_row_count(cursor, resource_id)
+                # the batch's sorts (one key, last wins; the words join) in memory, not on disk
+                cursor.execute(f"SET LOCAL work_mem = '{_WORK_MEM}'")
                 cursor.execute(_STAGING_SQL)
                 source = LinesFile(copy_lines(measurements))
                 try:

@@ -90,34 +90,69 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def copy_line(measurement: Measurement) -> str:
-    """The measurement as one CSV line of COPY, in :data:`COLUMNS` order, ending with a newline;
-    raises :class:`InvalidMeasurement` for what the store cannot hold."""
-    m = measurement
-    parameter = _text("parameter", m.parameter, required=True)
+def _series_part(series_id: object, parameter: object) -> str:
+    parameter = _text("parameter", parameter, required=True)
     if not _PARAMETER.fullmatch(parameter):
         raise InvalidMeasurement(f"parameter must be a lower-case name like pm25, not "
                                  f"{shown(parameter)!r}")
-    fields = (
-        _quoted(_text("series_id", m.series_id, required=True)),
-        _quoted(parameter),
-        _hour(m.hour_utc),
+    return f"{_quoted(_text('series_id', series_id, required=True))},{_quoted(parameter)},"
+
+
+def _provenance_part(quality_flag: object, source: object, licence: object) -> str:
+    return ",".join((
+        _quoted(_text("quality_flag", quality_flag, required=True)),
+        _quoted(_text("source", source, required=True)),
+        "" if licence is None else _quoted(_text("licence", licence, required=False)),
+    ))
+
+
+def _values_part(m: Measurement) -> str:
+    return ",".join((
         "" if m.value is None else _number("value", m.value),
         "" if m.mean_24h is None else _number("mean_24h", m.mean_24h),
         "" if m.aqi_th is None else _aqi("aqi_th", m.aqi_th),
         "" if m.aqi_us is None else _aqi("aqi_us", m.aqi_us),
-        _quoted(_text("quality_flag", m.quality_flag, required=True)),
-        _quoted(_text("source", m.source, required=True)),
-        "" if m.licence is None else _quoted(_text("licence", m.licence, required=False)),
-    )
-    return ",".join(fields) + "\n"
+    ))
+
+
+def copy_line(measurement: Measurement) -> str:
+    """The measurement as one CSV line of COPY, in :data:`COLUMNS` order, ending with a newline;
+    raises :class:`InvalidMeasurement` for what the store cannot hold."""
+    m = measurement
+    return (f"{_series_part(m.series_id, m.parameter)}{_hour(m.hour_utc)},{_values_part(m)},"
+            f"{_provenance_part(m.quality_flag, m.source, m.licence)}\n")
+
+
+_CACHED = 4096  # distinct series, hours and provenances remembered while a batch is written
 
 
 def copy_lines(measurements: Iterable[Measurement]) -> Iterator[str]:
     """Lines for COPY, made one at a time as COPY reads them: a measurement the store refuses
-    raises while the batch is being written, so the batch fails as a whole."""
-    for measurement in measurements:
-        yield copy_line(measurement)
+    raises while the batch is being written, so the batch fails as a whole. The text of a
+    series, an hour or a provenance, checked once, is reused for the next measurements that
+    share it (a batch has few of each)."""
+    series: dict[tuple[object, object], str] = {}
+    hours: dict[object, str] = {}
+    provenance: dict[tuple[object, object, object], str] = {}
+    for m in measurements:
+        key = (m.series_id, m.parameter)
+        head = series.get(key)
+        if head is None:
+            if len(series) >= _CACHED:
+                series.clear()
+            head = series[key] = _series_part(*key)
+        hour = hours.get(m.hour_utc)
+        if hour is None:
+            if len(hours) >= _CACHED:
+                hours.clear()
+            hour = hours[m.hour_utc] = _hour(m.hour_utc)
+        tail_key = (m.quality_flag, m.source, m.licence)
+        tail = provenance.get(tail_key)
+        if tail is None:
+            if len(provenance) >= _CACHED:
+                provenance.clear()
+            tail = provenance[tail_key] = _provenance_part(*tail_key)
+        yield f"{head}{hour},{_values_part(m)},{tail}\n"
 
 
 class LinesFile:

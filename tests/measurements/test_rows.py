@@ -94,3 +94,5 @@ def test_lines_of_a_batch_are_the_lines_of_each_measurement() -> None:
     assert list(copy_lines(batch)) == [copy_line(m) for m in batch]
     with pytest.raises(InvalidMeasurement, match="series_id"):
         list(copy_lines([*batch, measurement(series_id="")]))
+    with pytest.raises(InvalidMeasurement, match="source"):
+        list(copy_lines([*batch, measurement(source=["air4thai"])]))

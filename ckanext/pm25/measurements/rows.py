@@ -136,6 +136,11 @@ def copy_lines(measurements: Iterable[Measurement]) -> Iterator[str]:
     provenance: dict[tuple[object, object, object], str] = {}
     for m in measurements:
         key = (m.series_id, m.parameter)
+        try:
+            hash((key, m.hour_utc, m.quality_flag, m.source, m.licence))
+        except TypeError:  # not text or a datetime where one belongs: refused with its field
+            yield copy_line(m)
+            continue
         head = series.get(key)
         if head is None:
             if len(series) >= _CACHED:

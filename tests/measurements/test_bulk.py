@@ -219,3 +219,13 @@ def test_rows_written_by_datastore_upsert_get_their_full_text_and_merges_replace
     assert (counts.inserted, counts.updated) == (ROWS - 1, 1)
     assert search(store, q="maintenance")["total"] == 0
     assert search(store, q="air4thai L1 pm25", limit=0)["total"] == HOURS
+
+
+def test_making_the_store_again_keeps_its_rows_and_its_writes_working(networks: Networks, store: str) -> None:
+    merge(store, batch())
+    before = stored(store)
+    create_store({"user": networks.sysadmin["name"]}, store)  # type: ignore[arg-type]
+    assert stored(store) == before
+    assert merge(store, batch(lambda i, j, h: 50.0)).updated == ROWS
+    assert search(store, q="50.0", limit=0)["total"] == ROWS
+    assert_totals_true(store)

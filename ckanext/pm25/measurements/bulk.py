@@ -9,8 +9,9 @@ What the DataStore keeps about the table stays right: ``_id`` comes from its def
 ``_full_text`` is written by the merge (the DataStore's trigger, which
 :func:`~ckanext.pm25.measurements.store.create_store` makes skip rows that come with one, still
 fills it for ``datastore_upsert`` writes), and the cached row count that ``datastore_search``
-reports as ``total`` (``_table_stats``, CKAN 2.12) is raised by the rows inserted in the same
-transaction, holding its row lock, so concurrent batches add up.
+reports as ``total`` (``_table_stats``, CKAN 2.12; 2.11 counts with ``count(*)``) is raised by
+the rows inserted in the same transaction, holding its row lock from the start, so concurrent
+batches add up (batches into one network's table are written one after another).
 
 Callers are trusted code (harvesters, CLI, migrations), as with ``force`` on DataStore actions:
 no CKAN authorisation is checked here.

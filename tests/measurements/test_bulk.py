@@ -181,6 +181,7 @@ def test_a_batch_failing_half_way_leaves_the_store_as_it_was(store: str, failure
 
 
 def test_within_a_batch_the_last_measurement_of_an_hour_wins(store: str) -> None:
+    assert merge(store, []) == MergeCounts(inserted=0, updated=0, unchanged=0)
     first, again = batch()[0], replace(batch()[0], value=55.5)
     assert merge(store, [first, again]) == MergeCounts(inserted=1, updated=0, unchanged=0)
     assert [float(r["value"]) for r in stored(store)] == [55.5]

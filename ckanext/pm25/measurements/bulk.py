@@ -57,7 +57,7 @@ def _merge_sql(table: str) -> str:
         WITH staged AS (
             SELECT DISTINCT ON ({key}) {_COLUMN_LIST} FROM {_STAGING}
             ORDER BY {key}, position DESC
-        ), worded AS (
+        ), worded AS MATERIALIZED (  -- parsed once per distinct combination, not per row
             SELECT {words}, to_tsvector(concat_ws(' ', {words})) AS words
             FROM (SELECT DISTINCT {words} FROM staged) AS distinct_words
         ), merged AS (

@@ -2,7 +2,8 @@
 # `make bench`: every bench/*.py, each printing its figures side by side, against a bench
 # database of its own (ckan_bench / datastore_bench, emptied first), or a test slot's with
 # PM25_SLOT=N. Arguments name the scripts to run (default: all of bench/*.py). The harvest
-# bench reads PM25_BENCH_STATIONS (default 500).
+# bench reads PM25_BENCH_STATIONS (default 500); the measurement-store bench
+# PM25_BENCH_STORE_STATIONS (200) and PM25_BENCH_STORE_HOURS (720).
 source "$(dirname "$0")/env.sh"
 cd "$PM25_ROOT"
 

@@ -1,0 +1,147 @@
+"""Bulk writes into a measurement store table: one batch is one transaction on the DataStore's
+write engine. The batch is streamed with COPY into a temporary staging table, then ONE
+``INSERT ... SELECT ... ON CONFLICT (series_id, parameter, hour_utc) DO UPDATE`` inserts the new
+hours and updates only the rows whose values differ; unchanged rows are not touched (no new row
+version). A failure anywhere (a refused measurement half-way through the stream, a
+database error) rolls the whole batch back: the store is as it was.
+
+What the DataStore keeps about the table stays right: ``_id`` comes from its default,
+``_full_text`` is written by the merge (the DataStore's trigger, which
+:func:`~ckanext.pm25.measurements.store.create_store` makes skip rows that come with one, still
+fills it for ``datastore_upsert`` writes), and the cached row count that ``datastore_search``
+reports as ``total`` (``_table_stats``, CKAN 2.12; 2.11 counts with ``count(*)``) is raised by
+the rows inserted in the same transaction, holding its row lock from the start, so concurrent
+batches add up (batches into one network's table are written one after another).
+
+Callers are trusted code (harvesters, CLI, migrations), as with ``force`` on DataStore actions:
+no CKAN authorisation is checked here.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+import psycopg2.errors
+from ckanext.datastore.backend.postgres import get_write_engine, identifier
+
+from ckanext.pm25.measurements.rows import COLUMNS, KEY, VALUES, LinesFile, Measurement, copy_lines
+
+_STAGING = "pm25_measurements_staging"
+_WORK_MEM = "64MB"
+_STAGING_SQL = f"""
+    CREATE TEMPORARY TABLE {_STAGING} (
+        series_id text NOT NULL, parameter text NOT NULL, hour_utc timestamptz NOT NULL,
+        value numeric, mean_24h numeric, aqi_th int, aqi_us int, quality_flag text,
+        source text, licence text,
+        position bigint GENERATED ALWAYS AS IDENTITY
+    ) ON COMMIT DROP"""
+_COLUMN_LIST = ", ".join(COLUMNS)
+_COPY_SQL = f"COPY {_STAGING} ({_COLUMN_LIST}) FROM STDIN WITH (FORMAT csv)"
+
+
+def _merge_sql(table: str) -> str:
+    """The one merge. Within the batch the last measurement of a key wins. ``_full_text`` is
+    what the DataStore's trigger would index, made set-wise: the words of the text columns
+    parsed once per distinct combination in the batch (a series has the same few), and the
+    numbers as the lexemes ``to_tsvector`` makes of them; the hour is left out (filters and SQL
+    select time). ``xmax = 0`` tells an inserted row from an updated one."""
+    key = ", ".join(KEY)
+    words = "series_id, parameter, quality_flag, source, licence"
+    staged = ", ".join(f"s.{column}" for column in COLUMNS)
+    target = ", ".join(f"t.{column}" for column in VALUES)
+    excluded = ", ".join(f"EXCLUDED.{column}" for column in VALUES)
+    assignments = ", ".join(f"{column} = EXCLUDED.{column}" for column in VALUES)
+    return f"""
+        WITH staged AS (
+            SELECT DISTINCT ON ({key}) {_COLUMN_LIST} FROM {_STAGING}
+            ORDER BY {key}, position DESC
+        ), worded AS MATERIALIZED (  -- parsed once per distinct combination, not per row
+            SELECT {words}, to_tsvector(concat_ws(' ', {words})) AS words
+            FROM (SELECT DISTINCT {words} FROM staged) AS distinct_words
+        ), merged AS (
+            INSERT INTO {table} AS t ({_COLUMN_LIST}, _full_text)
+            SELECT {staged}, w.words || array_to_tsvector(array_remove(
+                ARRAY[s.value::text, s.mean_24h::text, s.aqi_th::text, s.aqi_us::text], NULL))
+            FROM staged AS s JOIN worded AS w
+              ON w.series_id = s.series_id AND w.parameter = s.parameter
+             AND w.quality_flag = s.quality_flag AND w.source = s.source
+             AND w.licence IS NOT DISTINCT FROM s.licence
+            ON CONFLICT ({key}) DO UPDATE SET {assignments}, _full_text = EXCLUDED._full_text
+            WHERE ({target}) IS DISTINCT FROM ({excluded})
+            RETURNING (t.xmax = 0) AS inserted
+        )
+        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
+               (SELECT count(*) FROM staged)
+        FROM merged"""
+
+
+@dataclass(frozen=True)
+class MergeCounts:
+    inserted: int
+    updated: int
+    unchanged: int
+
+    @property
+    def written(self) -> int:
+        return self.inserted + self.updated
+
+
+def _has_table_stats(cursor: Any) -> bool:
+    cursor.execute("SELECT to_regclass('public._table_stats') IS NOT NULL")
+    return bool(cursor.fetchone()[0])
+
+
+def _hold_row_count(cursor: Any, resource_id: str) -> None:
+    """Make sure the cached count exists (CKAN counts the table when it does not) and take its
+    row lock until commit, so no other writer or reader caches a count between our insert and
+    our commit."""
+    cursor.execute("SELECT cached_table_row_count(%s)", (resource_id,))
+    cursor.execute('SELECT 1 FROM "_table_stats" WHERE resource_id = %s FOR UPDATE', (resource_id,))
+
+
+def _add_to_row_count(cursor: Any, resource_id: str, inserted: int) -> None:
+    cursor.execute(
+        """UPDATE "_table_stats"
+           SET stats = jsonb_set(stats, '{rows}', to_jsonb((stats->>'rows')::bigint + %s))
+           WHERE resource_id = %s""", (inserted, resource_id))
+
+
+def merge(resource_id: str, measurements: Iterable[Measurement]) -> MergeCounts:
+    """Write one batch into the store table of ``resource_id`` (made by
+    :func:`ckanext.pm25.measurements.store.create_store`) in one transaction. Raises
+    :class:`~ckanext.pm25.measurements.rows.InvalidMeasurement` for a measurement the store
+    refuses and ``toolkit.ObjectNotFound`` when there is no such table; either way nothing of
+    the batch is stored."""
+    table = identifier(resource_id)
+    connection = get_write_engine().raw_connection()
+    try:
+        with connection.cursor() as cursor:
+            with_stats = _has_table_stats(cursor)
+            try:
+                if with_stats:
+                    _hold_row_count(cursor, resource_id)
+                # the batch's sorts (one key, last wins; the words join) in memory, not on disk
+                cursor.execute(f"SET LOCAL work_mem = '{_WORK_MEM}'")
+                cursor.execute(_STAGING_SQL)
+                source = LinesFile(copy_lines(measurements))
+                try:
+                    cursor.copy_expert(_COPY_SQL, source)
+                except psycopg2.Error:
+                    if source.error is not None:
+                        raise source.error from None
+                    raise
+                cursor.execute(_merge_sql(table))
+            except psycopg2.errors.UndefinedTable as error:
+                raise tk.ObjectNotFound(f"No measurement store table {resource_id}") from error
+            inserted, updated, staged = cursor.fetchone()
+            if with_stats and inserted:
+                _add_to_row_count(cursor, resource_id, inserted)
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        connection.close()
+    return MergeCounts(inserted=inserted, updated=updated, unchanged=staged - inserted - updated)

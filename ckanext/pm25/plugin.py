@@ -12,6 +12,7 @@ from flask import Blueprint
 
 from ckanext.pm25 import cli
 from ckanext.pm25.dataset import facets, indexing, unknown_keys, validators
+from ckanext.pm25.harvesters import admin_views as harvest_admin_views
 from ckanext.pm25.interfaces import IPm25Readings
 from ckanext.pm25.provinces import actions as province_actions
 from ckanext.pm25.provinces import helpers as province_helpers
@@ -75,7 +76,7 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
     # IBlueprint
 
     def get_blueprint(self) -> list[Blueprint]:
-        return [province_views.blueprint, readings_views.blueprint]
+        return [province_views.blueprint, readings_views.blueprint, harvest_admin_views.blueprint]
 
     # IFacets
 

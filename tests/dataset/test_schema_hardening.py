@@ -102,7 +102,8 @@ def test_unpaired_surrogates_are_refused_naming_the_field(app: Any, agency: dict
     assert error[field] == ["ข้อความมีอักขระ NUL หรือ surrogate ที่ไม่มีคู่ (ยูนิโค้ดที่ไม่ถูกต้อง) ซึ่งไม่สามารถบันทึกได้"]
 
 
-@pytest.mark.parametrize("changes", [{"id": "\ud800"}, {"id": ["x"]}, {"id": 5}, {"id": None, "name": {"a": 1}}])
+@pytest.mark.parametrize("changes", [{"id": "\ud800"}, {"id": ["x"]}, {"id": 5}, {"id": None, "name": {"a": 1}},
+                                     {"owner_org": {}}, {"owner_org": ["x"]}])
 def test_an_update_of_a_dataset_named_by_what_no_lookup_can_take_is_refused(app: Any, agency: dict[str, Any],
                                                                            editor_token: str,
                                                                            changes: dict[str, Any]) -> None:
@@ -110,7 +111,7 @@ def test_an_update_of_a_dataset_named_by_what_no_lookup_can_take_is_refused(app:
                             {**pm25_dataset_dict(owner_org=agency["organization"]["id"]), **changes})
 
     assert status == 409
-    assert set(error) - {"__type"} <= {"id", "name"} and error["__type"] == "Validation Error"
+    assert set(error) - {"__type"} <= {"id", "name", "owner_org"} and error["__type"] == "Validation Error"
 
 
 @pytest.mark.parametrize("tags", ["PM2.5", None, [{"name": "PM2.5"}, "ฝุ่น"]])
@@ -155,3 +156,11 @@ def test_a_missing_organization_is_said_in_thai(app: Any, agency: dict[str, Any]
 
     assert status == 409
     assert error["owner_org"] == ["กรุณาระบุหน่วยงาน"]
+
+
+@pytest.mark.parametrize("value", [[1.5], {"a": "CSV"}, 5])
+def test_a_resource_format_that_is_not_a_text_is_refused(agency: dict[str, Any], value: Any) -> None:
+    errors = refused_create(agency["editor"], agency["organization"]["id"],
+                            resources=[{"url": "http://example.com/a.csv", "format": value}])
+
+    assert errors["resources"] == [{"format": ["Must be a text."]}]  # was a server error (CKAN's clean_format)

@@ -22,7 +22,7 @@ Text no store can hold (a NUL character, an unpaired surrogate: ``common/text.py
 or value, is refused first, without the access check: CKAN looks the dataset and organisation up
 by such text before validating (PostgreSQL's error is a server error). So is an ``id`` or
 ``name`` of package_update that is not a text (CKAN compares it with a text column), and a
-``type`` that is not a text (CKAN looks its plugin up by it).
+``type`` or ``owner_org`` that is not a text (CKAN looks the plugin and the organisation up by them).
 
 A dataset ``type`` no plugin handles is refused: CKAN would validate it with its default schema,
 not the PM2.5 one (one validation path for every dataset).
@@ -90,11 +90,11 @@ def _holds_unwritable(value: Any) -> bool:
 
 def _unreadable(action: str, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Each key whose name or value holds unwritable text (named with U+FFFD in its place), and a
-    ``type`` (or an ``id`` or ``name`` of package_update) that is not a text."""
+    ``type`` or ``owner_org`` (or an ``id`` or ``name`` of package_update) that is not a text."""
     errors: dict[str, Any] = {shown(key, len(key)): [tk._(UNWRITABLE_MESSAGE)]
                                     for key, value in data_dict.items()
                                     if _holds_unwritable(key) or _holds_unwritable(value)}
-    looked_up = ("type", "id", "name") if action == "package_update" else ("type",)
+    looked_up = ("type", "owner_org", "id", "name") if action == "package_update" else ("type", "owner_org")
     errors.update({key: [tk._(NOT_A_TEXT)] for key in looked_up
                    if data_dict.get(key) is not None and not isinstance(data_dict[key], str)})
     return _tags_errors_as_ckan_reads_them(errors)

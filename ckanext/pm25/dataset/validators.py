@@ -481,6 +481,16 @@ def pm25_no_nul_characters(key: FlattenKey, data: FlattenDataDict, errors: Flatt
                 tk._("The text contains a NUL character (code 0), which cannot be stored."))
 
 
+def pm25_text(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> None:
+    """A text, before a validator of CKAN's that fails on anything else (``clean_format``): the
+    field's other validators do not run on a refused value."""
+    value = data.get(key)
+    if value is None or value is tk.missing or isinstance(value, str):
+        return
+    errors[key].append(tk._("Must be a text."))
+    raise tk.StopOnError
+
+
 def pm25_boolean(value: Any, context: Context) -> Any:
     """True or false, as a JSON boolean or the words forms and clients send ("True", "false", "1");
     anything else (an empty text or list too: PostgreSQL cannot store it as a boolean) is
@@ -537,6 +547,7 @@ def pm25_index_term_lengths(key: FlattenKey, data: FlattenDataDict, errors: Flat
 def get_validators() -> dict[str, Callable[..., Any]]:
     return {
         "pm25_boolean": pm25_boolean,
+        "pm25_text": pm25_text,
         "pm25_max_length": pm25_max_length,
         "pm25_index_term_lengths": pm25_index_term_lengths,
         "tag_name_validator": tag_name_validator,

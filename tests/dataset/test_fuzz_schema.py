@@ -304,17 +304,17 @@ SUMMARY_HEADING = {"": "แบบฟอร์มมีข้อมูลที�
 ERROR_PAGE_TITLE = {"": "<title>ผิดพลาด 400", "/en": "<title>Error 400"}
 
 
-def _log_in(app: Any, user: dict[str, Any]) -> str:
-    """Logs ``user`` in (the test client keeps the session) and answers the form's CSRF token."""
+def _log_in(client: Any, user: dict[str, Any]) -> str:
+    """Logs ``user`` in (``client`` keeps the session) and answers the form's CSRF token."""
     def token(path: str) -> str:
-        page = app.get(path)
+        page = client.get(path)
         found = _TOKEN.search(page.get_data(as_text=True))
         assert page.status_code == 200 and found, path
         return found.group(1)
 
     sent.requests += 2
-    app.post("/en/user/login", data={"login": user["name"], "password": PASSWORD,
-                                     "_csrf_token": token("/en/user/login")})
+    client.post("/en/user/login", data={"login": user["name"], "password": PASSWORD,
+                                        "_csrf_token": token("/en/user/login")})
     return token("/en/dataset/new")
 
 
@@ -338,20 +338,23 @@ def form_posts(draw: st.DrawFn) -> tuple[str, list[tuple[str, str]]]:
 
 
 @pytest.fixture
-def form_token(app: Any, editor: dict[str, Any]) -> str:
-    """The editor logged in to ``app``; the dataset form's CSRF token."""
-    return _log_in(app, editor)
+def form_client(app: Any, editor: dict[str, Any]) -> tuple[Any, str]:
+    """A client of ``app`` that keeps its cookies (CKAN 2.11's ``app`` starts a new one for each
+    request), with the editor logged in; and the dataset form's CSRF token."""
+    client = app.test_client()
+    return client, _log_in(client, editor)
 
 
 @given(form_posts())
 @settings(FUZZ, max_examples=40)
 def test_the_dataset_form_answers_every_post_without_a_server_error(
-        app: Any, editor: dict[str, Any], form_token: str, post: tuple[str, list[tuple[str, str]]]) -> None:
+        form_client: tuple[Any, str], editor: dict[str, Any], post: tuple[str, list[tuple[str, str]]]) -> None:
+    client, form_token = form_client
     prefix, pairs = post
     pairs = [*pairs, ("name", f"fuzz-form-{next(_serial)}"), ("owner_org", editor["org"]),
              ("_ckan_phase", "dataset_new_1"), ("save", "go-resources"), ("_csrf_token", form_token)]
     sent.requests += 1
-    response = app.post(f"{prefix}/dataset/new", data=form_body(pairs),
+    response = client.post(f"{prefix}/dataset/new", data=form_body(pairs),
                         headers={"Content-Type": "application/x-www-form-urlencoded"}, follow_redirects=False)
     page = response.get_data(as_text=True)
     assert response.status_code < 500, page[:800]

@@ -190,18 +190,21 @@ _ITEM = re.compile(r'<li data-field-label="([^"]*)">(.*?)</li>', re.DOTALL)
 
 
 @pytest.fixture
-def form_token(app: Any, editor: dict[str, Any]) -> str:
-    """The editor logged in to ``app``; the harvest source form's CSRF token."""
+def form_client(app: Any, editor: dict[str, Any]) -> tuple[Any, str]:
+    """A client of ``app`` that keeps its cookies (CKAN 2.11's ``app`` starts a new one for each
+    request), with the editor logged in; and the harvest source form's CSRF token."""
+    client = app.test_client()
+
     def token(path: str) -> str:
-        page = app.get(path)
+        page = client.get(path)
         found = _TOKEN.search(page.get_data(as_text=True))
         assert page.status_code == 200 and found, path
         return found.group(1)
 
     sent.requests += 2
-    app.post("/en/user/login", data={"login": editor["name"], "password": PASSWORD,
-                                     "_csrf_token": token("/en/user/login")})
-    return token("/en/harvest/new")
+    client.post("/en/user/login", data={"login": editor["name"], "password": PASSWORD,
+                                        "_csrf_token": token("/en/user/login")})
+    return client, token("/en/harvest/new")
 
 
 def _as_text(value: Any) -> str:
@@ -211,12 +214,14 @@ def _as_text(value: Any) -> str:
 @given(st.sampled_from(["", "/en"]), changes())
 @settings(FUZZ, max_examples=50)
 def test_the_harvest_source_form_answers_every_post_without_a_server_error(
-        app: Any, allowed: None, editor: dict[str, Any], form_token: str, prefix: str, changed: dict[str, Any]) -> None:
+        allowed: None, form_client: tuple[Any, str], editor: dict[str, Any], prefix: str,
+        changed: dict[str, Any]) -> None:
     """The form is saved (a redirect to the source) or shown again with its list of errors."""
+    client, form_token = form_client
     fields = [(str(name), _as_text(value)) for name, value in _source(editor["org"], **changed).items()
               if value is not None]
     sent.requests += 1
-    response = app.post(f"{prefix}/harvest/new", follow_redirects=False,
+    response = client.post(f"{prefix}/harvest/new", follow_redirects=False,
                         data=form_body([*fields, ("save", ""), ("_csrf_token", form_token)]),
                         headers={"Content-Type": "application/x-www-form-urlencoded"})
     page = response.get_data(as_text=True)

@@ -18,32 +18,17 @@ from typing import Any
 import ckan.plugins
 import pytest
 from ckan.tests import factories
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.database import reset_stores
+from tests.fuzzing import FUZZ, JSON_VALUE, TEXT, Sent, messages, query
 from tests.readings.stations import create_station, this_hour
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "station")
 
 MIN_REQUESTS = 2_000
-FUZZ = settings(max_examples=100, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-sent = {"requests": 0, "tests": 0}
-
-# What the issue 13 probe sent, and its neighbours: edges of dates, integers and text.
-NASTY = [
-    "", " ", "\t", "\x00", "L1\x00", "\ud800", "\udfff", "a\ud83d", "\ufffd", "\u202e", "ลำปาง", "TH-52", "52",
-    "L1", "air4thai-l1", "pcd", "hour", "day", "true", "maybe", "0001-01-01", "9999-12-31T23:00:00-10:00",
-    "0001-01-01T00:00:00+14:00", "2567-01-01", "2567-05-07T13:00:00+07:00", "2024-02-30", "2024-05-07T25:00",
-    "1899-12-31T23:00:00Z", "2200-12-31T23:59:59-12:00", "99999999999999999999", "-1", "0", "1e400", "nan",
-    "inf", "-0", "1.5", "0x10", "[]", "{}", "null", "%s", "%(max)s", "{0}", "'; select 1; --", "*:*",
-    "99,18", "100,18,99,19", "-180,-90,180,90", "98.5,17.5,100.5,19.5", "a" * 5000, "L1," * 60,
-]
-TEXT = st.one_of(st.sampled_from(NASTY), st.text(st.characters(exclude_categories=()), max_size=30))
-SCALAR = st.one_of(TEXT, st.integers(min_value=-(2**80), max_value=2**80), st.floats(), st.booleans(), st.none())
-JSON_VALUE = st.recursive(SCALAR, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=3),
-                          max_leaves=8)
+sent = Sent()
 
 ACTIONS = {
     "pm25_province_list": ("q",),
@@ -70,38 +55,23 @@ def station(reset_db: Any, reset_index: Any, migrate_db_for: Any) -> Iterator[No
     finally:
         ckan.plugins.unload_all()
     yield
-    if sent["tests"] == len(TESTS):
-        assert sent["requests"] >= MIN_REQUESTS, f"only {sent['requests']} requests were generated"
-
-
-def _query(params: dict[str, str]) -> str:
-    return "&".join(f"{urllib.parse.quote(key.encode('utf-8', 'surrogatepass'))}="
-                    f"{urllib.parse.quote(value.encode('utf-8', 'surrogatepass'))}" for key, value in params.items())
-
-
-def _messages(error: Any) -> list[str]:
-    if isinstance(error, str):
-        return [error]
-    if isinstance(error, list):
-        return [text for item in error for text in _messages(item)]
-    if isinstance(error, dict):
-        return [text for key, item in error.items() if key != "__type" for text in _messages(item)]
-    return []
+    if sent.tests == len(TESTS):
+        assert sent.requests >= MIN_REQUESTS, f"only {sent.requests} requests were generated"
 
 
 def _check_api(response: Any) -> None:
-    sent["requests"] += 1
+    sent.requests += 1
     assert response.status_code < 500, response.get_data(as_text=True)[:500]
     body = response.json
     if response.status_code == 200:
         assert body["success"] is True
         return
     error = body["error"] if isinstance(body, dict) else body
-    assert [text for text in _messages(error) if text.strip()], f"a refusal without a message: {body!r}"
+    assert [text for text in messages(error) if text.strip()], f"a refusal without a message: {body!r}"
 
 
 def _check_page(response: Any) -> None:
-    sent["requests"] += 1
+    sent.requests += 1
     assert response.status_code < 500, response.get_data(as_text=True)[:500]
     if response.status_code >= 400:
         assert response.get_data(as_text=True).strip(), "a refusal without a page"
@@ -127,8 +97,8 @@ def api_calls(draw: st.DrawFn) -> tuple[str, str, dict[str, Any], dict[str, Any]
 @settings(FUZZ, max_examples=700)
 def test_the_action_api_answers_every_request_without_a_server_error(app: Any, call: Any) -> None:
     """Each example: the action by GET with a query string, and by POST with a JSON body."""
-    action, prefix, query, body = call
-    _check_api(app.get(f"{prefix}/api/3/action/{action}?{_query(query)}"))
+    action, prefix, params, body = call
+    _check_api(app.get(f"{prefix}/api/3/action/{action}?{query(params)}"))
     text = json.dumps(body, ensure_ascii=True)  # ensure_ascii: unpaired surrogates travel as \\udXXX escapes
     _check_api(app.post(f"{prefix}/api/3/action/{action}", data=text, headers={"Content-Type": "application/json"}))
 
@@ -149,7 +119,7 @@ def page_requests(draw: st.DrawFn) -> str:
     params = {name: draw(TEXT) for name in draw(st.lists(st.sampled_from(names), unique=True, max_size=len(names)))}
     if path == "/pm25/measurements.csv" and "stations" not in params:
         params["stations"] = "L1"
-    return f"{prefix}{path}?{_query(params)}"
+    return f"{prefix}{path}?{query(params)}"
 
 
 @given(page_requests())
@@ -175,4 +145,4 @@ TESTS = [test_the_action_api_answers_every_request_without_a_server_error,
 @pytest.fixture(autouse=True)
 def _counted() -> Iterator[None]:
     yield
-    sent["tests"] += 1
+    sent.tests += 1

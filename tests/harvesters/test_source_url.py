@@ -131,3 +131,16 @@ def test_a_response_not_of_the_sources_format_is_not_quoted_in_the_report(
     assert len(messages) == 2 and all("not a CKAN action API response" in m for m in messages)
     assert not any("secret-private-dataset" in m or "responseHeader" in m or "ข้อมูลลับ" in m
                    for m in messages)
+
+
+def test_a_source_with_text_no_store_can_hold_is_refused_naming_the_field(
+        app: Any, editor: tuple[dict[str, Any], str], allow_upstream: Any) -> None:
+    """Found by tests/harvesters/test_fuzz_sources.py: a server error before."""
+    org, token = editor
+    allow_upstream("http://127.0.0.1:9/")
+    for field, value in (("notes", "ค่าฝุ่น\x00"), ("title", "\ud800")):
+        response = app.post("/api/3/action/harvest_source_create", headers={"Authorization": token},
+                            json={**_source(org, "http://127.0.0.1:9/", "pm25_air4thai"), field: value})
+        assert response.status_code == 409, field
+        assert response.json["error"][field] == [
+            "ข้อความมีอักขระ NUL หรือ surrogate ที่ไม่มีคู่ (ยูนิโค้ดที่ไม่ถูกต้อง) ซึ่งไม่สามารถบันทึกได้"]

@@ -66,6 +66,7 @@ CORE_MESSAGES = (
     N_("There is a schema field with the same name"),
     N_("Must be purely lowercase alphanumeric (ascii) characters and these symbols: -_"),
     N_("Value must be one of %s"),
+    N_("An organization must be provided"),
 )
 
 
@@ -461,20 +462,40 @@ def _holds_nul(value: Any) -> bool:
     return False
 
 
+def _without_nul(flat_key: FlattenKey) -> FlattenKey:
+    return tuple(part.replace("\x00", "") if isinstance(part, str) else part for part in flat_key)
+
+
 def pm25_no_nul_characters(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
                            context: Context) -> None:
-    """Refuses text holding a NUL character, which PostgreSQL cannot store (a server error else)."""
+    """Refuses text holding a NUL character, which PostgreSQL cannot store (a server error else),
+    naming the field: a key the schema does not know by its own name, not CKAN's ``__extras``."""
     for flat_key, value in list(data.items()):
-        if _holds_nul(flat_key[-1]) or _holds_nul(value):
-            error_key = tuple(part.replace("\x00", "") if isinstance(part, str) else part for part in flat_key)
-            errors.setdefault(error_key, []).append(
+        if flat_key[-1] == "__extras" and isinstance(value, dict):
+            offending = [(*flat_key[:-1], name) for name, item in value.items()
+                         if _holds_nul(name) or _holds_nul(item)]
+        else:
+            offending = [flat_key] if _holds_nul(flat_key[-1]) or _holds_nul(value) else []
+        for error_key in offending:
+            errors.setdefault(_without_nul(error_key), []).append(
                 tk._("The text contains a NUL character (code 0), which cannot be stored."))
+
+
+def pm25_text(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> None:
+    """A text, before a validator of CKAN's that fails on anything else (``clean_format``): the
+    field's other validators do not run on a refused value."""
+    value = data.get(key)
+    if value is None or value is tk.missing or isinstance(value, str):
+        return
+    errors[key].append(tk._("Must be a text."))
+    raise tk.StopOnError
 
 
 def pm25_boolean(value: Any, context: Context) -> Any:
     """True or false, as a JSON boolean or the words forms and clients send ("True", "false", "1");
-    anything else is refused instead of silently meaning false (CKAN's boolean_validator)."""
-    if _is_missing(value) or isinstance(value, bool):
+    anything else (an empty text or list too: PostgreSQL cannot store it as a boolean) is
+    refused instead of silently meaning false (CKAN's boolean_validator)."""
+    if value is None or value is tk.missing or isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in _TRUE_WORDS | _FALSE_WORDS:
         return value.strip().lower() in _TRUE_WORDS
@@ -526,6 +547,7 @@ def pm25_index_term_lengths(key: FlattenKey, data: FlattenDataDict, errors: Flat
 def get_validators() -> dict[str, Callable[..., Any]]:
     return {
         "pm25_boolean": pm25_boolean,
+        "pm25_text": pm25_text,
         "pm25_max_length": pm25_max_length,
         "pm25_index_term_lengths": pm25_index_term_lengths,
         "tag_name_validator": tag_name_validator,

@@ -51,7 +51,7 @@ def test_the_dataset_maps_spatial_temporal_frequency_publisher_and_licence(
     graph = _graph(app, f"/dataset/{dataset['name']}{suffix}", rdf_format)
     ref = _dataset_ref(graph)
 
-    assert graph.value(ref, DCTERMS.title) == Literal("ข้อมูลฝุ่นละอองขนาดเล็ก PM2.5 จังหวัดลำปาง")
+    assert graph.value(ref, DCTERMS.title) == Literal("ข้อมูลฝุ่นละอองขนาดเล็ก PM2.5 จังหวัดลำปาง", lang="th")
     assert graph.value(ref, DCTERMS.accrualPeriodicity) == HOURLY
     (period,) = graph.objects(ref, DCTERMS.temporal)
     assert _dates(graph, period) == {"2024-01-01", "2024-12-31"}

@@ -8,6 +8,7 @@ The shapes are `tests/dataset/shacl/dcat-ap-3-rules.ttl`, written for this proje
 not in its sdist or wheel, so no install step can get them from PyPI."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +150,28 @@ def test_a_dataset_without_location_has_no_spatial(app: Any, catalogue: dict[str
 
     assert list(graph.objects(ref, DCTERMS.spatial)) == []
     assert ENVIRONMENT in set(graph.objects(ref, DCAT.theme))
+
+
+def test_a_stock_dcat_ap_3_reader_gets_every_dataset_with_its_metadata(
+        app: Any, catalogue: dict[str, Any]) -> None:
+    """What ckanext-dcat's `dcat_rdf_harvester` makes of `/catalog.ttl` with its stock profile
+    (euro_dcat_ap_3, no pm25 profile): the parsing step only, not a second CKAN."""
+    from ckanext.dcat.processors import RDFParser
+
+    parser = RDFParser(profiles=["euro_dcat_ap_3"])
+    parser.parse(app.get("/catalog.ttl").get_data(as_text=True), _format="turtle")
+    parsed = {dataset["title"]: dataset for dataset in parser.datasets()}
+
+    assert set(parsed) == {dataset["title"] for dataset in catalogue.values()}
+    station = parsed["ข้อมูลฝุ่นละอองขนาดเล็ก PM2.5 สถานีลำปาง"]
+    # With a scheming schema loaded, values of fields it knows (ours: spatial, temporal_*) are
+    # set on the dataset itself, the rest are extras.
+    fields = {**{extra["key"]: extra["value"] for extra in station.get("extras", [])}, **station}
+    assert fields["notes"] == catalogue["station"]["notes"]
+    assert fields["publisher_name"] == "กรมควบคุมมลพิษ"
+    assert fields["license_id"] == "Creative Commons Attributions"
+    assert json.loads(fields["spatial"]) == {"type": "Point", "coordinates": [99.5, 18.29]}
+    assert (fields["temporal_start"][:10], fields["temporal_end"][:10]) == ("2024-01-01", "2024-12-31")
+    assert {tag["name"] for tag in station["tags"]} == {"PM2.5", "ฝุ่นละออง"}
+    assert [(resource["url"], resource["format"]) for resource in station["resources"]] == [
+        ("https://air4thai.pcd.go.th/lampang.csv", "http://publications.europa.eu/resource/authority/file-type/CSV")]

@@ -305,7 +305,8 @@ class Pm25DCATProfile(RDFProfile):
                 self._add_language(dataset_ref, URIRef(LANGUAGE + code))
 
     def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> dict[str, Any]:
-        """DCAT harvested into this schema: frequency, languages and provinces back to our fields."""
+        """DCAT harvested into this schema: frequency, languages, provinces and the resources'
+        file types (EU file-type IRIs) back to our fields."""
         frequency = self._object(dataset_ref, DCT.accrualPeriodicity)
         unit = UNIT_BY_FREQUENCY.get(_last_segment(frequency)) if frequency is not None else None
         if unit:
@@ -318,4 +319,9 @@ class Pm25DCATProfile(RDFProfile):
                         for code in self.g.objects(location, DCT.identifier) if provinces.by_code(str(code))})
         if codes:
             self._set_dataset_value(dataset_dict, "provinces", codes)
+        for resource in dataset_dict.get("resources", []):
+            resource_format = str(resource.get("format") or "")
+            if resource_format.startswith(FILE_TYPE):
+                code = resource_format[len(FILE_TYPE):]
+                resource["format"] = FORMAT_BY_FILE_TYPE.get(code, code)
         return dataset_dict

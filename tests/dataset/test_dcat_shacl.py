@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ckan.lib.app_globals import _CONFIG_CACHE
+from ckan.tests import helpers
 from pyshacl import validate
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, SKOS
@@ -52,10 +54,24 @@ def catalogue(agency: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
-def _graph(app: Any, path: str, rdf_format: str) -> Graph:
-    response = app.get(path)
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    return Graph().parse(data=response.get_data(as_text=True), format=rdf_format)
+@pytest.fixture(scope="module")
+def pages(catalogue: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Every page of the module, served by the portal once (one app: CKAN's `app` fixture makes
+    a new one per test, seconds each, and the catalogue does not change while the module runs)."""
+    _CONFIG_CACHE.clear()
+    app = helpers._get_test_app()
+    paths = ["/catalog.ttl", "/catalog.jsonld",
+             *(f"/dataset/{dataset['name']}{suffix}" for dataset in catalogue.values() for suffix in (".rdf", ".ttl"))]
+    served = {}
+    for path in paths:
+        response = app.get(path)
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]
+        served[path] = response.get_data(as_text=True)
+    return served
+
+
+def _graph(pages: dict[str, str], path: str, rdf_format: str) -> Graph:
+    return Graph().parse(data=pages[path], format=rdf_format)
 
 
 def _violations(graph: Graph) -> tuple[bool, str]:
@@ -70,8 +86,9 @@ def _dataset(graph: Graph, dataset: dict[str, Any]) -> URIRef:
 
 
 @pytest.mark.parametrize("path, rdf_format", [("/catalog.ttl", "turtle"), ("/catalog.jsonld", "json-ld")])
-def test_the_catalogue_has_no_violation(app: Any, catalogue: dict[str, Any], path: str, rdf_format: str) -> None:
-    graph = _graph(app, path, rdf_format)
+def test_the_catalogue_has_no_violation(catalogue: dict[str, Any], pages: dict[str, str],
+                                        path: str, rdf_format: str) -> None:
+    graph = _graph(pages, path, rdf_format)
     conforms, text = _violations(graph)
     assert conforms, text
     (catalog,) = graph.subjects(RDF.type, DCAT.Catalog)
@@ -83,16 +100,17 @@ def test_the_catalogue_has_no_violation(app: Any, catalogue: dict[str, Any], pat
 
 @pytest.mark.parametrize("name", ["station", "area", "plain"])
 @pytest.mark.parametrize("suffix, rdf_format", [(".rdf", "xml"), (".ttl", "turtle")])
-def test_each_dataset_has_no_violation(app: Any, catalogue: dict[str, Any], name: str, suffix: str,
-                                       rdf_format: str) -> None:
-    conforms, text = _violations(_graph(app, f"/dataset/{catalogue[name]['name']}{suffix}", rdf_format))
+def test_each_dataset_has_no_violation(catalogue: dict[str, Any], pages: dict[str, str],
+                                       name: str, suffix: str, rdf_format: str) -> None:
+    conforms, text = _violations(_graph(pages, f"/dataset/{catalogue[name]['name']}{suffix}", rdf_format))
     assert conforms, text
 
 
-def test_the_rules_catch_what_the_base_profile_wrote_before(app: Any, catalogue: dict[str, Any]) -> None:
+def test_the_rules_catch_what_the_base_profile_wrote_before(
+        catalogue: dict[str, Any], pages: dict[str, str]) -> None:
     """The shapes see the faults issue 14 found (a literal format, an untyped geometry, a
     language without its class), so the tests above can fail."""
-    graph = _graph(app, f"/dataset/{catalogue['station']['name']}.ttl", "turtle")
+    graph = _graph(pages, f"/dataset/{catalogue['station']['name']}.ttl", "turtle")
     ref = _dataset(graph, catalogue["station"])
     (distribution,) = graph.objects(ref, DCAT.distribution)
     graph.set((distribution, DCTERMS["format"], Literal("CSV")))
@@ -109,8 +127,8 @@ def _failed_rules(graph: Graph) -> set[str]:
 
 
 def test_a_station_carries_its_theme_geometry_province_and_tagged_titles(
-        app: Any, catalogue: dict[str, Any]) -> None:
-    graph = _graph(app, "/catalog.ttl", "turtle")
+        catalogue: dict[str, Any], pages: dict[str, str]) -> None:
+    graph = _graph(pages, "/catalog.ttl", "turtle")
     ref = _dataset(graph, catalogue["station"])
 
     assert ENVIRONMENT in set(graph.objects(ref, DCAT.theme))
@@ -134,8 +152,8 @@ def test_a_station_carries_its_theme_geometry_province_and_tagged_titles(
 
 
 def test_a_polygon_over_two_provinces_names_both_and_an_english_title_is_tagged_en(
-        app: Any, catalogue: dict[str, Any]) -> None:
-    graph = _graph(app, "/catalog.ttl", "turtle")
+        catalogue: dict[str, Any], pages: dict[str, str]) -> None:
+    graph = _graph(pages, "/catalog.ttl", "turtle")
     ref = _dataset(graph, catalogue["area"])
 
     codes = {str(graph.value(loc, DCTERMS.identifier)) for loc in graph.objects(ref, DCTERMS.spatial)
@@ -144,8 +162,9 @@ def test_a_polygon_over_two_provinces_names_both_and_an_english_title_is_tagged_
     assert graph.value(ref, DCTERMS.title) == Literal("PM2.5 over Lampang and Lamphun", lang="en")
 
 
-def test_a_dataset_without_location_has_no_spatial(app: Any, catalogue: dict[str, Any]) -> None:
-    graph = _graph(app, "/catalog.ttl", "turtle")
+def test_a_dataset_without_location_has_no_spatial(
+        catalogue: dict[str, Any], pages: dict[str, str]) -> None:
+    graph = _graph(pages, "/catalog.ttl", "turtle")
     ref = _dataset(graph, catalogue["plain"])
 
     assert list(graph.objects(ref, DCTERMS.spatial)) == []
@@ -153,13 +172,13 @@ def test_a_dataset_without_location_has_no_spatial(app: Any, catalogue: dict[str
 
 
 def test_a_stock_dcat_ap_3_reader_gets_every_dataset_with_its_metadata(
-        app: Any, catalogue: dict[str, Any]) -> None:
+        catalogue: dict[str, Any], pages: dict[str, str]) -> None:
     """What ckanext-dcat's `dcat_rdf_harvester` makes of `/catalog.ttl` with its stock profile
     (euro_dcat_ap_3, no pm25 profile): the parsing step only, not a second CKAN."""
     from ckanext.dcat.processors import RDFParser
 
     parser = RDFParser(profiles=["euro_dcat_ap_3"])
-    parser.parse(app.get("/catalog.ttl").get_data(as_text=True), _format="turtle")
+    parser.parse(pages["/catalog.ttl"], _format="turtle")
     parsed = {dataset["title"]: dataset for dataset in parser.datasets()}
 
     assert set(parsed) == {dataset["title"] for dataset in catalogue.values()}

@@ -17,7 +17,7 @@ from ckan.lib.app_globals import _CONFIG_CACHE
 from ckan.tests import helpers
 from pyshacl import validate
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, SKOS
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS
 from shapely import wkt
 from shapely.geometry import Point
 
@@ -96,6 +96,9 @@ def test_the_catalogue_has_no_violation(catalogue: dict[str, Any], pages: dict[s
     assert (catalog, DCTERMS.language,
             URIRef("http://publications.europa.eu/resource/authority/language/THA")) in graph
     assert {value.language for value in graph.objects(catalog, DCTERMS.description)} >= {"th"}
+    publisher = graph.value(catalog, DCTERMS.publisher)
+    assert publisher != catalog
+    assert graph.value(publisher, FOAF.name) == Literal("PM2.5 Thailand (test)", lang="en")  # the site title
 
 
 @pytest.mark.parametrize("name", ["station", "area", "plain"])

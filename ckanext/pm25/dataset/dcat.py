@@ -170,7 +170,9 @@ class Pm25DCATProfile(RDFProfile):
         if (catalog_ref, DCT.publisher, None) not in self.g:
             name = (tk.config.get("ckanext.pm25.dcat.publisher_name")
                     or tk.config.get("ckan.site_title") or "PM2.5")
-            publisher = URIRef(tk.config.get("ckanext.pm25.dcat.publisher_url") or site_url)
+            # Not the site URL itself: that is the catalogue's own IRI.
+            publisher = URIRef(tk.config.get("ckanext.pm25.dcat.publisher_url")
+                               or f"{site_url.rstrip('/')}/about#publisher")
             self.g.add((publisher, RDF.type, FOAF.Agent))
             self.g.add((publisher, FOAF.name, Literal(name, lang=text_language(name))))
             self.g.add((catalog_ref, DCT.publisher, publisher))

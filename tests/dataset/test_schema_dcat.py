@@ -51,7 +51,7 @@ def test_the_dataset_maps_spatial_temporal_frequency_publisher_and_licence(
     graph = _graph(app, f"/dataset/{dataset['name']}{suffix}", rdf_format)
     ref = _dataset_ref(graph)
 
-    assert graph.value(ref, DCTERMS.title) == Literal("ข้อมูลฝุ่นละอองขนาดเล็ก PM2.5 จังหวัดลำปาง")
+    assert graph.value(ref, DCTERMS.title) == Literal("ข้อมูลฝุ่นละอองขนาดเล็ก PM2.5 จังหวัดลำปาง", lang="th")
     assert graph.value(ref, DCTERMS.accrualPeriodicity) == HOURLY
     (period,) = graph.objects(ref, DCTERMS.temporal)
     assert _dates(graph, period) == {"2024-01-01", "2024-12-31"}
@@ -116,3 +116,24 @@ def test_parsing_dcat_fills_the_schema_fields(app: Any, dataset: dict[str, Any])
     assert parsed["update_frequency_unit"] == "ชั่วโมง"
     assert sorted(parsed["data_language"]) == sorted(["ไทย", "อังกฤษ"])
     assert parsed["provinces"] == ["TH-52"]
+    assert [resource["format"] for resource in parsed["resources"]] == ["CSV"]
+
+
+@pytest.mark.parametrize("text, tag", [
+    ("ข้อมูลฝุ่นละอองขนาดเล็ก PM2.5 จังหวัดลำปาง", "th"), ("PM2.5 over Lampang", "en"), ("PM2.5", "en"),
+])
+def test_a_title_is_tagged_by_its_script(text: str, tag: str) -> None:
+    from ckanext.pm25.dataset.dcat import text_language
+
+    assert text_language(text) == tag
+
+
+@pytest.mark.parametrize("resource_format, code", [
+    ("CSV", "CSV"), ("csv", "CSV"), (" GeoJSON ", "GEOJSON"), ("Shapefile", "SHP"), ("API", "REST"),
+])
+def test_a_resource_format_maps_to_the_eu_file_type(resource_format: str, code: str) -> None:
+    from ckanext.pm25.dataset.dcat import file_type_uri
+
+    assert file_type_uri(resource_format) == URIRef(
+        f"http://publications.europa.eu/resource/authority/file-type/{code}")
+    assert file_type_uri("some-format") is None

@@ -93,7 +93,7 @@ def test_the_province_chart_and_its_csv(portal: str, browser: Any, artifacts: Pa
     assert browser.find_elements(By.CSS_SELECTOR, "#pm25-province-chart line.pm25-standard")
     over = browser.find_element(By.CSS_SELECTOR, ".pm25-days-over-count")
     assert over.get_attribute("data-count") == str(len(
-        browser.find_elements(By.CSS_SELECTOR, "#pm25-province-chart line.pm25-daily-mean")))
+        browser.find_elements(By.CSS_SELECTOR, "#pm25-province-chart line.pm25-daily-mean.pm25-over")))
     stations = browser.find_elements(By.CSS_SELECTOR, "#pm25-station-map path.pm25-station")
     # L1: 24-hour mean 36.3, moderate (its hour, 90.0, would be red); L2: 2 hours, no band
     assert sorted(path.get_attribute("fill").upper() for path in stations) == ["#FDC04E", "#FFFFFF"]

@@ -162,7 +162,7 @@ class TestProvincePage:
         html = app.get("/en/province/TH-52").get_data(as_text=True)
         latest = html.split('class="pm25-latest', 1)[1].split("<h3>", 1)[0]
         assert '<span class="pm25-latest-mean">38.5</span>' in latest
-        assert '<span class="pm25-latest-value">80.0</span>' in latest and "hourly value" in latest
+        assert '<span class="pm25-latest-value">80.0</span>' in latest and "Hourly value" in latest
         assert "Starting to affect health" in latest and "Affects health" not in latest
         assert 'data-advice="starting_to_affect_health"' in latest and "Watch your health." in latest
         l1 = html.split('data-station="air4thai-l1"', 1)[1].split("</tr>", 1)[0]

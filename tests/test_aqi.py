@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ckanext.pm25.advice import advice_for, advice_record, thai_advice
 from ckanext.pm25.aqi import (
     THAI_24H_STANDARD,
     AqiBand,
@@ -184,3 +185,41 @@ def test_value_and_concentration_fall_in_the_reported_band(  # type: ignore[no-u
         assert band.conc_high is not None and band.aqi_high is not None
         assert truncated <= band.conc_high
         assert result.value <= band.aqi_high
+
+
+# --- health advice (PCD) per Thai band ---------------------------------------------------------
+
+
+def test_every_thai_band_has_advice_for_everyone_and_for_sensitive_groups_in_both_languages() -> None:
+    assert [advice.band for advice in thai_advice()] == [band.key for band in thai_bands()]
+    for advice in thai_advice():
+        for text in (advice.general_th, advice.sensitive_th):
+            assert text and any("\u0e00" <= char <= "\u0e7f" for char in text), advice.band  # Thai script
+        for text in (advice.general_en, advice.sensitive_en):
+            assert text and text.isascii(), advice.band
+    texts = [advice.sensitive_en for advice in thai_advice()]
+    assert len(set(texts)) == len(texts)  # each band says something of its own
+
+
+def test_the_advice_grows_with_the_band() -> None:
+    moderate = advice_for("moderate")
+    assert moderate is not None
+    assert moderate.general_en == "Outdoor activities as usual."
+    assert "spend less time" in moderate.sensitive_en and moderate.general_en != moderate.sensitive_en
+    starting = advice_for("starting_to_affect_health")
+    assert starting is not None and "see a doctor" in starting.sensitive_en
+    assert "แพทย์" in starting.sensitive_th
+    worst = advice_for("affects_health")
+    assert worst is not None and worst.general_en.startswith("Everyone should avoid outdoor activities")
+
+
+def test_the_advice_of_an_index_is_that_of_its_band() -> None:
+    result = known(thai_aqi, THAI_24H_STANDARD + 0.1)  # 37.6: starting to affect health
+    assert advice_record(result.band, "en") == {
+        "key": "starting_to_affect_health",
+        "general_public": advice_for("starting_to_affect_health").general_en,  # type: ignore[union-attr]
+        "sensitive_groups": advice_for("starting_to_affect_health").sensitive_en,  # type: ignore[union-attr]
+    }
+    thai = advice_record(result.band, "th")
+    assert thai is not None and thai["general_public"].startswith("ควรเฝ้าระวังสุขภาพ")
+    assert advice_record(None, "th") is None and advice_record("unhealthy", "en") is None  # a US band has none

@@ -1,14 +1,21 @@
 """Known readings for the dashboard tests, stored the way the harvester stores them.
 
-``known`` (current data, relative to the present hour):
+``known`` (current data, relative to the present hour). The AQI band follows the 24-hour mean
+(at least 18 of the 24 hours ending with the latest one):
 
-- Lampang (TH-52): stations L1 and L2; in the present hour 90 and 70 → 80.0 µg/m³ (Thai band
-  "affects health", red); an hour earlier 80 and 60; two hours earlier L1 alone at 70.
-- Sing Buri (TH-17): S1 at 20.0 in the present hour (band "good", green), from another agency.
-- Chiang Mai (TH-50): C1 at 45.0 (band "starting to affect health", orange); C2 inactive,
-  last reading 30 days ago.
+- Lampang (TH-52): stations L1 and L2; in the present hour 90 and 70 → 80.0 µg/m³ hourly
+  (the hourly band would be "affects health", red); an hour earlier 80 and 60; two hours
+  earlier L1 alone at 70; before that L1 alone at 30.0 for 21 hours, and 500.0 the hour before
+  those (25 hours ago: outside every 24-hour window that ends now). L1's 24-hour mean
+  (30 × 21 + 70 + 80 + 90) / 24 = 36.25 → 36.3 ("moderate", yellow) while its hour is 90.0;
+  L2 has 2 hours: no 24-hour mean. The province's 24-hour mean, every station value of its
+  24 hours: (870 + 130) / 26 = 38.46 → 38.5 ("starting to affect health", orange).
+- Sing Buri (TH-17): S1 at 20.0 for 17 hours up to the present one (from another agency):
+  one hour short of a 24-hour mean, for the station and the province.
+- Chiang Mai (TH-50): C1 at 44.0 for 17 hours, then 45.0 in the present hour: exactly 18 hours,
+  24-hour mean 44.1 ("starting to affect health", orange); C2 inactive, last reading 30 days ago.
 - Songkhla (TH-90): K1 whose last reading (30.0) is 10 hours old: stale.
-- Bangkok (TH-10): B1 at 10.0 (band "very good", blue).
+- Bangkok (TH-10): B1 at 10.0 in the present hour only: no 24-hour mean.
 - every other province: no readings.
 """
 from __future__ import annotations
@@ -73,10 +80,14 @@ def build_known(sysadmin: dict[str, Any], pcd: dict[str, Any], cmu: dict[str, An
         data.stations[station_id] = create_station(province, station_id, values, user=sysadmin,
                                                    owner_org=org["id"], **kwargs)
 
-    make("TH-52", "L1", {now - 2 * HOUR: 70.0, now - HOUR: 80.0, now: 90.0}, title="Lampang centre")
+    lampang: dict[datetime, float | None] = {now - 24 * HOUR: 500.0}
+    lampang.update({now - back * HOUR: 30.0 for back in range(3, 24)})
+    lampang.update({now - 2 * HOUR: 70.0, now - HOUR: 80.0, now: 90.0})
+    make("TH-52", "L1", lampang, title="Lampang centre")
     make("TH-52", "L2", {now - HOUR: 60.0, now: 70.0}, offset=(0.2, 0.05), title="Mae Mo")
-    make("TH-17", "S1", {now: 20.0}, org=cmu, title="Sing Buri town")
-    make("TH-50", "C1", {now - HOUR: 44.0, now: 45.0}, title="Chiang Mai city hall")
+    make("TH-17", "S1", {now - back * HOUR: 20.0 for back in range(17)}, org=cmu, title="Sing Buri town")
+    make("TH-50", "C1", {**{now - back * HOUR: 44.0 for back in range(1, 18)}, now: 45.0},
+         title="Chiang Mai city hall")
     make("TH-50", "C2", {now - timedelta(days=30): 25.0}, status="inactive", offset=(0.1, 0.1), title="Old site")
     make("TH-90", "K1", {now - 10 * HOUR: 30.0}, title="Hat Yai")
     make("TH-10", "B1", {now: 10.0}, title="Din Daeng")

@@ -4,6 +4,7 @@ IPm25Readings hooks called as the harvester calls them after each committed upse
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from functools import cache
@@ -15,10 +16,12 @@ from ckan.tests import helpers
 
 from ckanext.pm25.aqi import thai_aqi, us_aqi
 from ckanext.pm25.interfaces import IPm25Readings
+from ckanext.pm25.readings.series import MEAN_WINDOW_HOURS, MIN_HOURS_FOR_MEAN, round1
 from tests.factories import create_pm25_dataset, point
 
 UTC = timezone.utc
 THAI = timezone(timedelta(hours=7))
+HOUR = timedelta(hours=1)
 FIELDS = [
     {"id": "station_id", "type": "text"},
     {"id": "datetime_utc", "type": "timestamp"},
@@ -42,16 +45,27 @@ def this_hour() -> datetime:
     return datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 
 
+def rolling_mean(values: Mapping[datetime, float | None], hour: datetime) -> float | None:
+    """The 24-hour mean ending with ``hour`` as the harvester stores it (at least 18 values)."""
+    window = [values.get(hour - back * HOUR) for back in range(MEAN_WINDOW_HOURS)]
+    present = [value for value in window if value is not None]
+    return round1(math.fsum(present) / len(present)) if len(present) >= MIN_HOURS_FOR_MEAN else None
+
+
 def rows_for(station_id: str, values: Mapping[datetime, float | None]) -> list[dict[str, Any]]:
+    """The rows the harvester stores: each with the 24-hour mean of the given values ending with
+    its hour, and AQIs of that mean, or (fewer than 18 hours) of the hourly value, as the
+    harvester's fallback stores them."""
     rows = []
     for hour, value in sorted(values.items()):
-        aqi_th, aqi_us = thai_aqi(value), us_aqi(value)
+        mean = rolling_mean(values, hour)
+        aqi_th, aqi_us = thai_aqi(mean if mean is not None else value), us_aqi(mean if mean is not None else value)
         rows.append({
             "station_id": station_id,
             "datetime_utc": hour.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
             "datetime_local": hour.astimezone(THAI).isoformat(),
             "pm25": value,
-            "pm25_24h": None,
+            "pm25_24h": mean,
             "aqi_th": aqi_th.value if aqi_th else None,
             "aqi_us": aqi_us.value if aqi_us else None,
             "quality_flag": "ok" if value is not None else "sentinel",

@@ -39,15 +39,29 @@ class TestProvinceList:
         assert (lampang["name_en"], lampang["name_th"], lampang["region"]) == ("Lampang", "ลำปาง", "north")
         assert lampang["station_count"] == 2
         latest = lampang["latest"]
-        assert latest["pm25"] == 80.0
+        assert latest["pm25"] == 80.0  # the hour
         assert latest["stations_reporting"] == 2
         assert latest["status"] == "current"
         assert latest["hour_utc"] == iso(known.now)
-        assert latest["aqi_th"]["band"] == "affects_health"
-        assert latest["aqi_th"]["colour"] == "#CD0000"
-        assert latest["aqi_us"]["band"] == "unhealthy"
-        assert provinces["TH-17"]["latest"]["aqi_th"]["band"] == "good"
-        assert provinces["TH-10"]["latest"]["aqi_th"]["band"] == "very_good"
+        # the bands are those of the 24-hour mean: every value of the 24 hours, (870 + 130) / 26
+        assert latest["pm25_24h"] == 38.5
+        assert latest["aqi_th"] == {"value": 103, "band": "starting_to_affect_health",
+                                    "name_th": "เริ่มมีผลกระทบต่อสุขภาพ", "name_en": "Starting to affect health",
+                                    "colour": "#F26522"}
+        assert latest["aqi_us"]["band"] == "unhealthy_for_sensitive_groups"
+        # with exactly 18 hours a mean; with 17 (Sing Buri) or 1 (Bangkok) none, and no band
+        assert provinces["TH-50"]["latest"]["pm25_24h"] == 44.1
+        for code, hourly in (("TH-17", 20.0), ("TH-10", 10.0)):
+            short = provinces[code]["latest"]
+            assert (short["status"], short["pm25"]) == ("current", hourly)
+            assert (short["pm25_24h"], short["aqi_th"], short["aqi_us"], short["advice"]) == (None, None, None, None)
+
+    def test_the_advice_of_the_band(self, known: Known) -> None:
+        advice = next(p for p in call("pm25_province_list") if p["code"] == "TH-52")["latest"]["advice"]
+        assert advice["key"] == "starting_to_affect_health"
+        # Thai outside a request, as every message (the site's default language)
+        assert advice["general_public"].startswith("ควรเฝ้าระวังสุขภาพ")
+        assert "ควรปรึกษาแพทย์" in advice["sensitive_groups"]
 
     def test_inactive_stations_are_not_counted_but_their_past_stays(self, known: Known) -> None:
         chiang_mai = next(p for p in call("pm25_province_list") if p["code"] == "TH-50")
@@ -61,8 +75,8 @@ class TestProvinceList:
         assert songkhla["pm25"] == 30.0
         assert songkhla["hour_utc"] == iso(known.now - 10 * HOUR)
         phuket = provinces["TH-83"]["latest"]
-        assert phuket == {"pm25": None, "hour_utc": None, "hour_local": None, "status": "no_data",
-                          "aqi_th": None, "aqi_us": None, "stations_reporting": 0}
+        assert phuket == {"pm25": None, "pm25_24h": None, "hour_utc": None, "hour_local": None, "status": "no_data",
+                          "aqi_th": None, "aqi_us": None, "advice": None, "stations_reporting": 0}
 
     @pytest.mark.ckan_config("ckanext.pm25.dashboard.stale_after_hours", "12")
     def test_staleness_threshold_is_configurable(self, known: Known) -> None:
@@ -73,6 +87,26 @@ class TestProvinceList:
         response = app.get("/api/3/action/pm25_province_list")
         assert response.status_code == 200
         assert len(response.json["result"]) == 77
+
+    def test_advice_in_the_request_language_over_http(self, known: Known, app: Any) -> None:
+        def advice(path: str) -> dict[str, str]:
+            records = app.get(path).json["result"]
+            return next(record for record in records if record["code"] == "TH-50")["latest"]["advice"]
+
+        thai = advice("/api/3/action/pm25_province_list")
+        english = advice("/en/api/3/action/pm25_province_list")
+        assert thai["key"] == english["key"] == "starting_to_affect_health"
+        assert thai["general_public"].startswith("ควรเฝ้าระวังสุขภาพ")
+        assert english["general_public"].startswith("Watch your health.")
+        assert "see a doctor" in english["sensitive_groups"]
+        shown = app.get("/en/api/3/action/pm25_province_show?id=TH-52").json["result"]
+        assert shown["latest"]["advice"]["general_public"].startswith("Watch your health.")
+        stations = {s["station_id"]: s for s in shown["stations"]}
+        assert stations["L1"]["latest"]["advice"] == {
+            "key": "moderate", "general_public": "Outdoor activities as usual.",
+            "sensitive_groups": "If you have early symptoms such as coughing, difficulty breathing or eye "
+                                "irritation, spend less time doing outdoor activities."}
+        assert stations["L2"]["latest"]["advice"] is None
 
 
 class TestProvinceShow:
@@ -122,7 +156,9 @@ class TestStationList:
         assert station["name"] == "air4thai-s1"
         assert station["organization"] == {"name": "cmu-ccdc", "title": "CMU CCDC"}
         assert station["latest"]["pm25"] == 20.0
-        assert station["latest"]["aqi_th"]["band"] == "good"
+        # 17 hours: no 24-hour mean, so no band (the hour alone would be "good")
+        assert (station["latest"]["pm25_24h"], station["latest"]["aqi_th"], station["latest"]["advice"]) == \
+            (None, None, None)
         assert station["resource_id"] == known.stations["S1"]["resources"][0]["id"]
         assert (round(station["lon"], 4), round(station["lat"], 4)) == (100.3967, 14.8936)
 
@@ -150,8 +186,19 @@ class TestMeasurements:
             ("L1", iso(known.now - 2 * HOUR), 70.0), ("L1", iso(known.now - HOUR), 80.0),
             ("L1", iso(known.now), 90.0)]
         reading = result["results"][-1]
-        assert reading["aqi_th"] is not None and reading["quality_flag"] == "ok"
+        assert reading["quality_flag"] == "ok"
         assert reading["datetime_local"].endswith("+07:00")
+        # the AQIs are those of the 24-hour mean (36.3), not of the hour (90.0)
+        assert (reading["pm25_24h"], reading["aqi_th"], reading["aqi_us"]) == (36.3, 95, 103)
+        # L2 has 2 hours: no 24-hour mean, no index (whatever index of the hour a source stored)
+        short = result["results"][1]
+        assert (short["pm25"], short["pm25_24h"], short["aqi_th"], short["aqi_us"]) == (70.0, None, None, None)
+
+    def test_a_station_whose_hour_and_24_hour_mean_are_in_different_bands(self, known: Known) -> None:
+        l1 = call("pm25_station_list", province="TH-52")["results"][0]["latest"]
+        assert (l1["pm25"], l1["pm25_24h"]) == (90.0, 36.3)
+        assert (l1["aqi_th"]["band"], l1["aqi_th"]["colour"], l1["advice"]["key"]) == \
+            ("moderate", "#FDC04E", "moderate")
 
     def test_each_station_comes_as_its_station_record(self, known: Known) -> None:
         result = call("pm25_measurements", stations="air4thai-l2,L1")

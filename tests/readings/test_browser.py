@@ -20,11 +20,11 @@ from tests.map_clicks import click_on_map_at
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 
-EXPECTED_FILLS = {
-    "TH-52": "#CD0000",  # Lampang 80.0: affects health
-    "TH-50": "#F26522",  # Chiang Mai 45.0: starting to affect health
-    "TH-17": "#00A651",  # Sing Buri 20.0: good
-    "TH-10": "#00BFF3",  # Bangkok 10.0: very good
+EXPECTED_FILLS = {  # the band of the 24-hour mean, never of the hour
+    "TH-52": "#F26522",  # Lampang 38.5 (hour 80.0): starting to affect health
+    "TH-50": "#F26522",  # Chiang Mai 44.1 (hour 45.0): starting to affect health
+    "TH-17": "#FFFFFF",  # Sing Buri (hour 20.0): 17 of 24 hours, no 24-hour mean, no band
+    "TH-10": "#FFFFFF",  # Bangkok (hour 10.0): 1 hour, no band
     "TH-90": "#9CA3AF",  # Songkhla: stale
 }
 NO_DATA_FILL = "#F3F4F6"
@@ -68,8 +68,8 @@ def test_the_dashboard_map_colours_every_province(portal: str, browser: Any, art
         assert fill == EXPECTED_FILLS.get(code, NO_DATA_FILL), code
     assert legend_names(browser) == THAI_BANDS
     first_row = browser.find_element(By.CSS_SELECTOR, ".pm25-province-table tbody tr")
-    assert first_row.get_attribute("data-code") == "TH-52"
-    assert "80.0" in first_row.text and "มีผลกระทบต่อสุขภาพ" in first_row.text
+    assert first_row.get_attribute("data-code") == "TH-50"
+    assert "44.1" in first_row.text and "45.0" in first_row.text and "เริ่มมีผลกระทบต่อสุขภาพ" in first_row.text
     full_page_screenshot(browser, artifacts / "pm25-dashboard.png")
 
 
@@ -87,13 +87,16 @@ def test_the_province_chart_and_its_csv(portal: str, browser: Any, artifacts: Pa
     wait_for_map(browser, "#pm25-station-map")
     points = [(point.get_attribute("data-hour"), point.get_attribute("data-value"))
               for point in browser.find_elements(By.CSS_SELECTOR, "#pm25-province-chart circle.pm25-point")]
-    assert points == [(iso(known.now - 2 * HOUR), "70.0"), (iso(known.now - HOUR), "70.0"), (iso(known.now), "80.0")]
+    assert len(points) == 24
+    assert points[-3:] == [(iso(known.now - 2 * HOUR), "70.0"), (iso(known.now - HOUR), "70.0"),
+                           (iso(known.now), "80.0")]
     assert browser.find_elements(By.CSS_SELECTOR, "#pm25-province-chart line.pm25-standard")
     over = browser.find_element(By.CSS_SELECTOR, ".pm25-days-over-count")
     assert over.get_attribute("data-count") == str(len(
-        browser.find_elements(By.CSS_SELECTOR, "#pm25-province-chart line.pm25-daily-mean")))
+        browser.find_elements(By.CSS_SELECTOR, "#pm25-province-chart line.pm25-daily-mean.pm25-over")))
     stations = browser.find_elements(By.CSS_SELECTOR, "#pm25-station-map path.pm25-station")
-    assert sorted(path.get_attribute("fill").upper() for path in stations) == ["#CD0000", "#F26522"]
+    # L1: 24-hour mean 36.3, moderate (its hour, 90.0, would be red); L2: 2 hours, no band
+    assert sorted(path.get_attribute("fill").upper() for path in stations) == ["#FDC04E", "#FFFFFF"]
     full_page_screenshot(browser, artifacts / "pm25-province-lampang.png")
 
     link = browser.find_element(By.CSS_SELECTOR, "a.pm25-download-hourly").get_attribute("href")
@@ -122,5 +125,6 @@ def test_switching_to_english_changes_the_labels(portal: str, browser: Any, arti
     assert legend_names(browser) == ENGLISH_BANDS
     assert browser.find_element(By.CSS_SELECTOR, ".pm25-dashboard h1").text == "PM2.5 across Thailand"
     assert browser.find_element(By.CSS_SELECTOR, '.pm25-province-table tr[data-code="TH-52"] th a').text == "Lampang"
-    assert "Affects health" in browser.find_element(By.CSS_SELECTOR, '.pm25-province-table tr[data-code="TH-52"]').text
+    assert "Starting to affect health" in browser.find_element(
+        By.CSS_SELECTOR, '.pm25-province-table tr[data-code="TH-52"]').text
     full_page_screenshot(browser, artifacts / "pm25-dashboard-en.png")

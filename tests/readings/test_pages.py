@@ -34,7 +34,9 @@ class TestDashboard:
         html = app.get("/pm25").get_data(as_text=True)
         rows = table_rows(html)
         assert len(rows) == 77
-        assert rows[:4] == [("current", "TH-52"), ("current", "TH-50"), ("current", "TH-17"), ("current", "TH-10")]
+        # by the AQI of the 24-hour mean (Chiang Mai 44.1 above Lampang 38.5, though Lampang's
+        # hour is 80.0), then the current ones without a 24-hour mean, by name
+        assert rows[:4] == [("current", "TH-50"), ("current", "TH-52"), ("current", "TH-10"), ("current", "TH-17")]
         assert rows[4] == ("stale", "TH-90")
         assert {status for status, _ in rows[5:]} == {"no_data"}
 
@@ -50,10 +52,41 @@ class TestDashboard:
     def test_values_are_written_beside_colours(self, known: Known, app: Any) -> None:
         html = app.get("/en/pm25").get_data(as_text=True)
         row = html.split('data-code="TH-52"', 1)[1].split("</tr>", 1)[0]
-        assert ">80.0<" in row
-        assert 'style="background:#CD0000;color:#FFFFFF">' in row and "Affects health" in row
+        assert '<td class="pm25-num pm25-mean">38.5</td>' in row
+        assert '<td class="pm25-num pm25-value">80.0</td>' in row
+        assert 'style="background:#F26522;color:#FFFFFF">103<' in row and "Starting to affect health" in row
+        assert "#CD0000" not in row and "Affects health" not in row  # the band of the hour is not shown
         stale = html.split('data-code="TH-90"', 1)[1].split("</tr>", 1)[0]
         assert "No current data" in stale and "30.0" in stale
+
+    def test_the_band_of_the_24_hour_mean_and_the_hourly_value_are_labelled(self, known: Known, app: Any) -> None:
+        thai = app.get("/pm25").get_data(as_text=True)
+        english = app.get("/en/pm25").get_data(as_text=True)
+        assert "ค่าเฉลี่ย 24 ชั่วโมง" in thai and "ค่ารายชั่วโมง" in thai
+        assert "24-hour mean PM2.5" in english and "Hourly PM2.5" in english
+
+    def test_fewer_than_18_hours_are_said_in_words_and_not_coloured(self, known: Known, app: Any) -> None:
+        for path, words in (("/en/pm25", "Fewer than 18 of 24 hours: no 24-hour mean"),
+                            ("/pm25", "ข้อมูลไม่ครบ 24 ชั่วโมง")):
+            html = app.get(path).get_data(as_text=True)
+            for code, hourly in (("TH-17", "20.0"), ("TH-10", "10.0")):  # 17 hours; 1 hour
+                row = html.split(f'data-code="{code}"', 1)[1].split("</tr>", 1)[0]
+                assert words in row and f'<td class="pm25-num pm25-value">{hourly}</td>' in row
+                assert "background:" not in row and "pm25-aqi-badge" not in row
+
+    def test_health_advice_for_the_worst_province(self, known: Known, app: Any) -> None:
+        thai = app.get("/pm25").get_data(as_text=True)
+        worst = thai.split('class="pm25-worst"', 1)[1].split("</dl>", 1)[0]
+        assert 'data-code="TH-50"' in worst and "เชียงใหม่" in worst and "เริ่มมีผลกระทบต่อสุขภาพ" in worst
+        assert "ควรเฝ้าระวังสุขภาพ" in worst and "ควรปรึกษาแพทย์" in worst
+        english = app.get("/en/pm25").get_data(as_text=True)
+        worst = english.split('class="pm25-worst"', 1)[1].split("</dl>", 1)[0]
+        assert "Chiang Mai" in worst and "Watch your health." in worst
+        assert "Sensitive groups (children, the elderly, people with heart or lung disease)" in worst
+        assert "see a doctor" in worst and "ควร" not in worst
+        # and every band's advice in the legend
+        legend = english.split('class="pm25-advice-by-band"', 1)[1].split("</details>", 1)[0]
+        assert legend.count("<dt") == 5 and "Outdoor activities as usual." in legend
 
     def test_the_main_navigation_leads_to_it(self, known: Known, app: Any) -> None:
         html = app.get("/en/dataset/").get_data(as_text=True)
@@ -64,8 +97,10 @@ class TestDashboard:
         raw = re.search(r'data-module-provinces="([^"]*)"', html).group(1)
         data = json.loads(raw.replace("&#34;", '"').replace("&quot;", '"').replace("&amp;", "&"))
         assert len(data) == 77
-        assert (data["TH-52"]["fill"], data["TH-17"]["fill"], data["TH-90"]["status"]) == \
-            ("#CD0000", "#00A651", "stale")
+        assert (data["TH-52"]["fill"], data["TH-50"]["fill"], data["TH-17"]["fill"], data["TH-90"]["status"]) == \
+            ("#F26522", "#F26522", "#FFFFFF", "stale")
+        assert "38.5" in data["TH-52"]["text"] and "80.0" in data["TH-52"]["text"]
+        assert "ข้อมูลไม่ครบ 24 ชั่วโมง" in data["TH-17"]["text"] and "20.0" in data["TH-17"]["text"]
 
 
 class TestDownloads:
@@ -122,22 +157,63 @@ class TestDownloads:
         assert "NUL characters" in response.get_data(as_text=True)
 
 
+class TestProvincePage:
+    def test_the_band_and_advice_of_the_24_hour_mean_beside_the_hourly_value(self, known: Known, app: Any) -> None:
+        html = app.get("/en/province/TH-52").get_data(as_text=True)
+        latest = html.split('class="pm25-latest', 1)[1].split("<h3>", 1)[0]
+        assert '<span class="pm25-latest-mean">38.5</span>' in latest
+        assert '<span class="pm25-latest-value">80.0</span>' in latest and "Hourly value" in latest
+        assert "Starting to affect health" in latest and "Affects health" not in latest
+        assert 'data-advice="starting_to_affect_health"' in latest and "Watch your health." in latest
+        l1 = html.split('data-station="air4thai-l1"', 1)[1].split("</tr>", 1)[0]
+        assert '<td class="pm25-num pm25-mean">36.3</td>' in l1 and "Moderate" in l1
+        assert '<td class="pm25-num pm25-value">90.0</td>' in l1
+        l2 = html.split('data-station="air4thai-l2"', 1)[1].split("</tr>", 1)[0]
+        assert "Fewer than 18 of 24 hours: no 24-hour mean" in l2 and "background:" not in l2
+        assert '<td class="pm25-num pm25-value">70.0</td>' in l2
+
+    def test_a_province_short_of_18_hours_says_so_in_thai(self, known: Known, app: Any) -> None:
+        html = app.get("/province/TH-17").get_data(as_text=True)
+        latest = html.split('class="pm25-latest', 1)[1].split("<h3>", 1)[0]
+        assert "ข้อมูลไม่ครบ 24 ชั่วโมง" in latest and '<span class="pm25-latest-value">20.0</span>' in latest
+        assert "pm25-aqi-badge" not in latest and "pm25-advice" not in latest
+
+    def test_thai_advice_on_thai_pages(self, known: Known, app: Any) -> None:
+        html = app.get("/province/TH-50").get_data(as_text=True)
+        latest = html.split('class="pm25-latest', 1)[1].split("<h3>", 1)[0]
+        assert '<span class="pm25-latest-mean">44.1</span>' in latest  # exactly 18 hours: a mean
+        assert "คำแนะนำด้านสุขภาพ" in latest and "ควรเฝ้าระวังสุขภาพ" in latest and "Watch" not in latest
+
+
 class TestStationPage:
     def test_latest_value_and_chart(self, known: Known, app: Any) -> None:
         html = app.get("/en/dataset/air4thai-l1").get_data(as_text=True)
         section = html.split('id="pm25-readings"', 1)[1]
         assert '<span class="pm25-latest-value">90.0</span>' in section
-        assert "Affects health" in section
+        # the band of the 24-hour mean (36.3: moderate), not of the hour (90.0: affects health)
+        assert '<span class="pm25-latest-mean">36.3</span>' in section
+        assert "Moderate" in section and "Affects health" not in section.split("<h3>", 1)[0]
+        assert 'data-advice="moderate"' in section and "Outdoor activities as usual." in section
         points = re.findall(r'class="pm25-point"[^>]*data-hour="([^"]+)" data-value="([^"]+)"', section)
-        assert points == [(iso(known.now - 2 * HOUR), "70.0"), (iso(known.now - HOUR), "80.0"),
-                          (iso(known.now), "90.0")]
+        assert len(points) == 24  # the last 24 hours
+        assert points[-3:] == [(iso(known.now - 2 * HOUR), "70.0"), (iso(known.now - HOUR), "80.0"),
+                               (iso(known.now), "90.0")]
         assert "/pm25/measurements.csv?stations=air4thai-l1" in section.replace("&amp;", "&")
+
+    def test_thai_advice_and_no_band_without_a_24_hour_mean(self, known: Known, app: Any) -> None:
+        thai = app.get("/dataset/air4thai-l1").get_data(as_text=True).split('id="pm25-readings"', 1)[1]
+        assert "ปานกลาง" in thai and "หากมีอาการเบื้องต้น" in thai and "Outdoor" not in thai
+        short = app.get("/en/dataset/air4thai-l2").get_data(as_text=True).split('id="pm25-readings"', 1)[1]
+        latest = short.split("<h3>", 1)[0]
+        assert "Fewer than 18 of 24 hours: no 24-hour mean" in latest
+        assert '<span class="pm25-latest-value">70.0</span>' in latest
+        assert "pm25-aqi-badge" not in latest and "pm25-advice" not in latest
 
     @pytest.mark.ckan_config("ckanext.pm25.api.max_page_size", "2")
     def test_every_reading_of_the_period_even_beyond_one_api_page(self, known: Known, app: Any) -> None:
         html = app.get("/en/dataset/air4thai-l1").get_data(as_text=True)
         points = re.findall(r'class="pm25-point"[^>]*data-hour="([^"]+)"', html)
-        assert points == [iso(known.now - 2 * HOUR), iso(known.now - HOUR), iso(known.now)]
+        assert points == [iso(known.now - back * HOUR) for back in range(23, -1, -1)]
 
     def test_datasets_that_are_no_station_show_no_readings(self, known: Known, app: Any) -> None:
         from tests.factories import create_pm25_dataset

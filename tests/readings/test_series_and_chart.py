@@ -11,7 +11,7 @@ from ckanext.pm25.readings.chart import ChartLabels, render_chart
 from ckanext.pm25.readings.records import Freshness, province_record, sort_by_aqi
 from ckanext.pm25.common.times import THAI_TZ, PeriodError, parse_instant
 from ckanext.pm25.readings.series import (HourlyValue, Period, daily_means, days_over_standard, last_period,
-                                          period_between, round1)
+                                          mean_24h, period_between, round1)
 
 UTC = timezone.utc
 HOUR = timedelta(hours=1)
@@ -100,17 +100,47 @@ def test_province_records_extend_the_province_and_rank_by_aqi() -> None:
     fresh = Freshness(NOW, timedelta(hours=3))
     hour = datetime(2024, 5, 7, 13, tzinfo=UTC)
     lampang = province_record(by_code("TH-52"), station_count=4, latest_total=160.0, latest_count=2,
-                              latest_hour=hour, freshness=fresh)
+                              latest_hour=hour, mean_24h=80.0, freshness=fresh, language="en")
     assert {key: lampang[key] for key in ("code", "name_en", "name_th", "region")} == by_code("TH-52").to_dict()
     assert lampang["latest"]["pm25"] == 80.0 and lampang["latest"]["aqi_th"]["value"] == 214
     old = province_record(by_code("TH-17"), station_count=1, latest_total=300.0, latest_count=1,
-                          latest_hour=hour - 4 * HOUR, freshness=fresh)
+                          latest_hour=hour - 4 * HOUR, mean_24h=300.0, freshness=fresh, language="en")
     assert old["latest"]["status"] == "stale"
     empty = province_record(by_code("TH-10"), station_count=0, latest_total=None, latest_count=0,
-                            latest_hour=None, freshness=fresh)
+                            latest_hour=None, mean_24h=None, freshness=fresh, language="en")
     good = province_record(by_code("TH-50"), station_count=1, latest_total=10.0, latest_count=1,
-                           latest_hour=hour, freshness=fresh)
+                           latest_hour=hour, mean_24h=10.0, freshness=fresh, language="en")
     assert [r["code"] for r in sort_by_aqi([empty, good, old, lampang])] == ["TH-52", "TH-50", "TH-17", "TH-10"]
+
+
+def test_the_band_index_and_advice_follow_the_24_hour_mean_not_the_hour() -> None:
+    fresh = Freshness(NOW, timedelta(hours=3))
+    hour = datetime(2024, 5, 7, 13, tzinfo=UTC)
+    # the hour is 90.0 ("affects health"), its 24-hour mean 36.3 ("moderate")
+    latest = province_record(by_code("TH-52"), station_count=1, latest_total=90.0, latest_count=1,
+                             latest_hour=hour, mean_24h=36.3, freshness=fresh, language="th")["latest"]
+    assert (latest["pm25"], latest["pm25_24h"]) == (90.0, 36.3)
+    assert (latest["aqi_th"]["band"], latest["aqi_th"]["value"], latest["aqi_us"]["value"]) == ("moderate", 95, 103)
+    assert latest["advice"]["key"] == "moderate"
+    assert latest["advice"]["sensitive_groups"].startswith("หากมีอาการเบื้องต้น")
+    # without a 24-hour mean: no band, no index, no advice, however high the hour
+    incomplete = province_record(by_code("TH-52"), station_count=1, latest_total=90.0, latest_count=1,
+                                 latest_hour=hour, mean_24h=None, freshness=fresh, language="th")
+    assert incomplete["latest"]["pm25"] == 90.0
+    assert {key: incomplete["latest"][key] for key in ("pm25_24h", "aqi_th", "aqi_us", "advice")} == dict.fromkeys(
+        ("pm25_24h", "aqi_th", "aqi_us", "advice"))
+    # a current province without a 24-hour mean ranks after every one with a band
+    banded = province_record(by_code("TH-10"), station_count=1, latest_total=5.0, latest_count=1,
+                             latest_hour=hour, mean_24h=5.0, freshness=fresh, language="th")
+    assert [r["code"] for r in sort_by_aqi([incomplete, banded])] == ["TH-10", "TH-52"]
+
+
+def test_a_24_hour_mean_needs_18_of_its_24_hours() -> None:
+    assert mean_24h(18 * 40.05, 18, 18) == 40.1  # rounded half-up, as every mean
+    assert mean_24h(17 * 40.0, 17, 17) is None
+    assert mean_24h(30 * 40.0, 30, 17) is None  # many values, too few hours: still none
+    assert mean_24h(1000.0, 26, 24) == 38.5  # two stations' values pooled: (870 + 130) / 26
+    assert mean_24h(None, 0, 0) is None
 
 
 def test_the_chart_draws_every_hour_daily_means_and_the_standard() -> None:

@@ -96,9 +96,11 @@ def test_inactive_stations_leave_the_count(sysadmin: dict[str, Any], org: dict[s
 def test_deleted_or_private_stations_leave_the_figures(sysadmin: dict[str, Any], org: dict[str, Any],
                                                        change: str) -> None:
     now = this_hour()
-    station = create_station("TH-52", "X1", {now: 80.0}, user=sysadmin, owner_org=org["id"])
-    create_station("TH-52", "X2", {now: 20.0}, user=sysadmin, owner_org=org["id"])
-    assert province("TH-52")["latest"]["pm25"] == 50.0
+    day = range(18)  # enough hours for a 24-hour mean
+    station = create_station("TH-52", "X1", {now - back * HOUR: 80.0 for back in day}, user=sysadmin,
+                             owner_org=org["id"])
+    create_station("TH-52", "X2", {now - back * HOUR: 20.0 for back in day}, user=sysadmin, owner_org=org["id"])
+    assert (province("TH-52")["latest"]["pm25"], province("TH-52")["latest"]["pm25_24h"]) == (50.0, 50.0)
     context = {"user": sysadmin["name"]}
     if change == "delete":
         helpers.call_action("package_delete", context=context, id=station["id"])
@@ -108,7 +110,8 @@ def test_deleted_or_private_stations_leave_the_figures(sysadmin: dict[str, Any],
         helpers.call_action("dataset_purge", context=context, id=station["name"])
     else:
         helpers.call_action("package_patch", context=context, id=station["id"], private=True)
-    assert province("TH-52")["latest"]["pm25"] == 20.0
+    latest = province("TH-52")["latest"]
+    assert (latest["pm25"], latest["pm25_24h"], latest["aqi_th"]["band"]) == (20.0, 20.0, "good")
     assert [s["station_id"] for s in call("pm25_station_list", province="TH-52")["results"]] == ["X2"]
     with pytest.raises(tk.ValidationError):
         call("pm25_measurements", stations="X1")

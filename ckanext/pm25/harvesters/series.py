@@ -21,10 +21,7 @@ from typing import Any
 from ckanext.pm25.aqi import thai_aqi, us_aqi
 from ckanext.pm25.common.times import HOUR, THAI_TZ, floor_hour, parse_utc
 from ckanext.pm25.harvesters.normalise import Reading
-from ckanext.pm25.readings.series import round1
-
-MEAN_WINDOW_HOURS = 24
-MIN_HOURS_FOR_MEAN = 18
+from ckanext.pm25.readings.series import MEAN_WINDOW_HOURS, MIN_HOURS_FOR_MEAN, round1
 
 
 @dataclass(frozen=True)

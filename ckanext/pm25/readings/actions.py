@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.pm25.geo import provinces
+from ckanext.pm25.provinces.labels import current_language
 from ckanext.pm25.readings import schemas
 from ckanext.pm25.readings import hooks, service
 from ckanext.pm25.readings.queries import StationFilter
@@ -32,17 +33,22 @@ def _period(data: dict[str, Any]) -> Period:
 
 @tk.side_effect_free
 def pm25_province_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
-    """Every province (by code) with its latest PM2.5 (the mean of its stations in the last hour
-    with data), Thai and US AQI, active station count and the time of that hour.
+    """Every province (by code) with its latest hourly PM2.5 (the mean of its stations in the
+    last hour with data), its 24-hour mean (every station value of the 24 hours ending with that
+    hour, when at least 18 of them have one), the Thai and US AQI and the health advice of that
+    24-hour mean, active station count and the time of that hour.
 
     :returns: a list of province records (``code``, ``name_th``, ``name_en``, ``region``,
-        ``station_count``, ``latest``: {``pm25``, ``hour_utc``, ``hour_local``, ``status``
-        (current, stale, no_data), ``aqi_th``, ``aqi_us``, ``stations_reporting``})
+        ``station_count``, ``latest``: {``pm25`` (hourly), ``pm25_24h``, ``hour_utc``,
+        ``hour_local``, ``status`` (current, stale, no_data), ``aqi_th``, ``aqi_us`` (of
+        ``pm25_24h``; null without it), ``advice`` ({``key``: the Thai band, ``general_public``,
+        ``sensitive_groups``: texts in the request's language}, or null),
+        ``stations_reporting``})
     """
     tk.check_access("pm25_province_list", context, data_dict)
     _validated(data_dict, schemas.province_list_schema(), context)
     with hooks.reading() as conn:
-        return service.province_records(conn, hooks.freshness())
+        return service.province_records(conn, hooks.freshness(), current_language())
 
 
 @tk.side_effect_free
@@ -67,12 +73,15 @@ def pm25_province_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     province = provinces.by_code(data["id"])
     assert province is not None
     with hooks.reading() as conn:
-        return service.province_show(conn, province, period, data["aggregate"], hooks.freshness())
+        return service.province_show(conn, province, period, data["aggregate"], hooks.freshness(),
+                                     current_language())
 
 
 @tk.side_effect_free
 def pm25_station_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Station datasets with their place and latest reading.
+    """Station datasets with their place and latest reading (``latest`` as in
+    ``pm25_province_list``: the hourly value, the station's 24-hour mean, and the AQIs and advice
+    of that mean).
 
     :param province: only this province (code or name)
     :param bbox: only inside ``min_lon,min_lat,max_lon,max_lat``
@@ -87,7 +96,8 @@ def pm25_station_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
     filters = StationFilter(province=data.get("province"), bbox=data.get("bbox"),
                             organization=data.get("organization"), active=data.get("active"))
     with hooks.reading() as conn:
-        return service.station_list(conn, filters, data["limit"], data["offset"], hooks.freshness())
+        return service.station_list(conn, filters, data["limit"], data["offset"], hooks.freshness(),
+                                    current_language())
 
 
 def _measurements(context: Context, data_dict: DataDict, paginated: bool) -> dict[str, Any]:
@@ -107,7 +117,7 @@ def _measurements(context: Context, data_dict: DataDict, paginated: bool) -> dic
             raise tk.ValidationError({"stations": messages}) from None
         return service.measurements(conn, stations, period, data["aggregate"],
                                     data["limit"] if paginated else None, data["offset"] if paginated else 0,
-                                    hooks.freshness())
+                                    hooks.freshness(), current_language())
 
 
 @tk.side_effect_free

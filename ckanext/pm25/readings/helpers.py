@@ -14,6 +14,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.exc import ProgrammingError
 
+from ckanext.pm25.advice import advice_for
 from ckanext.pm25.aqi import THAI_24H_STANDARD, thai_bands
 from ckanext.pm25.geo.provinces import Province, find_province
 from ckanext.pm25.readings import hooks
@@ -24,6 +25,8 @@ from ckanext.pm25.readings.series import (DEFAULT_RANGE, RANGES, DailyMean, Hour
 
 STALE_COLOUR = "#9CA3AF"
 NO_DATA_COLOUR = "#F3F4F6"
+INCOMPLETE_COLOUR = "#FFFFFF"
+"""Current, but fewer than 18 of the 24 hours have a value: no 24-hour mean, so no band colour."""
 
 
 def _english() -> bool:
@@ -31,9 +34,12 @@ def _english() -> bool:
 
 
 def pm25_aqi_bands() -> list[dict[str, Any]]:
-    """The Thai AQI bands for a legend: name in the page language, PM2.5 and AQI ranges, colour."""
+    """The Thai AQI bands for a legend: name in the page language, PM2.5 and AQI ranges, colour,
+    and PCD's health advice for the general public and for sensitive groups."""
+    language = "en" if _english() else "th"
     bands = []
     for band in thai_bands():
+        advice = advice_for(band.key)
         if band.conc_high is None:
             conc = f"≥ {band.conc_low:g}"
             aqi = f"> {band.aqi_low - 1}"
@@ -41,7 +47,9 @@ def pm25_aqi_bands() -> list[dict[str, Any]]:
             conc = f"{band.conc_low:g}–{band.conc_high:g}"
             aqi = f"{band.aqi_low}–{band.aqi_high}"
         bands.append({"key": band.key, "name": band.name_en if _english() else band.name_th, "pm25": conc,
-                      "aqi": aqi, "colour": band.colour_hex})
+                      "aqi": aqi, "colour": band.colour_hex,
+                      "general_public": advice.general(language) if advice else "",
+                      "sensitive_groups": advice.sensitive(language) if advice else ""})
     return bands
 
 
@@ -60,9 +68,10 @@ def pm25_local_time(value: str | datetime | None) -> str:
 
 
 def pm25_fill(latest: dict[str, Any]) -> str:
-    """The colour a latest value is drawn with: its Thai AQI band when current, grey when stale."""
-    if latest.get("status") == "current" and latest.get("aqi_th"):
-        return latest["aqi_th"]["colour"]
+    """The colour a latest value is drawn with: the Thai AQI band of its 24-hour mean when
+    current, white when current without a 24-hour mean, grey when stale."""
+    if latest.get("status") == "current":
+        return latest["aqi_th"]["colour"] if latest.get("aqi_th") else INCOMPLETE_COLOUR
     return STALE_COLOUR if latest.get("status") == "stale" else NO_DATA_COLOUR
 
 
@@ -73,15 +82,30 @@ def pm25_text_colour(background: str) -> str:
 
 
 def pm25_latest_text(latest: dict[str, Any]) -> str:
-    """A latest value in words, for tooltips: value, AQI and band, or why there is none."""
+    """A latest value in words, for tooltips: the 24-hour mean with its AQI and band (or that
+    there is none), then the hourly value; or why there is no current value."""
     if latest.get("status") == "current":
         aqi = latest.get("aqi_th")
-        text = f"{latest['pm25']:.1f} µg/m³"
-        return f"{text} · AQI {aqi['value']} · {pm25_band_name(aqi)}" if aqi else text
+        hourly = tk._("hourly value") + f" {latest['pm25']:.1f} µg/m³"
+        if latest.get("pm25_24h") is None or not aqi:
+            return f"{pm25_incomplete_text()} · {hourly}"
+        mean = tk._("24-hour mean") + f" {latest['pm25_24h']:.1f} µg/m³"
+        return f"{mean} · AQI {aqi['value']} · {pm25_band_name(aqi)} · {hourly}"
     if latest.get("status") == "stale":
         return tk._("No current data") + " — " + tk._("last reading {value} µg/m³ at {time}").format(
             value=f"{latest['pm25']:.1f}", time=pm25_local_time(latest["hour_utc"]))
     return tk._("No readings")
+
+
+def pm25_incomplete_text() -> str:
+    """What is said instead of a band when fewer than 18 of the 24 hours have a value."""
+    return tk._("Fewer than 18 of 24 hours: no 24-hour mean")
+
+
+def pm25_worst(records: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The first record (of a worst-first list) with current data and a band's advice."""
+    return next((record for record in records
+                 if record["latest"]["status"] == "current" and record["latest"].get("advice")), None)
 
 
 def pm25_map_provinces(records: list[dict[str, Any]]) -> str:
@@ -233,6 +257,8 @@ HELPERS: dict[str, Callable[..., Any]] = {
     "pm25_band_name": pm25_band_name,
     "pm25_local_time": pm25_local_time,
     "pm25_fill": pm25_fill,
+    "pm25_incomplete_text": pm25_incomplete_text,
+    "pm25_worst": pm25_worst,
     "pm25_text_colour": pm25_text_colour,
     "pm25_map_provinces": pm25_map_provinces,
     "pm25_latest_text": pm25_latest_text,

@@ -22,21 +22,26 @@ from sqlalchemy.engine import Connection, Row
 
 from ckanext.pm25.readings.series import HourlyValue, Period
 
+# Each province's latest hour, and the sums over the 24 hours ending with it (the hour and the
+# 23 before), for its 24-hour mean: the values, how many, and in how many hours.
 _LATEST_BY_PROVINCE = sa.text("""
-    SELECT wanted.code, last.hour_utc, last.pm25_total, last.pm25_count
+    SELECT wanted.code, last.hour_utc, last.pm25_total, last.pm25_count,
+           round(CAST(day.total AS numeric), 6), day.count, day.hours
       FROM unnest(CAST(:codes AS text[])) AS wanted(code)
       JOIN LATERAL (
             SELECT hour_utc, pm25_total, pm25_count FROM pm25_province_hourly AS hourly
              WHERE hourly.province = wanted.code
              ORDER BY hourly.hour_utc DESC LIMIT 1) AS last ON true
+      JOIN LATERAL (
+            SELECT sum(pm25_total) AS total, sum(pm25_count) AS count, count(*) AS hours
+              FROM pm25_province_hourly AS hourly
+             WHERE hourly.province = wanted.code AND hourly.hour_utc <= last.hour_utc
+               AND hourly.hour_utc > last.hour_utc - interval '24 hours') AS day ON true
 """)
 
 # The same, with the hidden stations' readings taken out of each hour (an hour left without a
 # value is skipped: the latest hour is the last one with a value from a public station).
-_LATEST_BY_PROVINCE_WITHOUT_HIDDEN = sa.text("""
-    SELECT wanted.code, last.hour_utc, last.total, last.count
-      FROM unnest(CAST(:codes AS text[])) AS wanted(code)
-      JOIN LATERAL (
+_PUBLIC_HOURS = """
             SELECT hourly.hour_utc, round(CAST(hourly.pm25_total - coalesce(hidden.total, 0) AS numeric), 6) AS total,
                    hourly.pm25_count - coalesce(hidden.count, 0) AS count
               FROM pm25_province_hourly AS hourly
@@ -45,7 +50,15 @@ _LATEST_BY_PROVINCE_WITHOUT_HIDDEN = sa.text("""
                      WHERE h.province = hourly.province AND h.hour_utc = hourly.hour_utc
                        AND h.station_key = ANY(CAST(:hidden AS integer[]))) AS hidden ON true
              WHERE hourly.province = wanted.code AND hourly.pm25_count > coalesce(hidden.count, 0)
-             ORDER BY hourly.hour_utc DESC LIMIT 1) AS last ON true
+"""
+_LATEST_BY_PROVINCE_WITHOUT_HIDDEN = sa.text(f"""
+    SELECT wanted.code, last.hour_utc, last.total, last.count, day.total, day.count, day.hours
+      FROM unnest(CAST(:codes AS text[])) AS wanted(code)
+      JOIN LATERAL ({_PUBLIC_HOURS} ORDER BY hourly.hour_utc DESC LIMIT 1) AS last ON true
+      JOIN LATERAL (
+            SELECT sum(pub.total) AS total, sum(pub.count) AS count, count(*) AS hours
+              FROM ({_PUBLIC_HOURS} AND hourly.hour_utc <= last.hour_utc
+                      AND hourly.hour_utc > last.hour_utc - interval '24 hours') AS pub) AS day ON true
 """)
 
 # Stations whose dataset is gone, deleted or private (or not a dataset any more).
@@ -71,9 +84,15 @@ _STATION_COLUMNS = """
 
 @dataclass(frozen=True)
 class LatestHour:
+    """A province's latest hour (sum and number of its values) and the sums of the 24 hours
+    ending with it: ``day_total`` of ``day_count`` values in ``day_hours`` hours."""
+
     hour_utc: datetime
     total: float
     count: int
+    day_total: float
+    day_count: int
+    day_hours: int
 
 
 def hidden_stations(conn: Connection) -> list[int]:
@@ -83,13 +102,14 @@ def hidden_stations(conn: Connection) -> list[int]:
 
 def province_latest(conn: Connection, codes: Sequence[str]) -> dict[str, LatestHour]:
     """Each province's last hour with data from public stations (a backward index scan per
-    province)."""
+    province) and the 24 hours ending with it (an index range scan)."""
     hidden = hidden_stations(conn)
     if hidden:
         rows = conn.execute(_LATEST_BY_PROVINCE_WITHOUT_HIDDEN, {"codes": list(codes), "hidden": hidden})
     else:
         rows = conn.execute(_LATEST_BY_PROVINCE, {"codes": list(codes)})
-    return {code: LatestHour(hour, float(total), count) for code, hour, total, count in rows}
+    return {code: LatestHour(hour, float(total), count, float(day_total), int(day_count), int(day_hours))
+            for code, hour, total, count, day_total, day_count, day_hours in rows}
 
 
 def station_counts(conn: Connection, active_only: bool = True) -> dict[str, int]:

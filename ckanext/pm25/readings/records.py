@@ -4,6 +4,11 @@ API, the pages and the downloads. Pure: no CKAN, no clock.
 A province record is :meth:`Province.to_dict` (the one place that says what a province is)
 extended with its station count and a ``latest`` block; a station record carries the same
 ``latest`` block, so a client reads both the same way.
+
+The AQI bands are defined on 24-hour means, so ``aqi_th``, ``aqi_us`` and the health
+``advice`` of a ``latest`` block follow its ``pm25_24h`` (Air4Thai's practice); ``pm25`` is the
+hourly value beside it. Without a 24-hour mean (fewer than 18 of the 24 hours with a value)
+there is no band, no index and no advice: a band is never guessed from the hourly value.
 """
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from ckanext.pm25.advice import advice_record
 from ckanext.pm25.aqi import AqiResult, thai_aqi, us_aqi
 from ckanext.pm25.geo.provinces import Province
 from ckanext.pm25.common.times import floor_hour, iso_local, iso_utc
@@ -41,34 +47,40 @@ class Freshness:
         return STALE if floor_hour(self.now) - hour_utc > self.stale_after else CURRENT
 
 
-def latest_record(pm25: float | None, hour_utc: datetime | None, freshness: Freshness,
-                  **extra: Any) -> dict[str, Any]:
-    """The latest value with both AQIs. The AQI bands are those of 24-hour means applied to
-    the hourly value shown beside them (an indication, as the page says)."""
+def latest_record(pm25: float | None, pm25_24h: float | None, hour_utc: datetime | None, freshness: Freshness,
+                  language: str, **extra: Any) -> dict[str, Any]:
+    """The latest hourly value and the 24-hour mean of the same hour, with both AQIs and the
+    Thai band's advice (in ``language``) of the 24-hour mean; none of them without it."""
     value = round1(pm25) if pm25 is not None and hour_utc is not None else None
+    mean = round1(pm25_24h) if pm25_24h is not None and value is not None else None
+    thai = thai_aqi(mean)
     return {
         "pm25": value,
+        "pm25_24h": mean,
         "hour_utc": iso_utc(hour_utc) if hour_utc else None,
         "hour_local": iso_local(hour_utc) if hour_utc else None,
         "status": freshness.status(hour_utc if value is not None else None),
-        "aqi_th": aqi_record(thai_aqi(value)),
-        "aqi_us": aqi_record(us_aqi(value)),
+        "aqi_th": aqi_record(thai),
+        "aqi_us": aqi_record(us_aqi(mean)),
+        "advice": advice_record(thai.band if thai else None, language),
         **extra,
     }
 
 
 def province_record(province: Province, *, station_count: int, latest_total: float | None,
-                    latest_count: int, latest_hour: datetime | None, freshness: Freshness) -> dict[str, Any]:
+                    latest_count: int, latest_hour: datetime | None, mean_24h: float | None,
+                    freshness: Freshness, language: str) -> dict[str, Any]:
+    """``mean_24h``: the province's 24-hour mean ending with ``latest_hour`` (``series.mean_24h``)."""
     mean = latest_total / latest_count if latest_total is not None and latest_count else None
     return {
         **province.to_dict(),
         "station_count": station_count,
-        "latest": latest_record(mean, latest_hour, freshness,
+        "latest": latest_record(mean, mean_24h, latest_hour, freshness, language,
                                 stations_reporting=latest_count if mean is not None else 0),
     }
 
 
-def station_record(row: Any, freshness: Freshness) -> dict[str, Any]:
+def station_record(row: Any, freshness: Freshness, language: str) -> dict[str, Any]:
     """``row``: a result row of :func:`ckanext.pm25.readings.queries.stations`."""
     return {
         "id": row.package_id,
@@ -82,12 +94,13 @@ def station_record(row: Any, freshness: Freshness) -> dict[str, Any]:
         "lon": row.lon,
         "lat": row.lat,
         "resource_id": row.resource_id,
-        "latest": latest_record(row.latest_pm25, row.latest_hour, freshness),
+        "latest": latest_record(row.latest_pm25, row.latest_pm25_24h, row.latest_hour, freshness, language),
     }
 
 
 def sort_by_aqi(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Worst first; stale and empty ones after the current ones, each group by name."""
+    """Worst first by the AQI of the 24-hour mean; current ones without a 24-hour mean after
+    them, then stale and empty ones, each group by name."""
     def key(record: dict[str, Any]) -> tuple[int, float, str]:
         latest = record["latest"]
         rank = {CURRENT: 0, STALE: 1, NO_DATA: 2}[latest["status"]]

@@ -6,9 +6,9 @@ Conventions:
 - instants are timezone-aware UTC ``datetime``s; readings are stamped at the start of their hour;
 - a day is a Thai calendar day (UTC+07:00 all year, no daylight saving);
 - a period is half-open, ``[start, end)``;
-- a mean is the mean of every station value in the hour (or day), not a mean of means, and is
-  rounded half-up to 0.1 µg/m³, the precision upstream reports; whether a day is over the
-  standard is decided on that rounded value, the one people see.
+- a mean is the mean of every station value in the hour (or day, or 24 hours), not a mean of
+  means, and is rounded half-up to 0.1 µg/m³, the precision upstream reports; whether a day is
+  over the standard is decided on that rounded value, the one people see.
 """
 from __future__ import annotations
 
@@ -23,6 +23,11 @@ from ckanext.pm25.aqi import THAI_24H_STANDARD
 from ckanext.pm25.common.messages import N_
 from ckanext.pm25.common.times import (DAY, HOUR, THAI_TZ, PeriodError, floor_hour, iso_utc, parse_instant, thai_day,
                                         thai_day_start)
+
+MEAN_WINDOW_HOURS = 24
+MIN_HOURS_FOR_MEAN = 18
+"""A 24-hour mean needs a value in at least 18 of its 24 hours (75 % completeness, the usual
+rule for daily means); with fewer it is null, and no AQI band is given."""
 
 RANGES: dict[str, timedelta] = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 DEFAULT_RANGE = "24h"
@@ -139,6 +144,15 @@ def daily_means(hours: Iterable[HourlyValue]) -> list[DailyMean]:
         entry[2] += hour.count
     return [DailyMean(day, round1(total / values), int(hours_count), int(values))
             for day, (total, hours_count, values) in sorted(totals.items())]
+
+
+def mean_24h(total: float | None, values: int, hours: int) -> float | None:
+    """The 24-hour mean of ``values`` values summing to ``total`` that fall in ``hours`` of the
+    24 hours (a province hour counts once however many stations reported in it), rounded as
+    every mean is; None with fewer than :data:`MIN_HOURS_FOR_MEAN` hours."""
+    if total is None or values <= 0 or hours < MIN_HOURS_FOR_MEAN or not math.isfinite(total):
+        return None
+    return round1(total / values)
 
 
 def days_over_standard(days: Iterable[DailyMean]) -> int:

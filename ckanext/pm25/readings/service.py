@@ -8,19 +8,22 @@ from typing import Any
 
 from sqlalchemy.engine import Connection, Row
 
-from ckanext.pm25.aqi import THAI_24H_STANDARD
+from ckanext.pm25.aqi import THAI_24H_STANDARD, AqiResult, thai_aqi, us_aqi
 from ckanext.pm25.geo import provinces
 from ckanext.pm25.geo.provinces import Province
 from ckanext.pm25.readings import queries
 from ckanext.pm25.readings.exports import daily_items, hourly_items
 from ckanext.pm25.readings.records import Freshness, province_record, station_record
 from ckanext.pm25.common.times import iso_local, iso_utc
-from ckanext.pm25.readings.series import DailyMean, HourlyValue, Period, daily_means, days_over_standard, round1
+from ckanext.pm25.readings.series import (DailyMean, HourlyValue, Period, daily_means, days_over_standard, mean_24h,
+                                          round1)
 
 
-def province_records(conn: Connection, freshness: Freshness,
+def province_records(conn: Connection, freshness: Freshness, language: str,
                      only: Sequence[Province] | None = None) -> list[dict[str, Any]]:
-    """Every province (or ``only`` these), by code, with its latest value and station count."""
+    """Every province (or ``only`` these), by code, with its latest value, its 24-hour mean (of
+    every station value in the 24 hours ending with that hour) and station count; texts in
+    ``language``."""
     chosen = list(only) if only is not None else list(provinces.all_provinces())
     latest = queries.province_latest(conn, [province.code for province in chosen])
     counts = queries.station_counts(conn)
@@ -30,7 +33,8 @@ def province_records(conn: Connection, freshness: Freshness,
         records.append(province_record(
             province, station_count=counts.get(province.code, 0), latest_total=last.total if last else None,
             latest_count=last.count if last else 0, latest_hour=last.hour_utc if last else None,
-            freshness=freshness))
+            mean_24h=mean_24h(last.day_total, last.day_count, last.day_hours) if last else None,
+            freshness=freshness, language=language))
     return records
 
 
@@ -56,8 +60,8 @@ def station_series(conn: Connection, station_key: int, period: Period) -> Series
 
 
 def province_show(conn: Connection, province: Province, period: Period, aggregate: str,
-                  freshness: Freshness) -> dict[str, Any]:
-    record = province_records(conn, freshness, only=[province])[0]
+                  freshness: Freshness, language: str) -> dict[str, Any]:
+    record = province_records(conn, freshness, language, only=[province])[0]
     series = province_series(conn, province, period)
     stations = queries.stations(conn, queries.StationFilter(province=province.code))
     result = {
@@ -66,7 +70,7 @@ def province_show(conn: Connection, province: Province, period: Period, aggregat
         "aggregate": aggregate,
         "standard_pm25_24h": THAI_24H_STANDARD,
         "days_over_standard": series.days_over_standard,
-        "stations": [station_record(row, freshness) for row in stations],
+        "stations": [station_record(row, freshness, language) for row in stations],
         "daily": daily_items(None, series.days),
     }
     if aggregate == "hour":
@@ -76,10 +80,14 @@ def province_show(conn: Connection, province: Province, period: Period, aggregat
 
 
 def station_list(conn: Connection, filters: queries.StationFilter, limit: int, offset: int,
-                 freshness: Freshness) -> dict[str, Any]:
+                 freshness: Freshness, language: str) -> dict[str, Any]:
     rows = queries.stations(conn, filters, limit, offset)
     return {"count": queries.station_count(conn, filters), "limit": limit, "offset": offset,
-            "results": [station_record(row, freshness) for row in rows]}
+            "results": [station_record(row, freshness, language) for row in rows]}
+
+
+def _index(result: AqiResult | None) -> int | None:
+    return result.value if result else None
 
 
 class UnknownStations(LookupError):
@@ -112,10 +120,14 @@ def resolve_stations(conn: Connection, wanted: Sequence[str]) -> list[Row]:
 
 
 def measurements(conn: Connection, stations: Sequence[Row], period: Period, aggregate: str, limit: int | None,
-                 offset: int, freshness: Freshness) -> dict[str, Any]:
+                 offset: int, freshness: Freshness, language: str) -> dict[str, Any]:
     """Readings (``aggregate="hour"``: as stored) or daily means (``"day"``) of the stations,
     by station then time; ``limit=None`` for everything (downloads, already bounded). Each
-    station comes as its full station record, latest reading included."""
+    station comes as its full station record, latest reading included.
+
+    A reading's ``aqi_th``/``aqi_us`` are those of its ``pm25_24h``, worked out as it is read
+    (null without a 24-hour mean): what a source stored there may be an index of the hourly
+    value, which the bands are not defined on."""
     keys = [row.station_key for row in stations]
     by_key = {row.station_key: row for row in stations}
     if aggregate == "day":
@@ -133,10 +145,10 @@ def measurements(conn: Connection, stations: Sequence[Row], period: Period, aggr
             station = by_key[row.station_key]
             results.append({"station": station.name, "station_id": station.station_id,
                             "datetime_utc": iso_utc(row.hour_utc), "datetime_local": iso_local(row.hour_utc),
-                            "pm25": row.pm25, "pm25_24h": row.pm25_24h, "aqi_th": row.aqi_th, "aqi_us": row.aqi_us,
-                            "quality_flag": row.quality_flag})
+                            "pm25": row.pm25, "pm25_24h": row.pm25_24h, "aqi_th": _index(thai_aqi(row.pm25_24h)),
+                            "aqi_us": _index(us_aqi(row.pm25_24h)), "quality_flag": row.quality_flag})
     return {
-        "stations": [station_record(row, freshness) for row in stations],
+        "stations": [station_record(row, freshness, language) for row in stations],
         "period": {"start": iso_utc(period.start), "end": iso_utc(period.end)},
         "aggregate": aggregate,
         "count": count,

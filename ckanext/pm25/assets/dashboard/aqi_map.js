@@ -1,5 +1,5 @@
-/* The dashboard map: every province filled with the Thai AQI colour of its latest PM2.5 (grey
- * when not current), outlines from /pm25/provinces.geojson (no tiles: the portal may have no
+/* The dashboard map: every province filled with the Thai AQI colour of its 24-hour mean PM2.5
+ * (white when current without one, grey when not current: the fill comes from the server), outlines from /pm25/provinces.geojson (no tiles: the portal may have no
  * internet). The tooltip writes the value and band name, so colour never carries meaning alone;
  * clicking a province opens its page.
  */

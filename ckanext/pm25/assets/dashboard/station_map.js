@@ -1,5 +1,6 @@
 /* A province's stations on a map, each a circle filled with the Thai AQI colour of its latest
- * reading (grey when not current), over the province outline; the tooltip writes the value and
+ * 24-hour mean (white when current without one: fewer than 18 of 24 hours; grey when not
+ * current), over the province outline; the tooltip writes the value and
  * band, clicking opens the station's dataset.
  */
 this.ckan.module('pm25-station-map', function ($) {
@@ -7,6 +8,7 @@ this.ckan.module('pm25-station-map', function ($) {
 
   var STALE = '#9CA3AF';
   var NONE = '#F3F4F6';
+  var INCOMPLETE = '#FFFFFF';
 
   function escape(text) { return $('<span>').text(text === null || text === undefined ? '' : String(text)).html(); }
 
@@ -30,7 +32,7 @@ this.ckan.module('pm25-station-map', function ($) {
     teardown: function () { if (this.map) { this.map.remove(); } },
 
     fill: function (latest) {
-      if (latest.status === 'current' && latest.aqi_th) { return latest.aqi_th.colour; }
+      if (latest.status === 'current') { return latest.aqi_th ? latest.aqi_th.colour : INCOMPLETE; }
       return latest.status === 'stale' ? STALE : NONE;
     },
 

@@ -7,6 +7,7 @@ for the whole module; every read is an HTTP request as the user would make it.""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from ckan.lib.app_globals import _CONFIG_CACHE
 from ckan.tests import factories, helpers
 
 from tests.database import reset_stores
+from tests.dataset.fixtures import PASSWORD
 from tests.factories import create_pm25_dataset
 from tests.harvesters.harvesting import make_source
 from tests.upstream.allowing import ALLOWED_HOSTS, origin_of
@@ -37,6 +39,7 @@ class Site:
     dataset: dict[str, Any]
     org: dict[str, Any]
     activities: list[str]  # ids of the source's activities (created, changed)
+    editor: dict[str, Any]
     tokens: dict[str, str]  # who -> API token ("anonymous": none)
 
 
@@ -49,7 +52,7 @@ def site(reset_db: Any, reset_index: Any, migrate_db_for: Any) -> Iterator[Site]
         try:
             reset_stores(reset_db, reset_index, migrate_db_for)
             monkeypatch.setitem(tk.config, ALLOWED_HOSTS, [origin_of(UPSTREAM)])
-            editor, admin = factories.User(), factories.User()
+            editor, admin = factories.User(password=PASSWORD), factories.User()
             member, outsider, sysadmin = factories.User(), factories.User(), factories.Sysadmin()
             org = factories.Organization(name="pcd", users=[
                 {"name": editor["name"], "capacity": "editor"}, {"name": admin["name"], "capacity": "admin"},
@@ -65,7 +68,7 @@ def site(reset_db: Any, reset_index: Any, migrate_db_for: Any) -> Iterator[Site]
             tokens = {who: factories.APIToken(user=user["id"])["token"] for who, user in (
                 ("editor", editor), ("admin", admin), ("member", member), ("outsider", outsider),
                 ("sysadmin", sysadmin))}
-            yield Site(source, dataset, org, activities, tokens)
+            yield Site(source, dataset, org, activities, editor, tokens)
         finally:
             ckan.plugins.unload_all()
 
@@ -186,6 +189,22 @@ def test_the_organisation_and_sysadmins_still_read_the_config(
     shown = api(app, site, who, action, id=site.source["name"]).json["result"]
     assert json.loads(shown["config"])["maintainer_email"] in (SECRET, CHANGED)
     assert shown["maintainer_email"] in (SECRET, CHANGED)
+
+
+def test_the_harvest_admin_pages_still_show_the_config_to_the_organisation(app: Any, site: Site) -> None:
+    """The editor, signed in: an API token on a form page would make CKAN exempt that view from
+    CSRF protection for the rest of the process (ckan_before_request's csrf.exempt)."""
+    browser = app.test_client()
+    login = browser.get("/en/user/login").get_data(as_text=True)
+    token = re.search(r'name="_csrf_token"[^>]*value="([^"]+)"', login)
+    assert token, "no CSRF token on the login page"
+    signed_in = browser.post("/en/user/login", data={"login": site.editor["name"], "password": PASSWORD,
+                                                     "_csrf_token": token.group(1)})
+    assert signed_in.request.path == "/en/dashboard/datasets"
+    edit = browser.get(f"/en/harvest/edit/{site.source['name']}")
+    assert edit.status_code == 200 and SECRET in edit.get_data(as_text=True)
+    admin = browser.get(f"/en/harvest/admin/{site.source['name']}")
+    assert admin.status_code == 200
 
 
 @pytest.mark.parametrize("who", ["editor", "sysadmin"])

@@ -175,7 +175,7 @@ def _hidden_in_activity(context: Context, activity: Any) -> Any:
     return activity
 
 
-def _activity_list(name: str) -> Action:
+def _activity_list(name: str) -> Callable[..., Any]:
     @tk.chained_action
     @tk.side_effect_free
     def activities(up: Action, context: Context, data_dict: dict[str, Any]) -> list[Any]:

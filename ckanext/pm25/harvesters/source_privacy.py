@@ -105,15 +105,27 @@ def after_dataset_show(context: Context, pkg_dict: dict[str, Any]) -> dict[str, 
     return pkg_dict
 
 
+def _stored_without_config(text: str, config: Any) -> str:
+    """A stored dataset dict (JSON text) without the config; CKAN 2.11's ``data_dict`` holds
+    the ``validated_data_dict`` text inside it, which loses it too."""
+    stored = without_config(json.loads(text), config)
+    if isinstance(stored.get("validated_data_dict"), str):
+        stored["validated_data_dict"] = _stored_without_config(stored["validated_data_dict"], config)
+    return json.dumps(stored)
+
+
 def index_without_config(pkg_dict: dict[str, Any]) -> dict[str, Any]:
-    """IPackageController.before_dataset_index: a source's document without its config."""
+    """IPackageController.before_dataset_index: a source's document without its config: not
+    as fields (``config``, ``extras_config``, and the spread options CKAN 2.11 indexes), not in
+    the stored dataset dicts."""
     if (pkg_dict.get("dataset_type") or pkg_dict.get("type")) != SOURCE_TYPE:
         return pkg_dict
-    config = pkg_dict.pop("extras_config", None) or pkg_dict.get(CONFIG)
-    pkg_dict.pop(CONFIG, None)
+    config = pkg_dict.pop("extras_config", None) or pkg_dict.get(CONFIG) \
+        or _stored_config(str(pkg_dict.get("id") or ""))
+    without_config(pkg_dict, config)
     for stored in ("data_dict", "validated_data_dict"):
-        if pkg_dict.get(stored):
-            pkg_dict[stored] = json.dumps(without_config(json.loads(pkg_dict[stored]), config))
+        if isinstance(pkg_dict.get(stored), str):
+            pkg_dict[stored] = _stored_without_config(pkg_dict[stored], config)
     return pkg_dict
 
 

@@ -13,6 +13,7 @@ from flask import Blueprint
 from ckanext.pm25 import cli
 from ckanext.pm25.dataset import facets, indexing, unknown_keys, validators
 from ckanext.pm25.harvesters import admin_views as harvest_admin_views
+from ckanext.pm25.harvesters import source_privacy
 from ckanext.pm25.interfaces import IPm25Readings
 from ckanext.pm25.provinces import actions as province_actions
 from ckanext.pm25.provinces import helpers as province_helpers
@@ -68,7 +69,10 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
     # IActions, IAuthFunctions (CKAN convention: check_access → validate → act in each action)
 
     def get_actions(self) -> dict[str, Any]:
-        return {**province_actions.ACTIONS, **readings_actions.ACTIONS, **unknown_keys.ACTIONS}
+        # source_privacy: package_list lists datasets only; harvest_source_list and the activity
+        # stream keep a harvest source's config for those who may edit the source
+        return {**province_actions.ACTIONS, **readings_actions.ACTIONS, **unknown_keys.ACTIONS,
+                **source_privacy.actions()}
 
     def get_auth_functions(self) -> dict[str, Any]:
         return {**province_actions.AUTH, **readings_actions.AUTH}
@@ -94,7 +98,11 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
     # IPackageController
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        return indexing.index_fields(pkg_dict)
+        # a harvest source is indexed without its config (harvesters/source_privacy.py)
+        return source_privacy.index_without_config(indexing.index_fields(pkg_dict))
+
+    def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return source_privacy.after_dataset_show(context, pkg_dict)
 
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
         return search.before_dataset_search(search_params)

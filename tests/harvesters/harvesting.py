@@ -56,12 +56,15 @@ def sysadmin_context() -> dict[str, Any]:
 
 
 def make_source(url: str, source_type: str, config: dict[str, Any] | None = None, *,
-                name: str = "source", org: dict[str, Any] | None = None) -> dict[str, Any]:
+                name: str = "source", org: dict[str, Any] | None = None,
+                user: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A harvest source made through the action API by ``user`` (a new sysadmin by default)."""
     org = org or factories.Organization(name=f"{name}-org", title="กรมควบคุมมลพิษ")
     if source_type == "pm25_air4thai":
         config = {"maintainer_email": CONTACT, **(config or {})}
+    context = {"user": user["name"], "ignore_auth": False} if user else sysadmin_context()
     return helpers.call_action(
-        "harvest_source_create", context=sysadmin_context(), name=name, title=name, url=url,
+        "harvest_source_create", context=context, name=name, title=name, url=url,
         source_type=source_type, owner_org=org["id"], config=json.dumps(config or {}))
 
 

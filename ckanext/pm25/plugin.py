@@ -11,7 +11,7 @@ from ckan.lib.plugins import DefaultTranslation
 from flask import Blueprint
 
 from ckanext.pm25 import cli
-from ckanext.pm25.dataset import facets, indexing, unknown_keys, validators
+from ckanext.pm25.dataset import csrf_guard, facets, indexing, unknown_keys, validators
 from ckanext.pm25.harvesters import admin_views as harvest_admin_views
 from ckanext.pm25.harvesters import source_privacy
 from ckanext.pm25.interfaces import IPm25Readings
@@ -38,6 +38,7 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
     plugins.implements(plugins.IActions)
     plugins.implements(plugins.IAuthFunctions)
     plugins.implements(plugins.IBlueprint)
+    plugins.implements(plugins.IMiddleware, inherit=True)
     plugins.implements(plugins.IFacets, inherit=True)
     plugins.implements(plugins.IPackageController, inherit=True)
     plugins.implements(IPm25Readings, inherit=True)
@@ -80,7 +81,15 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
     # IBlueprint
 
     def get_blueprint(self) -> list[Blueprint]:
-        return [province_views.blueprint, readings_views.blueprint, harvest_admin_views.blueprint]
+        return [province_views.blueprint, readings_views.blueprint, harvest_admin_views.blueprint,
+                csrf_guard.blueprint]
+
+    # IMiddleware: the app is built (CSRF protection set up); what is exempt now is exempt on purpose
+
+    def make_middleware(self, app: Any, config: Any) -> Any:
+        if hasattr(app, "extensions"):  # the Flask app
+            csrf_guard.note_exempt_views(app)
+        return app
 
     # IFacets
 

@@ -122,6 +122,28 @@ def test_the_harvest_source_edit_form_needs_its_csrf_token(app: Any, agency: dic
     assert helpers.call_action("harvest_source_show", id=source["id"])["title"] == "ชื่อใหม่"
 
 
+def test_an_anonymous_visit_does_not_switch_off_a_forms_csrf_protection(app: Any, agency: dict[str, Any],
+                                                                        allow_upstream: Any) -> None:
+    """CKAN 2.12 marks the view of an anonymous request CSRF-exempt for the rest of the process
+    (dataset/csrf_guard.py): an anonymous visit to the edit form first, then the editor's post
+    without its token, must still be refused."""
+    allow_upstream(UPSTREAM)
+    source = make_source(f"{UPSTREAM}anonymous", "pm25_air4thai", name="pm25-csrf-anonymous",
+                         org=agency["organization"])
+    edit = f"/en/harvest/edit/{source['name']}"
+    assert app.test_client().get(edit).status_code in (302, 403)  # anonymous: not allowed to edit
+    editor = _signed_in(app, agency["editor"])
+    form = {"url": source["url"], "title": "ชื่อใหม่", "name": source["name"], "notes": "",
+            "source_type": "pm25_air4thai", "frequency": "MANUAL", "config": source["config"],
+            "owner_org": agency["organization"]["id"], "save": ""}
+
+    _refused_by_csrf(editor.post(edit, data=form))
+    assert helpers.call_action("harvest_source_show", id=source["id"])["title"] == "pm25-csrf-anonymous"
+
+    _reached_the_view(editor.post(edit, data={**form, "_csrf_token": _token(editor, edit)}))
+    assert helpers.call_action("harvest_source_show", id=source["id"])["title"] == "ชื่อใหม่"
+
+
 @pytest.mark.parametrize("button", ["refresh", "clear"])
 def test_reharvest_and_clear_need_the_pages_csrf_token(app: Any, agency: dict[str, Any],
                                                       allow_upstream: Any, button: str) -> None:

@@ -42,6 +42,25 @@ class Sent:
     tests: int = 0
 
 
+class _LeftOut:
+    def __repr__(self) -> str:
+        return "<left out>"
+
+
+LEFT_OUT = _LeftOut()  # a generated change that leaves its key out of the request
+
+
+def applied(body: dict[str, Any], changed: dict[str, Any]) -> dict[str, Any]:
+    """``body`` with the generated changes: a key set to its new value, or removed (``LEFT_OUT``)."""
+    body = dict(body)
+    for key, value in changed.items():
+        if value is LEFT_OUT:
+            body.pop(key, None)
+        else:
+            body[key] = value
+    return body
+
+
 def quoted(text: str) -> str:
     """``text`` percent-encoded as UTF-8, unpaired surrogates included (as a careless client would)."""
     return urllib.parse.quote(text.encode("utf-8", "surrogatepass"), safe="")

@@ -33,6 +33,8 @@ from tests.dataset.api import act
 from tests.dataset.fixtures import PASSWORD
 from tests.factories import pm25_dataset_dict, point
 from tests.fuzzing import FUZZ, JSON_VALUE, TEXT, Sent, form_body, is_english, is_thai, messages
+from tests.fuzzing import LEFT_OUT as _LEFT_OUT
+from tests.fuzzing import applied as _applied  # the names the tests' bodies (hypothesis' seeds) use
 
 MIN_REQUESTS = 400
 # Datasets are indexed as they are saved, without a Solr commit each (the suite never searches).
@@ -146,24 +148,6 @@ def changes(draw: st.DrawFn) -> dict[str, Any]:
         name = draw(st.sampled_from(["x" * 150, "ที่มา", "spatial\x00", "__extras", "__junk"]) | TEXT)
         changed[name] = draw(JSON_VALUE)
     return changed
-
-
-class _LeftOut:
-    def __repr__(self) -> str:
-        return "<left out>"
-
-
-_LEFT_OUT = _LeftOut()
-
-
-def _applied(body: dict[str, Any], changed: dict[str, Any]) -> dict[str, Any]:
-    body = dict(body)
-    for key, value in changed.items():
-        if value is _LEFT_OUT:
-            body.pop(key, None)
-        else:
-            body[key] = value
-    return body
 
 
 # --- the module's agency, editor and one stored dataset ----------------------------------------

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from tests.dataset.api import act
 from tests.dataset.fixtures import PASSWORD, agency, ckan_per_module, sysadmin  # noqa: F401  (module fixtures)
-from tests.fuzzing import FUZZ, JSON_VALUE, TEXT, Sent, form_body, messages
+from tests.fuzzing import FUZZ, JSON_VALUE, LEFT_OUT, TEXT, Sent, applied, form_body, messages
 from tests.harvesters.harvesting import CONTACT
 from tests.upstream.allowing import ALLOWED_HOSTS, origin_of
 
@@ -81,15 +81,14 @@ FIELDS: dict[str, st.SearchStrategy[Any]] = {
 
 @st.composite
 def changes(draw: st.DrawFn) -> dict[str, Any]:
-    """Fields to change in a valid source: generated values, a field left out (``_LEFT_OUT``), a key no schema knows."""
+    """Fields to change in a valid source: generated values, a field left out (``LEFT_OUT``), a key no schema knows."""
     keys = draw(st.lists(st.sampled_from(sorted(FIELDS)), min_size=1, max_size=4, unique=True))
-    changed = {key: _LEFT_OUT if draw(st.integers(0, 7)) == 0 else draw(FIELDS[key]) for key in keys}
+    changed = {key: LEFT_OUT if draw(st.integers(0, 7)) == 0 else draw(FIELDS[key]) for key in keys}
     if draw(st.integers(0, 5)) == 0:
         changed[draw(TEXT)] = draw(JSON_VALUE)
     return changed
 
 
-_LEFT_OUT = object()
 _serial = itertools.count(1)
 
 
@@ -99,12 +98,7 @@ def _source(org: str, **changed: Any) -> dict[str, Any]:
     source = {"url": UPSTREAM, "title": f"แหล่งข้อมูล {number}", "name": f"fuzz-source-{number}",
               "source_type": "pm25_agency_ckan", "frequency": "MANUAL", "owner_org": org,
               "config": json.dumps({"maintainer_email": CONTACT, "page_size": number % 1000 + 1})}
-    for key, value in changed.items():
-        if value is _LEFT_OUT:
-            source.pop(key, None)
-        else:
-            source[key] = value
-    return source
+    return applied(source, changed)
 
 
 @pytest.fixture(scope="module")

@@ -24,16 +24,23 @@ def _context() -> Context:
     return {"user": current_user.name if current_user else "", "auth_user_obj": current_user}
 
 
-def job_abort(source: str, id: str) -> Any:
-    """Stop: the job is marked finished (ckanext-harvest's ``harvest_job_abort``), as its GET link did."""
+def _run(action: str, context: Context, id: str, not_found: str, done: str, source: str) -> Any:
+    """Run a harvest action on ``id``: 404 or 403 as ckanext-harvest's own views answer, else the
+    ``done`` message and back to the source's admin page."""
     try:
-        tk.get_action("harvest_job_abort")(_context(), {"id": id})
+        tk.get_action(action)(context, {"id": id})
     except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Harvest job not found"))
+        return tk.abort(404, not_found)
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Not authorized to see this page"))
-    tk.h.flash_success(tk._("Harvest job stopped"))
+    tk.h.flash_success(done)
     return tk.redirect_to("harvester.admin", id=source)
+
+
+def job_abort(source: str, id: str) -> Any:
+    """Stop: the job is marked finished (ckanext-harvest's ``harvest_job_abort``), as its GET link did."""
+    return _run("harvest_job_abort", _context(), id, tk._("Harvest job not found"),
+                tk._("Harvest job stopped"), source)
 
 
 def delete_and_clear(id: str) -> Any:
@@ -42,14 +49,8 @@ def delete_and_clear(id: str) -> Any:
     context = _context()
     # ckanext-harvest's own context key (its delete view sets it from ?clear=True)
     context["clear_source"] = True  # type: ignore[typeddict-unknown-key]
-    try:
-        tk.get_action("harvest_source_delete")(context, {"id": id})
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Harvest source not found"))
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Not authorized to see this page"))
-    tk.h.flash_success(tk._("The harvest source was deleted and cleared"))
-    return tk.redirect_to("harvester.admin", id=id)
+    return _run("harvest_source_delete", context, id, tk._("Harvest source not found"),
+                tk._("The harvest source was deleted and cleared"), id)
 
 
 blueprint.add_url_rule("/harvest/<source>/job/<id>/abort", view_func=job_abort, endpoint="job_abort",

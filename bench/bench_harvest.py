@@ -7,7 +7,7 @@ process, side by side:
 
 1. the harvest of ``--stations`` stations × ``--hours`` hourly readings from the local Air4Thai
    imitation, through the real Redis queues (ckanext-harvest's gather and fetch callbacks, the
-   code the consumer processes run), into CKAN datasets and DataStore tables: wall time,
+   code the consumer processes run), into CKAN datasets and the source's measurement store: wall time,
    datasets/s, readings/s;
 2. the steady state on the same stations: the same upstream data again (nothing changes), one
    more upstream hour (the hourly run), and a day of new hours at once (a catch-up after an
@@ -15,8 +15,9 @@ process, side by side:
    `ckan pm25 harvest consume fetch` processes;
 3. where the time of an import goes, per station and stage (CKAN actions, the readings hook),
    for the first harvest and the hourly run;
-4. writing readings: one ``datastore_upsert`` per station (what the harvester does) against one
-   call per reading (the stock way), measured on a sample of stations and extrapolated;
+4. writing readings: one store merge per station (what the harvester does) against one
+   ``datastore_upsert`` per station (what it did before the store) and one call per reading
+   (the stock way), measured on a sample of stations and extrapolated;
 5. memory: the process's peak RSS after harvests of growing size (it must not climb with the
    station count), and tracemalloc's peak during gather alone for growing snapshots;
 6. a side-by-side summary of those figures against issue 5's targets.
@@ -116,15 +117,17 @@ class StageTimer:
         from ckanext.pm25.harvesters import air4thai, readings_writer, site_user
 
         originals = (site_user.call, readings_writer.notify_readings_stored,
-                     air4thai.Air4ThaiHarvester.fetch, air4thai.Air4ThaiHarvester.do_import)
-        original_call = site_user.call
+                     air4thai.Air4ThaiHarvester.fetch, air4thai.Air4ThaiHarvester.do_import,
+                     readings_writer.write_rows)
+        original_write = readings_writer.write_rows
 
-        def call(action: str, data: dict[str, Any]) -> Any:
-            if action in ("datastore_create", "datastore_upsert"):
-                self.readings_written += len(data.get("records") or [])
-            return self._timed(action, original_call)(action, data)
+        def write_rows(store_id: str, rows: Any, **kwargs: Any) -> int:
+            written = self._timed("store merge", original_write)(store_id, rows, **kwargs)
+            self.readings_written += written
+            return written
 
-        site_user.call = call
+        site_user.call = self._timed_action(site_user.call)
+        readings_writer.write_rows = write_rows
         readings_writer.notify_readings_stored = self._timed("readings hook (summary)",
                                                              readings_writer.notify_readings_stored)
         air4thai.Air4ThaiHarvester.fetch = self._timed("fetch stage (total)", originals[2])
@@ -133,7 +136,12 @@ class StageTimer:
             yield self
         finally:
             (site_user.call, readings_writer.notify_readings_stored, air4thai.Air4ThaiHarvester.fetch,
-             air4thai.Air4ThaiHarvester.do_import) = originals
+             air4thai.Air4ThaiHarvester.do_import, readings_writer.write_rows) = originals
+
+    def _timed_action(self, call: Callable[[str, dict[str, Any]], Any]) -> Callable[..., Any]:
+        def timed(action: str, data: dict[str, Any]) -> Any:
+            return self._timed(action, call)(action, data)
+        return timed
 
     def rows(self, stations: int) -> dict[str, float]:
         """ms per station of each stage."""
@@ -195,9 +203,20 @@ def harvest_with_consumers(bench: Bench, size: int, hours: int, count: int) -> f
     return size / elapsed
 
 
+# The per-station table the harvester wrote before the measurement store (the stock way: one
+# datastore_upsert per station).
+STATION_TABLE_FIELDS = [
+    {"id": "station_id", "type": "text"}, {"id": "datetime_utc", "type": "timestamp"},
+    {"id": "datetime_local", "type": "text"}, {"id": "pm25", "type": "numeric"},
+    {"id": "pm25_24h", "type": "numeric"}, {"id": "aqi_th", "type": "int"},
+    {"id": "aqi_us", "type": "int"}, {"id": "quality_flag", "type": "text"}]
+
+
 def upsert_comparison(bench: Bench, sample: int, stations: int, hours: int) -> tuple[float, float]:
-    """Per-station batches against one call per reading, into fresh tables, same rows."""
+    """One store merge per station (the harvester) against one datastore_upsert per station and
+    one per reading, into fresh tables, same rows."""
     from ckanext.pm25.harvesters import readings_writer, site_user
+    from ckanext.pm25.measurements.store import create_store
     from ckanext.pm25.harvesters.normalise import reading_to_row
     from ckanext.pm25.demo.upstream import Air4ThaiServer
     from ckanext.pm25.harvesters.normalise import parse_air4thai_history
@@ -221,11 +240,19 @@ def upsert_comparison(bench: Bench, sample: int, stations: int, hours: int) -> t
             "data_source": "bench", "data_format": ["CSV"]})
         resource = site_user.call("datastore_create", {
             "resource": {"package_id": dataset["id"], "name": label},
-            "fields": list(readings_writer.DATASTORE_FIELDS), "primary_key": list(readings_writer.PRIMARY_KEY)})
+            "fields": STATION_TABLE_FIELDS, "primary_key": ["station_id", "datetime_utc"]})
         return resource["resource_id"]
 
     batched_table, single_table = fresh_table("batched"), fresh_table("single")
+    store_table = fresh_table("store")
+    site_user.call("datastore_delete", {"resource_id": store_table, "force": True})
+    create_store(site_user.action_context(), store_table)
     count = sum(len(rows) for rows in rows_by_station.values())
+    started = time.perf_counter()
+    for station_id, rows in rows_by_station.items():
+        readings_writer.write_rows(store_table, rows, series_id=f"air4thai:{station_id}",
+                                   source="bench", licence=None, after=lambda _rows: None)
+    merged = time.perf_counter() - started
     started = time.perf_counter()
     for rows in rows_by_station.values():
         site_user.call("datastore_upsert", {"resource_id": batched_table, "records": rows,
@@ -242,10 +269,13 @@ def upsert_comparison(bench: Bench, sample: int, stations: int, hours: int) -> t
     scale = (stations * hours) / count
     print(f"\nWriting {count} readings ({sample} stations × {hours} h), extrapolated to "
           f"{stations * hours}:")
+    print(f"  one store merge per station      : {merged:7.2f} s  ({count / merged:8.0f} "
+          f"readings/s)  → {merged * scale:8.1f} s for {stations} stations")
     print(f"  one datastore_upsert per station : {batched:7.2f} s  ({count / batched:8.0f} "
           f"readings/s)  → {batched * scale:8.1f} s for {stations} stations")
     print(f"  one datastore_upsert per reading : {single:7.2f} s  ({count / single:8.0f} "
           f"readings/s)  → {single * scale:8.1f} s for {stations} stations")
+    print(f"  ratio upsert per station / merge : {batched / merged:7.1f} ×")
     print(f"  ratio per-reading / per-station  : {single / batched:7.1f} ×")
     return count / batched, count / single
 

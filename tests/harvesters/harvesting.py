@@ -16,6 +16,8 @@ from ckan.tests import factories, helpers
 from ckanext.harvest.model import HarvestObject, HarvestObjectError
 from ckanext.pm25.harvesters import runner
 from ckanext.pm25.common.times import THAI_TZ
+from ckanext.pm25.measurements.links import parse_series_download_url
+from ckanext.pm25.measurements.station_rows import station_row
 from tests.upstream.allowing import ALLOWED_HOSTS, origin_of
 
 CONTACT = "air@example.go.th"
@@ -108,6 +110,11 @@ def datasets(**filters: Any) -> list[dict[str, Any]]:
     return sorted(shown, key=lambda d: d["name"])
 
 
+def stations(**filters: Any) -> list[dict[str, Any]]:
+    """Active station datasets (not the networks' store datasets), by name."""
+    return [d for d in datasets(**filters) if d.get("station_id")]
+
+
 def dataset(name: str) -> dict[str, Any]:
     return helpers.call_action("package_show", id=name)
 
@@ -118,12 +125,21 @@ def hourly_resource(dataset_dict: dict[str, Any]) -> dict[str, Any]:
     return matches[0]
 
 
+def store_of(dataset_dict: dict[str, Any]) -> tuple[str, str]:
+    """(store resource id, series id) the station's "Hourly measurements" link downloads."""
+    found = parse_series_download_url(hourly_resource(dataset_dict)["url"])
+    assert found is not None, hourly_resource(dataset_dict)
+    return found
+
+
 def rows(dataset_dict: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every DataStore row of a station dataset, oldest first."""
-    resource_id = hourly_resource(dataset_dict)["id"]
-    result = helpers.call_action("datastore_search", resource_id=resource_id,
-                                 sort="datetime_utc", limit=32000)
-    return [{k: v for k, v in row.items() if k != "_id"} for row in result["records"]]
+    """Every stored PM2.5 reading of a station dataset, oldest first, read from its network's
+    measurement store with datastore_search as an API user would."""
+    store_id, series = store_of(dataset_dict)
+    result = helpers.call_action("datastore_search", resource_id=store_id,
+                                 filters={"series_id": series, "parameter": "pm25"},
+                                 sort="hour_utc", limit=32000)
+    return [station_row(record, dataset_dict["station_id"]) for record in result["records"]]
 
 
 def all_rows() -> dict[str, list[dict[str, Any]]]:

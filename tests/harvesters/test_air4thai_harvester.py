@@ -13,8 +13,8 @@ from ckan.plugins import core
 from ckan.tests import helpers
 
 from ckanext.pm25.interfaces import IPm25Readings
-from tests.harvesters.harvesting import (all_rows, dataset, datasets, gather_messages,
-                                         hourly_resource, make_source, now_thai_hour,
+from tests.harvesters.harvesting import (stations, all_rows, dataset, datasets, gather_messages,
+                                         hourly_resource, make_source, store_of, now_thai_hour,
                                          object_messages, object_notes, rows, run_job, stats)
 from tests.upstream import Air4ThaiServer, StationSpec
 from tests.upstream.allowing import ALLOWED_HOSTS
@@ -92,12 +92,18 @@ def test_a_first_run_creates_a_station_dataset_with_its_hourly_table(server, obs
     assert dataset("air4thai-o70")["provinces"] == ["TH-17"]
     assert dataset("air4thai-bkp97t")["station_type"] == "BKK"
 
-    table = hourly_resource(lampang)
-    info = helpers.call_action("datastore_info", id=table["id"])
+    store_id, series = store_of(lampang)
+    assert series == "air4thai:37t"
+    assert not hourly_resource(lampang).get("datastore_active")  # a link, not a copy
+    info = helpers.call_action("datastore_info", id=store_id)
     assert {f["id"]: f["type"] for f in info["fields"]} == {
-        "station_id": "text", "datetime_utc": "timestamp", "datetime_local": "text",
-        "pm25": "numeric", "pm25_24h": "numeric", "aqi_th": "int4", "aqi_us": "int4",
-        "quality_flag": "text"}
+        "series_id": "text", "parameter": "text", "hour_utc": "timestamptz", "value": "numeric",
+        "mean_24h": "numeric", "aqi_th": "int4", "aqi_us": "int4", "quality_flag": "text",
+        "source": "text", "licence": "text"}
+    network = helpers.call_action("package_show", id=helpers.call_action(
+        "resource_show", id=store_id)["package_id"])
+    assert network["organization"]["name"] == "source-org"
+    assert not network.get("station_id")
     readings = rows(lampang)
     assert len(readings) == 48
     assert {r["station_id"] for r in readings} == {"37t"}
@@ -126,7 +132,7 @@ def test_ten_runs_over_the_same_upstream_data_equal_one_run(server, observer) ->
     assert [stats(job) for job in later] == [{"not modified": 9}] * 9
     assert all_rows() == after_one
     assert {d["name"]: d["metadata_modified"] for d in datasets()} == modified
-    assert len(datasets()) == 9
+    assert len(stations()) == 9
     assert observer.stored == []
 
 
@@ -204,7 +210,7 @@ def test_record_level_quirks_end_as_recorded_errors_notes_or_flagged_readings(se
             assert not any(m.startswith(f"{code}:") for m in other.get(guid, [])), station_id
     assert job["stats"]["notes"] == sum(len(messages) for messages in notes.values()) >= 3
     assert job["stats"]["errored"] == len(errors) + len(gather_messages(job))
-    assert len([d for d in datasets() if d["station_id"] == "35t"]) == 1
+    assert len([d for d in stations() if d["station_id"] == "35t"]) == 1
     zero = dataset("air4thai-q01t")
     assert (zero["spatial"], zero["provinces"]) == ("", ["TH-17"])  # from its area text
     swapped = dataset("air4thai-q02t")
@@ -228,7 +234,7 @@ def test_a_failed_station_list_is_recorded_and_changes_nothing(server, fault, ex
     source = make_source(server.url, "pm25_air4thai", {**FAST, "max_bytes": 200_000})
     run_job(source)
     before = all_rows()
-    metadata = {d["name"]: (d["metadata_modified"], d["station_status"]) for d in datasets()}
+    metadata = {d["name"]: (d["metadata_modified"], d["station_status"]) for d in stations()}
     fault(server)
 
     job = run_job(source)
@@ -238,7 +244,7 @@ def test_a_failed_station_list_is_recorded_and_changes_nothing(server, fault, ex
     assert len(messages) == 1 and expected in messages[0], messages
     assert all_rows() == before
     assert {d["name"]: (d["metadata_modified"], d["station_status"])
-            for d in datasets()} == metadata
+            for d in stations()} == metadata
 
 
 def test_a_retry_after_429_is_honoured_and_the_run_succeeds(server) -> None:

@@ -16,7 +16,7 @@ from ckan.tests import helpers
 
 from ckanext.harvest import queue
 from ckanext.harvest.model import HarvestObject
-from tests.harvesters.harvesting import (config_allowing, datasets, make_source, now_thai_hour,
+from tests.harvesters.harvesting import (stations, config_allowing, make_source, now_thai_hour,
                                          sysadmin_context)
 from tests.upstream import Air4ThaiServer
 from tests.logs import logs_folder
@@ -74,6 +74,6 @@ def test_consumers_survive_an_idle_queue_then_run_a_job(ckan_config: Any, allow_
     shown = helpers.call_action("harvest_job_show", id=job["id"])
     assert shown["status"] == "Finished"
     assert shown["stats"].get("errored", 0) == 0
-    assert len(datasets()) == STATIONS
+    assert len(stations()) == STATIONS
     redis = queue.get_connection()
     assert redis.llen(queue.get_gather_routing_key()) == 0 and redis.llen(queue.get_fetch_routing_key()) == 0

@@ -1,12 +1,15 @@
 """The dataset dicts the harvesters hand to package_create/package_update (pure)."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from ckanext.pm25.geo.provinces import by_code
 from ckanext.pm25.harvesters.datasets import (NAME_MAX, Publisher, agency_dataset, bbox_polygon,
-                                              bounded_name, hourly_resource, station_dataset,
-                                              upstream_spatial)
+                                              bounded_name, hourly_resource, network_dataset,
+                                              series_id, station_dataset, store_resource,
+                                              store_resource_id, upstream_spatial)
+from ckanext.pm25.measurements.links import parse_series_download_url, series_download_url
 from ckanext.pm25.harvesters.normalise import Station
 from tests.upstream import default_datasets
 
@@ -31,12 +34,25 @@ def test_a_station_dataset_carries_the_gd_catalog_and_pm25_fields() -> None:
                                          provinces=[], last_seen="")["id"]
 
 
-def test_the_hourly_resource_is_a_datastore_resource_with_a_stable_id() -> None:
-    first, second = hourly_resource("pkg-1"), hourly_resource("pkg-1")
+def test_the_hourly_resource_links_to_the_station_series_in_the_store_with_a_stable_id() -> None:
+    url = series_download_url("http://portal.example/", "store-1", series_id("37t"))
+    first, second = hourly_resource("pkg-1", url), hourly_resource("pkg-1", url)
 
     assert first == second
-    assert (first["name"], first["url_type"]) == ("Hourly measurements", "datastore")
-    assert hourly_resource("pkg-2")["id"] != first["id"]
+    assert (first["name"], first["url"], first.get("url_type")) == ("Hourly measurements", url, None)
+    assert url.startswith("http://portal.example/datastore/dump/store-1?")
+    assert parse_series_download_url(url) == ("store-1", "air4thai:37t")
+    assert hourly_resource("pkg-2", url)["id"] != first["id"]
+
+
+def test_each_source_has_its_own_network_dataset_and_store() -> None:
+    network = network_dataset(PUBLISHER, data_source="Air4Thai")
+    other = network_dataset(dataclasses.replace(PUBLISHER, source_id="src-2"), data_source="x")
+
+    assert network["id"] != other["id"] and network["owner_org"] == PUBLISHER.owner_org
+    assert "station_id" not in network and network["geo_coverage"] == "ประเทศ"
+    assert store_resource(PUBLISHER.source_id)["url_type"] == "datastore"
+    assert store_resource_id(PUBLISHER.source_id) != store_resource_id("src-2")
 
 
 def test_names_stay_within_100_characters_and_distinct() -> None:

@@ -20,7 +20,7 @@ from ckan.tests import helpers
 
 from ckanext.harvest import queue
 from ckanext.harvest.model import HarvestObject, HarvestObjectError
-from tests.harvesters.harvesting import (config_allowing, datasets, make_source, now_thai_hour,
+from tests.harvesters.harvesting import (config_allowing, make_source, stations, now_thai_hour,
                                          rows, sysadmin_context)
 from tests.upstream import Air4ThaiServer
 from tests.logs import logs_folder
@@ -108,7 +108,7 @@ def test_two_fetch_consumers_on_one_job_produce_no_duplicates(ckan_config, allow
     every_object = Counter({json.loads(body)["harvest_object_id"]: 1 for body in handed_out})
     assert Counter(taken[0] + taken[1]) == every_object
     assert Counter(DROPPED.findall(logs[0]) + DROPPED.findall(logs[1])) == every_object
-    found = datasets()
+    found = stations()
     assert len(found) == STATIONS
     assert len({d["station_id"] for d in found}) == STATIONS
     assert all(len(d["resources"]) == 1 for d in found)

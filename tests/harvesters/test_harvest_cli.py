@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from ckan.cli.cli import ckan
 
-from tests.harvesters.harvesting import (config_allowing, dataset, datasets, make_source,
+from tests.harvesters.harvesting import (stations, config_allowing, dataset, make_source,
                                          now_thai_hour, rows)
 from tests.upstream import Air4ThaiServer
 
@@ -26,7 +26,7 @@ def test_ckan_pm25_harvest_run_runs_one_job_to_its_end(cli, inline, allow_upstre
 
     assert ran.exit_code == 0, ran.output
     assert "Finished (9 added" in ran.output
-    assert len(datasets()) == 9
+    assert len(stations()) == 9
     assert len(rows(dataset("air4thai-54t"))) == 6
 
 
@@ -46,4 +46,4 @@ def test_the_demo_harvest_fills_the_portal_with_current_readings(cli) -> None:
 
     again = cli.invoke(ckan, ["pm25", "demo", "harvest", "--hours", "30"])
     assert again.exit_code == 0, again.output
-    assert len(datasets()) == 9
+    assert len(stations()) == 9

@@ -13,7 +13,7 @@ from ckan.tests import helpers
 
 from ckanext.harvest import queue
 from ckanext.harvest.model import HarvestJob, HarvestObject
-from tests.harvesters.harvesting import (datasets, gather_messages, hourly_resource,
+from tests.harvesters.harvesting import (gather_messages, stations, store_of,
                                          make_source, now_thai_hour, object_messages, rows,
                                          run_job, stats)
 from tests.upstream import Air4ThaiServer
@@ -50,10 +50,10 @@ def run_as_the_consumers_do(source: dict[str, Any]) -> dict[str, Any]:
 
 
 def found_in_catalogue(org_id: str) -> list[str]:
-    """Names of the organisation's datasets that a search of the catalogue finds."""
+    """Names of the organisation's station datasets that a search of the catalogue finds."""
     result = helpers.call_action("package_search", fq=f"owner_org:{org_id}", rows=1000,
                                  include_private=True)
-    return sorted(found["name"] for found in result["results"])
+    return sorted(found["name"] for found in result["results"] if found.get("station_id"))
 
 
 def assert_each_reading_stored_once(station_datasets: list[dict[str, Any]], hours: int) -> None:
@@ -72,10 +72,10 @@ def test_stations_are_found_in_the_catalogue_once_the_job_has_finished(server) -
 
     assert stats(job) == {"added": STATIONS}
     assert gather_messages(job) == [] and object_messages(job) == {}
-    stations = datasets()
-    assert len(stations) == STATIONS
-    assert found_in_catalogue(source["owner_org"]) == [station["name"] for station in stations]
-    assert_each_reading_stored_once(stations, 48)
+    station_datasets = stations()
+    assert len(station_datasets) == STATIONS
+    assert found_in_catalogue(source["owner_org"]) == [s["name"] for s in station_datasets]
+    assert_each_reading_stored_once(station_datasets, 48)
 
 
 @pytest.mark.ckan_config("ckanext.pm25.harvest.solr_commit_seconds", "3600")
@@ -90,10 +90,10 @@ def test_an_hourly_run_adds_each_new_hour_once_and_the_stations_stay_findable(se
 
     assert stats(job) == {"updated": STATIONS}
     assert gather_messages(job) == [] and object_messages(job) == {}
-    stations = datasets()
-    assert found_in_catalogue(source["owner_org"]) == [station["name"] for station in stations]
-    assert_each_reading_stored_once(stations, 49)
-    newest = {station["name"]: rows(station)[-1] for station in stations}
+    station_datasets = stations()
+    assert found_in_catalogue(source["owner_org"]) == [s["name"] for s in station_datasets]
+    assert_each_reading_stored_once(station_datasets, 49)
+    newest = {station["name"]: rows(station)[-1] for station in station_datasets}
     assert {row["pm25"] for row in newest.values()} == {42.0}
 
 
@@ -106,13 +106,13 @@ def test_a_reimport_long_after_the_fetch_restores_a_reading_deleted_since(server
     for station_id in server.hourly:
         server.set_value(station_id, 42.0, server.now_local)
     run_job(source)
-    lampang = next(station for station in datasets() if station["station_id"] == "37t")
+    lampang = next(station for station in stations() if station["station_id"] == "37t")
     stored_before = rows(lampang)
     # an hour that was stored already when the second job fetched (and kept its rows)
     deleted = stored_before[-2]
-    helpers.call_action("datastore_delete", resource_id=hourly_resource(lampang)["id"],
-                        filters={"station_id": "37t", "datetime_utc": deleted["datetime_utc"]},
-                        force=True)
+    store_id, series = store_of(lampang)
+    helpers.call_action("datastore_delete", resource_id=store_id, force=True, filters={
+        "series_id": series, "hour_utc": deleted["datetime_utc"]})
     assert len(rows(lampang)) == 48
     model.Session.query(HarvestObject).filter(
         HarvestObject.harvest_source_id == source["id"],

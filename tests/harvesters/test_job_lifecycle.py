@@ -16,7 +16,7 @@ from ckan import model
 from ckan.tests import factories, helpers
 
 from ckanext.harvest.model import HarvestSource
-from tests.harvesters.harvesting import config_allowing, datasets, make_source, now_thai_hour
+from tests.harvesters.harvesting import stations, config_allowing, make_source, now_thai_hour
 from tests.upstream import DEFAULT_STATIONS, Air4ThaiServer
 from tests.logs import logs_folder
 
@@ -108,6 +108,6 @@ def test_a_job_created_through_the_api_finishes_with_its_report_under_make_runs_
     assert {k: v for k, v in again["stats"].items() if v} == {"updated": 1, "not modified": 2}
     report = helpers.call_action("harvest_job_report", id=again["id"])
     assert report["gather_errors"] == [] and report["object_errors"] == {}
-    assert len(datasets()) == len(STATIONS)
+    assert len(stations()) == len(STATIONS)
     shown = helpers.call_action("harvest_source_show_status", id=source["id"])
     assert shown["last_job"]["id"] == again["id"] and shown["last_job"]["status"] == "Finished"

@@ -10,8 +10,9 @@
   ``max_catchup_hours``), plus 23 hours before that to compute 24-hour means. When the history
   fails, the error is recorded and the snapshot's latest value is still stored.
 - Import: a dataset per station through package_create/package_update (the PM2.5 schema and its
-  validators) and the rows that are new or changed upserted into its "Hourly measurements"
-  DataStore table. Readings dated in the future are not stored (they would become every
+  validators), only when its metadata changed; the rows that are new or changed merged into
+  the source's measurement store (``network.py``, ``measurements/``), to which the station's
+  "Hourly measurements" resource links. Readings dated in the future are not stored (they would become every
   summary's "latest"); they are recorded as notes.
 
 Hour labels: ``webV2`` (``/webV2/history/api/data.php``, the default) stamps a reading with the
@@ -36,12 +37,13 @@ from ckanext.pm25.provinces import gazetteer
 from ckanext.pm25.geo import geometry, provinces
 from ckanext.pm25.geo.errors import GeoError
 from ckanext.pm25.geo.lookup import Placement
-from ckanext.pm25.harvesters import (budget, locks, objects, publishing, readings_writer, recording, settings,
-                                      site_user, solr_commits, stages)
-from ckanext.pm25.harvesters.datasets import (Publisher, bounded_name, fingerprint,
-                                              hourly_resource, hourly_resource_id,
+from ckanext.pm25.harvesters import (budget, locks, network, objects, publishing, readings_writer, recording,
+                                      settings, site_user, solr_commits, stages)
+from ckanext.pm25.harvesters.datasets import (DEFAULT_LICENSE, Publisher, bounded_name, fingerprint,
+                                              hourly_resource, hourly_resource_id, series_id,
                                               station_dataset, station_name,
-                                              station_package_id)
+                                              station_package_id, store_resource_id)
+from ckanext.pm25.measurements.links import series_download_url
 from ckanext.pm25.harvesters.http import FetchError, HttpPolicy, fetch_json
 from ckanext.pm25.harvesters.normalise import (HourLabel, Issue, PayloadError, Reading, Station, parse_air4thai_history,
                                                parse_air4thai_latest, reading_to_row)
@@ -189,10 +191,9 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         now = utcnow()
         snapshot = self._snapshot_reading(content.get("latest"))
         latest_time = snapshot.datetime_utc if snapshot else floor_hour(now)
-        package_id = station_package_id(obj.harvest_source_id, station.station_id)
-        recent = readings_writer.stored_rows(hourly_resource_id(package_id), station.station_id,
-                                  config.max_catchup_hours)
-        last_stored = _last_hourly(recent or [])
+        recent = _stored(store_resource_id(obj.harvest_source_id), station.station_id,
+                         config.max_catchup_hours)
+        last_stored = _last_hourly(recent)
         window = history_window(latest_time, last_stored, backfill_hours=config.backfill_hours,
                                 revisit_hours=config.revisit_hours,
                                 max_catchup_hours=config.max_catchup_hours)
@@ -301,7 +302,11 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         # changes, daily at least (temporal_end is a date), and made exact when the station
         # is marked inactive.
         digest = fingerprint({k: v for k, v in desired.items() if k != "station_last_seen"})
+        store_id = network.ensure_store(publisher, config.data_source)
+        series = series_id(station.station_id)
         resource_id = hourly_resource_id(package_id)
+        link = hourly_resource(package_id, series_download_url(
+            tk.config.get("ckan.site_url"), store_id, series))
         status_changed = False
         dataset: dict[str, Any] | None = None
         if known is None:
@@ -309,18 +314,19 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
             dataset = site_user.call("package_create", {
                 **desired, "name": _free_name(station_name(station.station_id), package_id,
                                               publisher),
-                "resources": [hourly_resource(package_id)]})
+                "resources": [link]})
             metadata_changed = True
         else:
-            table_resource = model.Resource.get(resource_id)
+            link_resource = model.Resource.get(resource_id)
             metadata_changed = (known["state"] != "active"
-                                or table_resource is None or table_resource.state != "active"
+                                or link_resource is None or link_resource.state != "active"
+                                or link_resource.url != link["url"]
                                 or objects.previous_fingerprint(obj) != digest)
             if metadata_changed:
                 existing = site_user.call("package_show", {"id": package_id})
-                resources = list(existing["resources"])
+                resources = [link if r["id"] == resource_id else r for r in existing["resources"]]
                 if not any(r["id"] == resource_id for r in resources):
-                    resources.append(hourly_resource(package_id))
+                    resources.append(link)
                 objects.stand_for(obj, package_id)
                 dataset = site_user.call("package_update", {
                     **existing, **desired, "name": existing["name"], "resources": resources,
@@ -330,16 +336,18 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
                                   or existing.get("station_status") != dataset.get("station_status"))
         window = content.get("window") or {}
         hours = _hours_between(window.get("store_start"), window.get("end"))
-        stored = readings_writer.stored_rows(resource_id, station.station_id, hours + 48)
-        new, changed = changed_rows(rows, stored or [])
+        stored = _stored(store_id, station.station_id, hours + 48)
+        new, changed = changed_rows(rows, stored)
         # The snapshot's value alone (the history failed or lacked its hour) fills an hour not
         # stored yet; it never replaces a stored hour, whose hourly value it does not carry.
         changed = without_hours(changed, content.get("fill_only") or [])
         if (new or changed) and dataset is None:
             dataset = site_user.call("package_show", {"id": package_id})
-        readings_writer.write_rows(resource_id, new, changed, table_exists=stored is not None,
-                        after_batch=lambda batch: readings_writer.notify_readings_stored(
-                            obj, dataset or {}, resource_id, batch))
+        readings_writer.write_rows(
+            store_id, [*new, *changed], series_id=series, source=config.data_source,
+            licence=publisher.license_id or DEFAULT_LICENSE,
+            after=lambda written: readings_writer.notify_readings_stored(
+                obj, dataset or {}, resource_id, written))
         if status_changed and dataset is not None:
             readings_writer.notify_station_status_changed(obj, dataset)
         objects.make_current(obj, package_id, digest)
@@ -374,8 +382,8 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         if existing.get("station_status") == "inactive":
             objects.make_current(obj, package_id)
             return "unchanged"
-        newest = readings_writer.stored_rows(hourly_resource_id(package_id),
-                                  str(existing.get("station_id")), 1)
+        newest = _stored(store_resource_id(obj.harvest_source_id),
+                         str(existing.get("station_id")), 1)
         last_seen = _z(newest[0]["datetime_utc"]) if newest else existing.get("station_last_seen")
         dataset = site_user.call("package_update", {**existing, "station_status": "inactive",
                                                "station_last_seen": last_seen or ""})
@@ -395,6 +403,16 @@ def _record_placement(obj: HarvestObject, station: Station, placed: Placement) -
             obj, f"Not placed in any province: {where} lies outside Thailand, {placed.distance_m:.0f} m "
                  f"across the land border from {placed.across_border.name_en} "
                  f"({placed.across_border.code})")
+
+
+def _stored(store_id: str, station_id: str, limit: int) -> list[dict[str, Any]]:
+    """The station's newest stored rows, newest first; none before its store exists."""
+    if not limit:
+        return []
+    try:
+        return readings_writer.stored_rows(store_id, series_id(station_id), station_id, limit)
+    except tk.ObjectNotFound:
+        return []
 
 
 def _existing(package_id: str) -> dict[str, Any] | None:

@@ -79,6 +79,43 @@ def consume(stage: str) -> None:
     run_consumer(stage)
 
 
+@harvest.command("prune")
+@click.option("--days", type=int, default=None,
+              help="Days of history to keep (default: ckanext.pm25.harvest.keep_job_days).")
+def prune(days: int | None) -> None:
+    """Delete the harvest objects and jobs of jobs finished more than DAYS days ago; the
+    current object of every dataset (and its job) is kept. The scheduler does it daily."""
+    from ckanext.pm25.harvesters.pruning import prune as run_prune
+
+    try:
+        pruned = run_prune(days)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--days") from error
+    click.echo(f"{pruned.objects} harvest objects and {pruned.jobs} jobs deleted")
+
+
+@harvest.command("move-station-tables")
+def move_station_tables() -> None:
+    """Move the readings of the per-station DataStore tables (sites harvested before the
+    measurement store) into their source's measurement store; each table is deleted only once
+    all its hours are in the store. Safe to run again."""
+    from ckanext.pm25.harvesters.legacy_tables import Moved, move_station_tables as move
+
+    def show(moved: Moved) -> None:
+        if moved.complete:
+            click.secho(f"{moved.dataset}: {moved.table_rows} readings moved, table deleted",
+                        fg="green")
+        else:
+            click.secho(f"{moved.dataset}: {moved.store_rows} of {moved.table_rows} readings in "
+                        f"the store; the table is kept", fg="red")
+
+    found = move(echo=show)
+    click.echo(f"{len(found)} station tables found, "
+               f"{sum(1 for moved in found if moved.complete)} moved")
+    if not all(moved.complete for moved in found):
+        sys.exit(1)
+
+
 def print_job(job: dict) -> None:
     stats = ", ".join(f"{count} {status}" for status, count in job.get("stats", {}).items())
     click.echo(f"Job {job['id']}: {job['status']} ({stats})")

@@ -30,6 +30,7 @@ from ckanext.pm25.harvesters.normalise import Station
 
 NAMESPACE = uuid.UUID("5d0c7c8e-0c1b-4e55-9a63-6c1f3f0b2a25")
 HOURLY_RESOURCE_NAME = "Hourly measurements"
+STORE_RESOURCE_NAME = "Hourly measurements, every station"
 DEFAULT_LICENSE = "Open Data Common"
 NAME_MAX = 100
 
@@ -188,19 +189,97 @@ def station_dataset(
     return dataset
 
 
-def hourly_resource(package_id: str) -> dict[str, Any]:
+def hourly_resource(package_id: str, download_url: str) -> dict[str, Any]:
+    """The station's readings: a link to its series in the network's measurement store (a
+    CSV read from the store itself, see ``measurements/links.py``)."""
     return {
         "id": hourly_resource_id(package_id),
         "name": HOURLY_RESOURCE_NAME,
         "description": (
-            "ค่า PM2.5 รายชั่วโมง ค่าเฉลี่ย 24 ชั่วโมง และดัชนีคุณภาพอากาศ หนึ่งแถวต่อสถานีต่อชั่วโมง "
-            "(station_id, datetime_utc) / Hourly PM2.5, 24-hour mean and AQIs, one row per "
-            "station and hour (station_id, datetime_utc). quality_flag: ok, or why a value is "
-            "missing (sentinel, non_numeric, negative, out_of_range)."),
+            "ค่า PM2.5 รายชั่วโมง ค่าเฉลี่ย 24 ชั่วโมง และดัชนีคุณภาพอากาศของสถานีนี้ หนึ่งแถวต่อชั่วโมง "
+            "อ่านจากคลังค่าตรวจวัดของเครือข่าย / Hourly PM2.5, 24-hour mean and AQIs of this "
+            "station, one row per hour, read from the network's measurement store. "
+            "quality_flag: ok, or why a value is missing (sentinel, non_numeric, negative, "
+            "out_of_range)."),
+        "format": "CSV",
+        "url": download_url,
+        "resource_unit_of_measure": "ไมโครกรัมต่อลูกบาศก์เมตร (µg/m³)",
+    }
+
+
+def series_id(station_id: str) -> str:
+    """The station's series in the measurement store."""
+    return f"air4thai:{station_id}"
+
+
+# --- the network's measurement store --------------------------------------------------------
+
+
+def network_package_id(source_id: str) -> str:
+    return stable_id("air4thai-network", source_id)
+
+
+def store_resource_id(source_id: str) -> str:
+    return stable_id("measurement-store", source_id)
+
+
+def network_name(source_name: str) -> str:
+    return bounded_name(source_name, "measurements")
+
+
+def network_dataset(publisher: Publisher, *, data_source: str) -> dict[str, Any]:
+    """The dataset of a source's measurement store: every station's hourly readings in one
+    DataStore table (without resources or state)."""
+    return {
+        "id": network_package_id(publisher.source_id),
+        "type": "dataset",
+        "title": f"ฝุ่น PM2.5 รายชั่วโมง ทุกสถานี ({publisher.org_title}) | Hourly PM2.5, every "
+                 f"station",
+        "notes": (
+            f"ค่าตรวจวัดรายชั่วโมงของทุกสถานีจาก {data_source} ในตารางเดียว หนึ่งแถวต่อชุดข้อมูล "
+            f"(series_id เช่น air4thai:<รหัสสถานี>) สาร และชั่วโมง (UTC) พร้อมค่าเฉลี่ย 24 ชั่วโมง "
+            f"ดัชนีคุณภาพอากาศของไทยและของ US EPA ค้นด้วย datastore_search (filters series_id) "
+            f"หรือ datastore_search_sql\n\n"
+            f"Hourly measurements of every station from {data_source} in one table: one row per "
+            f"series (series_id such as air4thai:<station id>), parameter and hour (UTC), with "
+            f"the 24-hour mean, the Thai AQI and the US EPA AQI. Query it with datastore_search "
+            f"(filters series_id) or datastore_search_sql."),
+        "owner_org": publisher.owner_org,
+        "data_type": "ข้อมูลระเบียน",
+        "maintainer": publisher.maintainer or publisher.org_title,
+        "maintainer_email": publisher.maintainer_email,
+        "tags": [{"name": tag} for tag in STATION_TAGS],
+        "objective": ["เพื่อการให้บริการประชาชน"],
+        "update_frequency_unit": "ชั่วโมง",
+        "update_frequency_interval": "1",
+        "geo_coverage": "ประเทศ",
+        "data_source": data_source,
+        "data_format": ["CSV", "JSON"],
+        "data_category": "ข้อมูลสาธารณะ",
+        "license_id": publisher.license_id or DEFAULT_LICENSE,
+        "data_language": ["ไทย", "อังกฤษ"],
+        "allow_harvest": "True",
+        "data_support": "หน่วยงานของรัฐ",
+        "pollutants": ["PM2.5", "AQI"],
+        "measurement_type": "reference_station",
+        "averaging_period": "1h",
+        "unit": "µg/m³",
+        "aqi_standard": "thai_pcd",
+        "quality_level": "raw",
+    }
+
+
+def store_resource(source_id: str) -> dict[str, Any]:
+    return {
+        "id": store_resource_id(source_id),
+        "name": STORE_RESOURCE_NAME,
+        "description": (
+            "คลังค่าตรวจวัด: ค่า PM2.5 รายชั่วโมงของทุกสถานี (series_id, parameter, hour_utc) / "
+            "The measurement store: hourly PM2.5 of every station (series_id, parameter, "
+            "hour_utc). quality_flag: ok, or why a value is missing."),
         "format": "CSV",
         "url": "_datastore_only_resource",
         "url_type": "datastore",
-        "datastore_active": True,
         "resource_unit_of_measure": "ไมโครกรัมต่อลูกบาศก์เมตร (µg/m³)",
     }
 

@@ -27,13 +27,14 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestSource
-from ckanext.pm25.harvesters import settings, site_user, solr_commits
+from ckanext.pm25.harvesters import pruning, settings, site_user, solr_commits
 from ckanext.pm25.harvesters.source_config import (ConfigError, SourceConfig,
                                                    parse_agency_config, parse_air4thai_config)
 
 log = logging.getLogger(__name__)
 
 OPEN_STATUSES = ("New", "Running")
+PRUNE_EVERY_SECONDS = 24 * 3600  # the harvest history is pruned once a day (pruning.py)
 CONFIG_PARSERS: dict[str, Callable[[str | None], SourceConfig]] = {
     "pm25_air4thai": parse_air4thai_config,
     "pm25_agency_ckan": parse_agency_config,
@@ -99,12 +100,17 @@ def run_every(every: float, *, passes: int | None = None,
     stopped). A pass that fails is logged and the next one runs: a scheduler that stops on a
     database hiccup would leave every job "Running" again."""
     done = 0
+    pruned_at: float | None = None
     while passes is None or done < passes:
         if done:
             time.sleep(every)
         try:
             for decision in run_due():
                 report(decision)
+            if pruned_at is None or time.monotonic() - pruned_at >= PRUNE_EVERY_SECONDS:
+                pruned_at = time.monotonic()
+                pruned = pruning.prune()
+                log.info("Harvest history pruned: %s objects, %s jobs", pruned.objects, pruned.jobs)
         except Exception:
             model.Session.rollback()
             log.exception("a pass of the harvest scheduler failed; the next runs in %s s", every)

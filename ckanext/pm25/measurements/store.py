@@ -41,3 +41,12 @@ def create_store(context: Context, resource_id: str) -> None:
         connection.execute(sa.text(
             f"CREATE TRIGGER zfulltext BEFORE INSERT OR UPDATE ON {table} FOR EACH ROW "
             f"WHEN (NEW._full_text IS NULL) EXECUTE PROCEDURE populate_full_text_trigger()"))
+
+
+def store_exists(resource_id: str) -> bool:
+    """Whether the DataStore holds a table for ``resource_id``."""
+    with get_write_engine().connect() as connection:
+        found = connection.execute(
+            sa.text("SELECT to_regclass(:table) IS NOT NULL"),
+            {"table": identifier(resource_id)}).scalar()
+    return bool(found)

@@ -11,7 +11,7 @@ from ckan.lib.plugins import DefaultTranslation
 from flask import Blueprint
 
 from ckanext.pm25 import cli
-from ckanext.pm25.dataset import csrf_guard, facets, indexing, unknown_keys, validators
+from ckanext.pm25.dataset import csrf_guard, facets, indexing, previews, unknown_keys, validators
 from ckanext.pm25.harvesters import admin_views as harvest_admin_views
 from ckanext.pm25.harvesters import source_privacy
 from ckanext.pm25.interfaces import IPm25Readings
@@ -71,9 +71,10 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
 
     def get_actions(self) -> dict[str, Any]:
         # source_privacy: package_list lists datasets only; harvest_source_list and the activity
-        # stream keep a harvest source's config for those who may edit the source
+        # stream keep a harvest source's config for those who may edit the source; previews: a
+        # DataStore table gets its table preview
         return {**province_actions.ACTIONS, **readings_actions.ACTIONS, **unknown_keys.ACTIONS,
-                **source_privacy.actions()}
+                **source_privacy.actions(), **previews.ACTIONS}
 
     def get_auth_functions(self) -> dict[str, Any]:
         return {**province_actions.AUTH, **readings_actions.AUTH}

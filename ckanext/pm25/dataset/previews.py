@@ -31,12 +31,14 @@ def datastore_create(up: Callable[[Context, dict[str, Any]], Any], context: Cont
 def add_datastore_views(context: Context, resource_id: str) -> list[dict[str, Any]]:
     """The DataStore views of ``ckan.views.default_views`` the resource lacks, made as the
     caller of ``datastore_create`` (who may edit the resource) without a second access check."""
-    views_context: Context = {"user": context.get("user", ""), "ignore_auth": True}
-    resource = tk.get_action("resource_show")(dict(views_context), {"id": resource_id})
+    def views_context() -> Context:  # one per action: CKAN's actions write into their context
+        return {"user": context.get("user", ""), "ignore_auth": True}
+
+    resource = tk.get_action("resource_show")(views_context(), {"id": resource_id})
     # the table exists: datastore_create has just made it (the flag may be set after this read)
     return tk.get_action("resource_create_default_resource_views")(
-        dict(views_context), {"resource": {**resource, "datastore_active": True},
-                              "create_datastore_views": True})
+        views_context(), {"resource": {**resource, "datastore_active": True},
+                          "create_datastore_views": True})
 
 
 ACTIONS: dict[str, Callable[..., Any]] = {"datastore_create": datastore_create}

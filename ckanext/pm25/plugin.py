@@ -13,6 +13,7 @@ from flask import Blueprint
 from ckanext.pm25 import cli
 from ckanext.pm25.dataset import csrf_guard, facets, indexing, previews, unknown_keys, validators
 from ckanext.pm25.harvesters import admin_views as harvest_admin_views
+from ckanext.pm25.harvesters import helpers as harvest_helpers
 from ckanext.pm25.harvesters import source_privacy
 from ckanext.pm25.interfaces import IPm25Readings
 from ckanext.pm25.provinces import actions as province_actions
@@ -65,7 +66,7 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
     # ITemplateHelpers
 
     def get_helpers(self) -> dict[str, Any]:
-        return {**province_helpers.HELPERS, **readings_helpers.HELPERS}
+        return {**province_helpers.HELPERS, **readings_helpers.HELPERS, **harvest_helpers.HELPERS}
 
     # IActions, IAuthFunctions (CKAN convention: check_access → validate → act in each action)
 

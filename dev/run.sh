@@ -22,6 +22,7 @@ stack_settings() {  # the portal's wiring to this stack: written on every run (p
     "ckan.redis.url = redis://127.0.0.1:$PM25_REDIS_PORT/0" \
     "ckan.storage_path = $PM25_VAR/storage-dev" \
     "ckan.plugins = $(sed -n 's/^ckan.plugins = //p' test.ini)" \
+    "ckan.views.default_views = $(sed -n 's/^ckan.views.default_views = //p' test.ini)" \
     "ckanext.spatial.search_backend = solr-spatial-field" \
     "scheming.dataset_schemas = ckanext.pm25:schemas/pm25_dataset.yaml"
 }

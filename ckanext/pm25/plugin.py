@@ -11,8 +11,9 @@ from ckan.lib.plugins import DefaultTranslation
 from flask import Blueprint
 
 from ckanext.pm25 import cli
-from ckanext.pm25.dataset import csrf_guard, facets, indexing, unknown_keys, validators
+from ckanext.pm25.dataset import csrf_guard, facets, indexing, previews, unknown_keys, validators
 from ckanext.pm25.harvesters import admin_views as harvest_admin_views
+from ckanext.pm25.harvesters import helpers as harvest_helpers
 from ckanext.pm25.harvesters import source_privacy
 from ckanext.pm25.interfaces import IPm25Readings
 from ckanext.pm25.provinces import actions as province_actions
@@ -65,15 +66,16 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
     # ITemplateHelpers
 
     def get_helpers(self) -> dict[str, Any]:
-        return {**province_helpers.HELPERS, **readings_helpers.HELPERS}
+        return {**province_helpers.HELPERS, **readings_helpers.HELPERS, **harvest_helpers.HELPERS}
 
     # IActions, IAuthFunctions (CKAN convention: check_access → validate → act in each action)
 
     def get_actions(self) -> dict[str, Any]:
         # source_privacy: package_list lists datasets only; harvest_source_list and the activity
-        # stream keep a harvest source's config for those who may edit the source
+        # stream keep a harvest source's config for those who may edit the source; previews: a
+        # DataStore table gets its table preview
         return {**province_actions.ACTIONS, **readings_actions.ACTIONS, **unknown_keys.ACTIONS,
-                **source_privacy.actions()}
+                **source_privacy.actions(), **previews.ACTIONS}
 
     def get_auth_functions(self) -> dict[str, Any]:
         return {**province_actions.AUTH, **readings_actions.AUTH}

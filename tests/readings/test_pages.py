@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import re
+from html import unescape
 from typing import Any
 
 import pytest
@@ -221,3 +222,46 @@ class TestStationPage:
         dataset = create_pm25_dataset(user=known.user, owner_org=known.pcd["id"])
         html = app.get(f"/dataset/{dataset['name']}").get_data(as_text=True)
         assert 'id="pm25-readings"' not in html
+
+
+def visible_text(response: Any) -> str:
+    """The words a reader sees: no scripts, styles, tags or entities, spaces collapsed."""
+    page = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", response.get_data(as_text=True))
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+ENGLISH_COUNT = re.compile(r"\b\d+ (?:stations?|days?|hours?)\b")
+
+
+class TestCountsInTheRequestLanguage:
+    """A count is written with the catalogue's plural forms: Thai (one form) under ``/``, the
+    English singular or plural under ``/en/``; never "2 station" or "2 day" on a Thai page."""
+
+    def test_a_province_with_two_stations(self, known: Known, app: Any) -> None:
+        thai = visible_text(app.get("/province/TH-52"))
+        assert "2 สถานี" in thai and "ค่าเฉลี่ยจาก 2 จาก 2 สถานี" in thai
+        assert re.search(r"\d+ วัน จาก \d+ วันในช่วงนี้", thai)
+        assert not ENGLISH_COUNT.search(thai), ENGLISH_COUNT.findall(thai)
+        english = visible_text(app.get("/en/province/TH-52"))
+        assert "2 stations" in english and "Mean of 2 of 2 stations at" in english
+
+    def test_a_province_with_one_station(self, known: Known, app: Any) -> None:
+        thai = visible_text(app.get("/province/TH-10"))
+        assert "1 สถานี" in thai and "ค่าเฉลี่ยจาก 1 จาก 1 สถานี" in thai
+        assert not ENGLISH_COUNT.search(thai), ENGLISH_COUNT.findall(thai)
+        english = visible_text(app.get("/en/province/TH-10"))
+        assert "1 station " in english and "Mean of 1 of 1 station at" in english
+        assert "1 stations" not in english
+
+    def test_days_over_the_standard_on_a_station_page(self, known: Known, app: Any) -> None:
+        thai = app.get("/dataset/air4thai-l1").get_data(as_text=True)
+        count = int(re.findall(r'class="pm25-days-over-count" data-count="(\d+)">([^<]*)<', thai)[0][0])
+        assert f'data-count="{count}">{count} วัน<' in thai
+        assert not ENGLISH_COUNT.search(visible_text(app.get("/dataset/air4thai-l1")))
+        english = app.get("/en/dataset/air4thai-l1").get_data(as_text=True)
+        assert f'data-count="{count}">{count} {"day" if count == 1 else "days"}<' in english
+
+    @pytest.mark.ckan_config("ckanext.pm25.dashboard.stale_after_hours", "1")
+    def test_the_dashboards_staleness_rule(self, known: Known, app: Any) -> None:
+        assert "จังหวัดที่ไม่มีข้อมูลเกิน 1 ชั่วโมงจะแสดงว่าไม่มีข้อมูลปัจจุบัน" in visible_text(app.get("/pm25"))
+        assert "more than 1 hour is shown" in visible_text(app.get("/en/pm25"))

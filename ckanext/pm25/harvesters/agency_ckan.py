@@ -29,6 +29,7 @@ from ckan import model
 import ckan.plugins.toolkit as tk
 
 from ckanext.harvest.model import HarvestJob, HarvestObject
+from ckanext.pm25.common.messages import N_
 from ckanext.pm25.geo import provinces
 from ckanext.pm25.provinces import located
 from ckanext.pm25.geo.errors import GeoError
@@ -73,9 +74,10 @@ class AgencyCkanHarvester(stages.Pm25HarvesterBase):
     def info(self) -> dict[str, str]:
         return {
             "name": "pm25_agency_ckan",
-            "title": "Agency CKAN catalogue (PM2.5 datasets)",
-            "description": "PM2.5 datasets of a ministry's or province's CKAN catalogue "
-                           "(GD-Catalog fields kept), with provinces and linked resources.",
+            # English msgids, shown translated by harvesters/helpers.py
+            "title": N_("Agency CKAN catalogue (PM2.5 datasets)"),
+            "description": N_("PM2.5 datasets of a ministry's or province's CKAN catalogue "
+                              "(GD-Catalog fields kept), with provinces and linked resources."),
         }
 
     def parse_config(self, text: str | None) -> AgencyConfig:

@@ -33,6 +33,7 @@ from ckan import model
 import ckan.plugins.toolkit as tk
 
 from ckanext.harvest.model import HarvestJob, HarvestObject
+from ckanext.pm25.common.messages import N_
 from ckanext.pm25.provinces import gazetteer
 from ckanext.pm25.geo import geometry, provinces
 from ckanext.pm25.geo.errors import GeoError
@@ -81,9 +82,10 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
     def info(self) -> dict[str, str]:
         return {
             "name": "pm25_air4thai",
-            "title": "Air4Thai (PCD) PM2.5 stations",
-            "description": "Hourly PM2.5 of the Pollution Control Department's monitoring "
-                           "stations: one dataset per station, readings in the DataStore.",
+            # English msgids, shown translated by harvesters/helpers.py
+            "title": N_("Air4Thai (PCD) PM2.5 stations"),
+            "description": N_("Hourly PM2.5 of the Pollution Control Department's monitoring "
+                              "stations: one dataset per station, readings in the DataStore."),
         }
 
     def parse_config(self, text: str | None) -> Air4ThaiConfig:

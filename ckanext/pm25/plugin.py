@@ -14,7 +14,7 @@ from ckanext.pm25 import cli
 from ckanext.pm25.dataset import csrf_guard, facets, indexing, previews, unknown_keys, validators
 from ckanext.pm25.harvesters import admin_views as harvest_admin_views
 from ckanext.pm25.harvesters import helpers as harvest_helpers
-from ckanext.pm25.harvesters import source_privacy
+from ckanext.pm25.harvesters import source_privacy, station_privacy
 from ckanext.pm25.interfaces import IPm25Readings
 from ckanext.pm25.provinces import actions as province_actions
 from ckanext.pm25.provinces import helpers as province_helpers
@@ -123,6 +123,8 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
 
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         readings_hooks.dataset_updated(pkg_dict)
+        # a station made private takes its readings to its source's private store
+        station_privacy.dataset_updated(pkg_dict)
 
     # IPm25Readings: the dashboard's summary follows every stored reading
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -125,3 +126,42 @@ def test_a_station_table_of_before_the_store_moves_into_it_without_loss(server, 
     assert rows(lampang) == harvested
     assert not hourly_resource(lampang).get("datastore_active")
     assert store_count(store_id) == 9 * 48
+
+
+def anonymous_search(app: Any, store_id: str, series: str) -> tuple[int, Any]:
+    response = app.get("/api/3/action/datastore_search", query_string={
+        "resource_id": store_id, "filters": json.dumps({"series_id": series})})
+    return response.status_code, response.json
+
+
+def test_a_station_made_private_takes_its_readings_out_of_the_public_store(server, app) -> None:
+    source = make_source(server.url, "pm25_air4thai")
+    run_job(source)
+    lampang = next(s for s in stations() if s["station_id"] == "37t")
+    public_store, series = store_of(lampang)
+    editor = factories.Sysadmin()
+
+    helpers.call_action("package_patch", context={"user": editor["name"]}, id=lampang["id"],
+                        private=True)
+
+    hidden = helpers.call_action("package_show", id=lampang["id"])
+    private_store, same_series = store_of(hidden)
+    assert (private_store != public_store, same_series) == (True, series)
+    assert anonymous_search(app, public_store, series)[1]["result"]["records"] == []
+    assert anonymous_search(app, private_store, series)[0] == 403
+    sql = app.get("/api/3/action/datastore_search_sql", query_string={
+        "sql": f'SELECT count(*) FROM "{private_store}"'})
+    assert sql.status_code == 403
+    assert len(rows(hidden)) == 48  # the organisation still has them, whole
+
+    server.now_local += timedelta(hours=1)
+    server.set_value("37t", 42.0, server.now_local)
+    run_job(source)  # a private station's new hours go to the private store
+    assert anonymous_search(app, public_store, series)[1]["result"]["records"] == []
+    assert rows(helpers.call_action("package_show", id=lampang["id"]))[-1]["pm25"] == 42.0
+
+    helpers.call_action("package_patch", context={"user": editor["name"]}, id=lampang["id"],
+                        private=False)
+    shown = helpers.call_action("package_show", id=lampang["id"])
+    assert store_of(shown) == (public_store, series)
+    assert len(anonymous_search(app, public_store, series)[1]["result"]["records"]) == 49

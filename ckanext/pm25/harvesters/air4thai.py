@@ -44,7 +44,9 @@ from ckanext.pm25.harvesters.datasets import (DEFAULT_LICENSE, Publisher, bounde
                                               hourly_resource, hourly_resource_id, series_id,
                                               station_dataset, station_name,
                                               station_package_id, store_resource_id)
-from ckanext.pm25.measurements.links import series_download_url
+from ckanext.pm25.measurements.bulk import move_series
+from ckanext.pm25.measurements.links import parse_series_download_url, series_download_url
+from ckanext.pm25.measurements.store import store_exists
 from ckanext.pm25.harvesters.http import FetchError, HttpPolicy, fetch_json
 from ckanext.pm25.harvesters.normalise import (HourLabel, Issue, PayloadError, Reading, Station, parse_air4thai_history,
                                                parse_air4thai_latest, reading_to_row)
@@ -193,8 +195,9 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         now = utcnow()
         snapshot = self._snapshot_reading(content.get("latest"))
         latest_time = snapshot.datetime_utc if snapshot else floor_hour(now)
-        recent = _stored(store_resource_id(obj.harvest_source_id), station.station_id,
-                         config.max_catchup_hours)
+        package_id = station_package_id(obj.harvest_source_id, station.station_id)
+        recent = _stored(store_resource_id(obj.harvest_source_id, _is_private(package_id)),
+                         station.station_id, config.max_catchup_hours)
         last_stored = _last_hourly(recent)
         window = history_window(latest_time, last_stored, backfill_hours=config.backfill_hours,
                                 revisit_hours=config.revisit_hours,
@@ -304,11 +307,12 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         # changes, daily at least (temporal_end is a date), and made exact when the station
         # is marked inactive.
         digest = fingerprint({k: v for k, v in desired.items() if k != "station_last_seen"})
-        store_id = network.ensure_store(publisher, config.data_source)
+        store_id = network.ensure_stores(publisher, config.data_source).of(_is_private(package_id))
         series = series_id(station.station_id)
         resource_id = hourly_resource_id(package_id)
         link = hourly_resource(package_id, series_download_url(
             tk.config.get("ckan.site_url"), store_id, series))
+        _follow_privacy(resource_id, store_id, series)
         status_changed = False
         dataset: dict[str, Any] | None = None
         if known is None:
@@ -384,7 +388,7 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         if existing.get("station_status") == "inactive":
             objects.make_current(obj, package_id)
             return "unchanged"
-        newest = _stored(store_resource_id(obj.harvest_source_id),
+        newest = _stored(store_resource_id(obj.harvest_source_id, bool(existing.get("private"))),
                          str(existing.get("station_id")), 1)
         last_seen = _z(newest[0]["datetime_utc"]) if newest else existing.get("station_last_seen")
         dataset = site_user.call("package_update", {**existing, "station_status": "inactive",
@@ -405,6 +409,21 @@ def _record_placement(obj: HarvestObject, station: Station, placed: Placement) -
             obj, f"Not placed in any province: {where} lies outside Thailand, {placed.distance_m:.0f} m "
                  f"across the land border from {placed.across_border.name_en} "
                  f"({placed.across_border.code})")
+
+
+def _is_private(package_id: str) -> bool:
+    package = model.Package.get(package_id)
+    return bool(package.private) if package is not None else False
+
+
+def _follow_privacy(resource_id: str, store_id: str, series: str) -> None:
+    """A station made private (or public) since its link was written, by a way that skipped
+    package_update: its series moves to the store of its privacy now (the link is rewritten
+    with the metadata, since it no longer matches)."""
+    resource = model.Resource.get(resource_id)
+    linked = parse_series_download_url(resource.url or "") if resource is not None else None
+    if linked is not None and linked[0] != store_id and store_exists(linked[0]):
+        move_series(linked[0], store_id, series)
 
 
 def _stored(store_id: str, station_id: str, limit: int) -> list[dict[str, Any]]:

@@ -215,26 +215,32 @@ def series_id(station_id: str) -> str:
 # --- the network's measurement store --------------------------------------------------------
 
 
-def network_package_id(source_id: str) -> str:
-    return stable_id("air4thai-network", source_id)
+# A source has two stores: its public stations' and its private stations' (a private dataset,
+# so CKAN's DataStore authorisation keeps those readings to the organisation).
 
 
-def store_resource_id(source_id: str) -> str:
-    return stable_id("measurement-store", source_id)
+def network_package_id(source_id: str, private: bool = False) -> str:
+    return stable_id("air4thai-network", source_id, *(["private"] if private else []))
 
 
-def network_name(source_name: str) -> str:
-    return bounded_name(source_name, "measurements")
+def store_resource_id(source_id: str, private: bool = False) -> str:
+    return stable_id("measurement-store", source_id, *(["private"] if private else []))
 
 
-def network_dataset(publisher: Publisher, *, data_source: str) -> dict[str, Any]:
-    """The dataset of a source's measurement store: every station's hourly readings in one
-    DataStore table (without resources or state)."""
+def network_name(source_name: str, private: bool = False) -> str:
+    return bounded_name(source_name, "private-measurements" if private else "measurements")
+
+
+def network_dataset(publisher: Publisher, *, data_source: str, private: bool = False) -> dict[str, Any]:
+    """The dataset of a source's measurement store: every (public, or private) station's hourly
+    readings in one DataStore table (without resources or state)."""
+    which_th, which_en = ("สถานีที่ไม่เผยแพร่", "unpublished stations") if private else ("ทุกสถานี", "every station")
     return {
-        "id": network_package_id(publisher.source_id),
+        "id": network_package_id(publisher.source_id, private),
         "type": "dataset",
-        "title": f"ฝุ่น PM2.5 รายชั่วโมง ทุกสถานี ({publisher.org_title}) | Hourly PM2.5, every "
-                 f"station",
+        "private": private,
+        "title": f"ฝุ่น PM2.5 รายชั่วโมง {which_th} ({publisher.org_title}) | Hourly PM2.5, "
+                 f"{which_en}",
         "notes": (
             f"ค่าตรวจวัดรายชั่วโมงของทุกสถานีจาก {data_source} ในตารางเดียว หนึ่งแถวต่อชุดข้อมูล "
             f"(series_id เช่น air4thai:<รหัสสถานี>) สาร และชั่วโมง (UTC) พร้อมค่าเฉลี่ย 24 ชั่วโมง "
@@ -269,9 +275,9 @@ def network_dataset(publisher: Publisher, *, data_source: str) -> dict[str, Any]
     }
 
 
-def store_resource(source_id: str) -> dict[str, Any]:
+def store_resource(source_id: str, private: bool = False) -> dict[str, Any]:
     return {
-        "id": store_resource_id(source_id),
+        "id": store_resource_id(source_id, private),
         "name": STORE_RESOURCE_NAME,
         "description": (
             "คลังค่าตรวจวัด: ค่า PM2.5 รายชั่วโมงของทุกสถานี (series_id, parameter, hour_utc) / "

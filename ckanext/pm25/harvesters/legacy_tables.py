@@ -84,7 +84,7 @@ def _move(package: model.Package, source: HarvestSource) -> Moved | None:
         return None
     config = parse_air4thai_config(source.config)
     publisher = publishing.publisher_for(source, config)
-    store_id = network.ensure_store(publisher, config.data_source)
+    store_id = network.ensure_stores(publisher, config.data_source).of(bool(package.private))
     station_id = str((package.extras or {}).get("station_id") or "")
     series = series_id(station_id)
     licence = publisher.license_id or DEFAULT_LICENSE

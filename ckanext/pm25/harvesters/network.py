@@ -1,7 +1,10 @@
-"""The measurement store of a source: one network dataset per harvest source whose one
-DataStore resource holds every station's hourly readings (``measurements/``). Made on first
-use (and again if deleted), under a lock, so concurrent imports of one source make it once."""
+"""The measurement stores of a source: a network dataset per harvest source whose one DataStore
+resource holds every public station's hourly readings (``measurements/``), and a private twin
+for the stations its organisation made private. Made on first use (and again if deleted),
+under a lock, so concurrent imports of one source make them once."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from ckan import model
 
@@ -11,22 +14,22 @@ from ckanext.pm25.harvesters.datasets import (Publisher, network_dataset, networ
                                               store_resource_id)
 from ckanext.pm25.measurements.store import create_store, store_exists
 
-def _network_is_current(publisher: Publisher) -> bool:
-    package = model.Package.get(network_package_id(publisher.source_id))
-    resource = model.Resource.get(store_resource_id(publisher.source_id))
-    return (package is not None and package.state == "active"
+def _network_is_current(publisher: Publisher, private: bool) -> bool:
+    package = model.Package.get(network_package_id(publisher.source_id, private))
+    resource = model.Resource.get(store_resource_id(publisher.source_id, private))
+    return (package is not None and package.state == "active" and package.private == private
             and resource is not None and resource.state == "active")
 
 
-def _save_network(publisher: Publisher, data_source: str) -> None:
-    desired = network_dataset(publisher, data_source=data_source)
-    resource = store_resource(publisher.source_id)
+def _save_network(publisher: Publisher, data_source: str, private: bool) -> None:
+    desired = network_dataset(publisher, data_source=data_source, private=private)
+    resource = store_resource(publisher.source_id, private)
     package = model.Package.get(desired["id"])
     if package is None:
-        name = network_name(publisher.source_name)
+        name = network_name(publisher.source_name, private)
         holder = model.Package.get(name)
         if holder is not None:
-            name = network_name(f"{publisher.source_name}-{publisher.source_id[:8]}")
+            name = network_name(f"{publisher.source_name}-{publisher.source_id[:8]}", private)
         site_user.call("package_create", {**desired, "name": name, "resources": [resource]})
         return
     existing = site_user.call("package_show", {"id": desired["id"]})
@@ -35,14 +38,31 @@ def _save_network(publisher: Publisher, data_source: str) -> None:
                                       "state": "active", "resources": [resource, *others]})
 
 
-def ensure_store(publisher: Publisher, data_source: str) -> str:
-    """The id of the source's store resource, with its dataset and its table made if missing."""
-    resource_id = store_resource_id(publisher.source_id)
-    if _network_is_current(publisher) and store_exists(resource_id):
+@dataclass(frozen=True)
+class Stores:
+    """A source's two store resources: its public stations' and its private stations'."""
+
+    public: str
+    private: str
+
+    def of(self, private: bool) -> str:
+        return self.private if private else self.public
+
+
+def _ensure_store(publisher: Publisher, data_source: str, private: bool) -> str:
+    resource_id = store_resource_id(publisher.source_id, private)
+    if _network_is_current(publisher, private) and store_exists(resource_id):
         return resource_id  # three look-ups by key: checked on every import, never cached
     with locks.item_lock(f"pm25-store:{publisher.source_id}"):
-        if not _network_is_current(publisher):
-            _save_network(publisher, data_source)
+        if not _network_is_current(publisher, private):
+            _save_network(publisher, data_source, private)
         if not store_exists(resource_id):
             create_store(site_user.action_context(), resource_id)
     return resource_id
+
+
+def ensure_stores(publisher: Publisher, data_source: str) -> Stores:
+    """The source's two stores, with their datasets and tables made if missing (both at once,
+    so that a station made private later moves without making a dataset mid-update)."""
+    return Stores(public=_ensure_store(publisher, data_source, False),
+                  private=_ensure_store(publisher, data_source, True))

@@ -145,3 +145,38 @@ def merge(resource_id: str, measurements: Iterable[Measurement]) -> MergeCounts:
     finally:
         connection.close()
     return MergeCounts(inserted=inserted, updated=updated, unchanged=staged - inserted - updated)
+
+
+def move_series(from_id: str, to_id: str, series_id: str) -> int:
+    """Move every row of one series from one store table to another, in one transaction (a
+    station made private moves to its source's private store, and back): the rows are in
+    exactly one of the two whatever fails. Returns the rows moved."""
+    source, target = identifier(from_id), identifier(to_id)
+    columns = ", ".join((*COLUMNS, "_full_text"))
+    assignments = ", ".join(f"{column} = EXCLUDED.{column}" for column in (*VALUES, "_full_text"))
+    connection = get_write_engine().raw_connection()
+    try:
+        with connection.cursor() as cursor:
+            with_stats = _has_table_stats(cursor)
+            if with_stats:
+                for resource_id in sorted((from_id, to_id)):  # one lock order for every mover
+                    _hold_row_count(cursor, resource_id)
+            cursor.execute(f"""
+                WITH moved AS (DELETE FROM {source} WHERE series_id = %s RETURNING {columns}),
+                     written AS (
+                        INSERT INTO {target} AS t ({columns}) SELECT {columns} FROM moved
+                        ON CONFLICT ({", ".join(KEY)}) DO UPDATE SET {assignments}
+                        RETURNING (t.xmax = 0) AS inserted)
+                SELECT (SELECT count(*) FROM moved), count(*) FILTER (WHERE inserted) FROM written""",
+                (series_id,))
+            moved, inserted = cursor.fetchone()
+            if with_stats:
+                _add_to_row_count(cursor, from_id, -moved)
+                _add_to_row_count(cursor, to_id, inserted)
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        connection.close()
+    return int(moved)

@@ -14,7 +14,7 @@ from ckanext.pm25 import cli
 from ckanext.pm25.dataset import csrf_guard, facets, indexing, previews, unknown_keys, validators
 from ckanext.pm25.harvesters import admin_views as harvest_admin_views
 from ckanext.pm25.harvesters import helpers as harvest_helpers
-from ckanext.pm25.harvesters import source_privacy, station_privacy
+from ckanext.pm25.harvesters import network, source_privacy, station_privacy
 from ckanext.pm25.interfaces import IPm25Readings
 from ckanext.pm25.provinces import actions as province_actions
 from ckanext.pm25.provinces import helpers as province_helpers
@@ -73,9 +73,10 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
     def get_actions(self) -> dict[str, Any]:
         # source_privacy: package_list lists datasets only; harvest_source_list and the activity
         # stream keep a harvest source's config for those who may edit the source; previews: a
-        # DataStore table gets its table preview
+        # DataStore table gets its table preview; network: clearing a source clears its stores
         return {**province_actions.ACTIONS, **readings_actions.ACTIONS, **unknown_keys.ACTIONS,
-                **source_privacy.actions(), **previews.ACTIONS}
+                **source_privacy.actions(), **previews.ACTIONS,
+                **(network.ACTIONS if plugins.plugin_loaded("harvest") else {})}
 
     def get_auth_functions(self) -> dict[str, Any]:
         return {**province_actions.AUTH, **readings_actions.AUTH}

@@ -114,7 +114,7 @@ def figures(app: Any) -> Figures:
     status = re.findall(r'<tr class="pm25-status-(\w+)" data-code="' + LAMPANG, dashboard)
     values = re.findall(r">(\d+\.\d)<", row)
     page = app.get(f"/en/province/{LAMPANG}").get_data(as_text=True)
-    mean = re.search(r"Mean of \d+ of \d+ stations", page)
+    mean = re.search(r"Mean of \d+ of \d+ stations?\b", page)
     return Figures(
         listed=(record["latest"]["pm25"], record["station_count"]),
         shown=(shown["latest"]["pm25"], shown["station_count"], tuple(s["name"] for s in shown["stations"]),
@@ -129,7 +129,8 @@ def expected(harvested: Harvested, names: tuple[str, ...], hours_shown: int) -> 
         return Figures((None, 0), (None, 0, (), 0), "no_data ", ("no mean", ()))
     mean = exact_mean([harvested.latest[name] for name in names])
     return Figures((mean, len(names)), (mean, len(names), tuple(sorted(names)), hours_shown * len(names)),
-                   f"current {mean:.1f}", (f"Mean of {len(names)} of {len(names)} stations", tuple(sorted(names))))
+                   f"current {mean:.1f}", (f"Mean of {len(names)} of {len(names)} station{'s' if len(names) > 1 else ''}",
+                                            tuple(sorted(names))))
 
 
 def auth(harvested: Harvested) -> dict[str, str]:

@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+import ckan.plugins.toolkit as tk
 import pytest
 import sqlalchemy as sa
 from ckan.cli.cli import ckan
@@ -165,3 +166,21 @@ def test_a_station_made_private_takes_its_readings_out_of_the_public_store(serve
     shown = helpers.call_action("package_show", id=lampang["id"])
     assert store_of(shown) == (public_store, series)
     assert len(anonymous_search(app, public_store, series)[1]["result"]["records"]) == 49
+
+
+def test_clearing_the_source_takes_its_stores_with_its_stations(server) -> None:
+    source = make_source(server.url, "pm25_air4thai")
+    run_job(source)
+    store_id, _ = store_of(stations()[0])
+    network_id = helpers.call_action("resource_show", id=store_id)["package_id"]
+
+    helpers.call_action("harvest_source_clear", id=source["id"])
+
+    assert datasets() == []
+    with pytest.raises(tk.ObjectNotFound):
+        helpers.call_action("package_show", id=network_id)
+    with get_write_engine().connect() as connection:
+        assert connection.execute(sa.text("SELECT to_regclass(:table)"),
+                                  {"table": identifier(store_id)}).scalar() is None
+    run_job(source)  # harvested again: the stores are made anew
+    assert len(rows(stations()[0])) == 48

@@ -4,9 +4,13 @@ for the stations its organisation made private. Made on first use (and again if 
 under a lock, so concurrent imports of one source make them once."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context
 
 from ckanext.pm25.harvesters import locks, site_user
 from ckanext.pm25.harvesters.datasets import (Publisher, network_dataset, network_name,
@@ -66,3 +70,26 @@ def ensure_stores(publisher: Publisher, data_source: str) -> Stores:
     so that a station made private later moves without making a dataset mid-update)."""
     return Stores(public=_ensure_store(publisher, data_source, False),
                   private=_ensure_store(publisher, data_source, True))
+
+
+@tk.chained_action
+def harvest_source_clear(up: Callable[[Context, dict[str, Any]], Any], context: Context,
+                         data_dict: dict[str, Any]) -> Any:
+    """Clearing a source (ckanext-harvest deletes the datasets its objects made) takes its
+    measurement stores too: their tables and their network datasets, which no harvest object
+    names. ckanext-harvest has checked that the caller may clear the source."""
+    result = up(context, data_dict)
+    # its SQL commits inside the session's transaction (BEGIN ... COMMIT): start afresh
+    model.Session.remove()
+    source = model.Package.get(str(data_dict.get("id") or ""))
+    if source is not None:
+        for private in (False, True):
+            store_id = store_resource_id(source.id, private)
+            if store_exists(store_id):
+                site_user.call("datastore_delete", {"resource_id": store_id, "force": True})
+            if model.Package.get(network_package_id(source.id, private)) is not None:
+                site_user.call("dataset_purge", {"id": network_package_id(source.id, private)})
+    return result
+
+
+ACTIONS: dict[str, Callable[..., Any]] = {"harvest_source_clear": harvest_source_clear}

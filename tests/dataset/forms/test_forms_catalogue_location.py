@@ -125,7 +125,7 @@ def test_an_edit_moving_the_point_moves_the_fields_and_keeps_the_editor_tags(
     wait(browser).until(lambda driver: driver.execute_script("return !!document.querySelector('.pm25-location-ready')"))
     assert field(browser, "geo_coverage").get_attribute("value") == "พิกัด"
     _type_point(browser, "18.79", "98.98")  # Chiang Mai
-    # the provinces shown (Lampang, from the old location) are left as they are: they follow it
+    choose(browser, "provinces")  # none chosen: derived from the new location (Lampang would contradict it)
     screenshot(browser, artifacts, "forms-gd-3-edit")
     _save(browser)
     wait(browser).until(lambda driver: driver.current_url.rstrip("/").endswith(f"/dataset/{POINT_NAME}"))

@@ -140,6 +140,13 @@ def test_a_box_inside_out_is_refused_naming_its_sides(agency: dict[str, Any]) ->
         "south_bound_longitude": ["The south bound latitude 19.5 is north of the north bound latitude 17.2."]}
 
 
+def test_a_box_inside_out_is_refused_beside_a_refused_location(agency: dict[str, Any]) -> None:
+    errors = refused_create(agency["editor"], agency["organization"]["id"], spatial=point(18.29, 99.5),
+                            west_bound_longitude="100.2", east_bound_longitude="99.0")
+
+    assert set(errors) == {"spatial", "west_bound_longitude"}
+
+
 @pytest.mark.parametrize("field, value", [("west_bound_longitude", "181"), ("north_bound_longitude", "95")])
 def test_bounds_out_of_range_are_refused_with_a_location(agency: dict[str, Any], field: str, value: str) -> None:
     errors = refused_create(agency["editor"], agency["organization"]["id"], spatial=point(*LAMPANG),

@@ -103,6 +103,14 @@ def _fill_bounds(data: FlattenDataDict, errors: FlattenErrorDict, before: Derive
         for field in catalogue.BOUND_FIELDS:  # the location they came from was taken away
             _set(data, field, "")
         return
+    _check_box(data, errors)
+
+
+def _check_box(data: FlattenDataDict, errors: FlattenErrorDict) -> None:
+    """Bounds given by the agency describe a box: west not east of east, south not north of north."""
+    if any(errors.get((field,)) for field in catalogue.BOUND_FIELDS):
+        return
+    given = {field: data.get((field,)) for field in catalogue.BOUND_FIELDS}
     for field, message, params in catalogue.bounds_problems(given):
         errors.setdefault((field,), []).append(tk._(message) % params)
 
@@ -151,7 +159,8 @@ def pm25_catalogue_location(key: FlattenKey, data: FlattenDataDict, errors: Flat
     (after `pm25_provinces_match_spatial`, which derives the provinces)."""
     located_now = not validators.is_missing(data.get(("spatial",)))
     if any(errors.get((field,)) for field in _LOCATION_FIELDS):
-        return  # refused: the agency reads why there, the write fails
+        _check_box(data, errors)  # the location is refused (the agency reads why there): nothing to derive
+        return
     record = validators.stored_geometry(data, errors, context) if located_now else None
     codes = _codes(data.get(("provinces",)))
     now = derive(record.shape if record else None, codes, _touched(record))

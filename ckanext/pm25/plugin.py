@@ -11,7 +11,8 @@ from ckan.lib.plugins import DefaultTranslation
 from flask import Blueprint
 
 from ckanext.pm25 import cli
-from ckanext.pm25.dataset import csrf_guard, facets, indexing, previews, unknown_keys, validators
+from ckanext.pm25.dataset import (catalogue_location, csrf_guard, facets, indexing, previews, unknown_keys,
+                                  validators)
 from ckanext.pm25.harvesters import admin_views as harvest_admin_views
 from ckanext.pm25.harvesters import helpers as harvest_helpers
 from ckanext.pm25.harvesters import network, source_privacy, station_privacy
@@ -61,7 +62,7 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
     # IValidators
 
     def get_validators(self) -> dict[str, Any]:
-        return validators.get_validators()
+        return {**validators.get_validators(), **catalogue_location.get_validators()}
 
     # ITemplateHelpers
 

@@ -194,6 +194,7 @@ def test_a_stock_dcat_ap_3_reader_gets_every_dataset_with_its_metadata(
     assert fields["license_id"] == "Creative Commons Attributions"
     assert json.loads(fields["spatial"]) == {"type": "Point", "coordinates": [99.5, 18.29]}
     assert (fields["temporal_start"][:10], fields["temporal_end"][:10]) == ("2024-01-01", "2024-12-31")
-    assert {tag["name"] for tag in station["tags"]} == {"PM2.5", "ฝุ่นละออง"}
+    # the agency's tags and its province's names (issue 14: GD-Catalog's place for them)
+    assert {tag["name"] for tag in station["tags"]} == {"PM2.5", "ฝุ่นละออง", "ลำปาง", "Lampang"}
     assert [(resource["url"], resource["format"]) for resource in station["resources"]] == [
         ("https://air4thai.pcd.go.th/lampang.csv", "http://publications.europa.eu/resource/authority/file-type/CSV")]

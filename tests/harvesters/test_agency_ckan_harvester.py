@@ -9,6 +9,8 @@ import pytest
 from ckan import model
 from ckan.tests import helpers
 
+from ckanext.pm25.geo.catalogue import province_tags
+
 from tests.harvesters.harvesting import (dataset, datasets, gather_messages, make_source,
                                          object_messages, run_job, stats, sysadmin_context)
 from tests.upstream import AgencyCkanServer, gd_dataset
@@ -58,7 +60,10 @@ def test_a_first_run_copies_the_pm25_datasets_with_their_fields_and_provinces(se
         if isinstance(theirs, list):  # multiple choices are stored in the schema's order
             ours, theirs = sorted(ours), sorted(theirs)
         assert ours == theirs, field
-    assert {t["name"] for t in chiang_mai["tags"]} == {t["name"] for t in upstream["tags"]}
+    ours, theirs = {t["name"] for t in chiang_mai["tags"]}, {t["name"] for t in upstream["tags"]}
+    # the agency's tags, and the Thai and English names of the dataset's provinces (GD-Catalog's
+    # only place for them, so that the national catalogue receives them)
+    assert ours == theirs | set(province_tags(chiang_mai["provinces"]))
     assert chiang_mai["organization"]["name"] == "agency-org"
     assert chiang_mai["url"] == f"{server.url}/dataset/pm25-chiangmai-hourly"
     [resource] = chiang_mai["resources"]

@@ -74,7 +74,7 @@ def _message(error: GeoError | dates.DateError) -> str:
     return tk._(error.message) % error.params
 
 
-def _is_missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
     return value is tk.missing or value is None or value == "" or value == [] or value == {}
 
 
@@ -101,7 +101,7 @@ def pm25_tag_string_convert(key: FlattenKey, data: FlattenDataDict, errors: Flat
     At least one tag is required, given as `tag_string` (forms) or as a `tags` list (the API and
     package_show output sent back by package_update)."""
     value = data.get(key)
-    if _is_missing(value):
+    if is_missing(value):
         if not any(k[0] == "tags" for k in data if len(k) == 3 and k[2] == "name"):
             errors[key].append(tk._("Missing value"))
         return
@@ -157,7 +157,7 @@ DEFAULT_LICENSE = "Creative Commons Attributions"
 
 
 def pm25_default_license(value: Any, context: Context) -> Any:
-    return DEFAULT_LICENSE if _is_missing(value) else value
+    return DEFAULT_LICENSE if is_missing(value) else value
 
 
 def pm25_license_known(value: Any, context: Context) -> Any:
@@ -170,7 +170,7 @@ def pm25_license_known(value: Any, context: Context) -> Any:
 # --- Dates and numbers ----------------------------------------------------------------------
 
 def pm25_date(value: Any, context: Context) -> Any:
-    if _is_missing(value):
+    if is_missing(value):
         return _blank(value)
     try:
         return dates.parse_date(value).isoformat()
@@ -179,7 +179,7 @@ def pm25_date(value: Any, context: Context) -> Any:
 
 
 def pm25_year(value: Any, context: Context) -> Any:
-    if _is_missing(value):
+    if is_missing(value):
         return _blank(value)
     try:
         return str(dates.parse_year(value))
@@ -189,7 +189,7 @@ def pm25_year(value: Any, context: Context) -> Any:
 
 def _bounded_number(low: float, high: float, message: str) -> Callable[[Any, Context], Any]:
     def validator(value: Any, context: Context) -> Any:
-        if _is_missing(value):
+        if is_missing(value):
             return _blank(value)
         try:
             number = float(str(value).strip())
@@ -209,7 +209,7 @@ pm25_longitude = _bounded_number(-180, 180, N_("Longitude %(value)s is outside â
 
 def pm25_text_choices(value: Any, context: Context) -> Any:
     """Multiple choices are text or a list of texts (scheming's own check fails on other types)."""
-    if _is_missing(value) or isinstance(value, str):
+    if is_missing(value) or isinstance(value, str):
         return value
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return value
@@ -243,7 +243,7 @@ def _chosen_values(value: Any) -> list[Any]:
             value = json.loads(value)
     if isinstance(value, list):
         return value
-    return [] if _is_missing(value) else [value]
+    return [] if is_missing(value) else [value]
 
 
 @scheming_validator
@@ -257,7 +257,7 @@ def pm25_other_required(field: dict[str, Any], schema: dict[str, Any]) -> Callab
 
     def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> None:
         chosen = _chosen_values(data.get((*key[:-1], choice_field)))
-        if other_value in chosen and _is_missing(data.get(key)):
+        if other_value in chosen and is_missing(data.get(key)):
             errors[key].append(tk._("Say what the other value is."))
     return validator
 
@@ -276,13 +276,13 @@ def pm25_spatial(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDic
     The validated geometry is kept in the context for `pm25_provinces_match_spatial`, and
     remembered by its stored text for the index hook: one read per write."""
     value = data.get(key)
-    if _is_missing(value):
+    if is_missing(value):
         data[key] = _blank(value)
         return
     crs_key = (*key[:-1], "spatial_crs")
     crs = data.get(crs_key)
     try:
-        record = located.locate(value, None if _is_missing(crs) else str(crs))
+        record = located.locate(value, None if is_missing(crs) else str(crs))
     except GeoError as error:
         errors[key].append(_message(error))
         return
@@ -298,8 +298,8 @@ def _names_or_codes(text: str) -> list[str]:
     return text.split()
 
 
-def _codes_from(value: Any) -> list[str]:
-    if _is_missing(value):
+def province_codes(value: Any) -> list[str]:
+    if is_missing(value):
         return []
     if isinstance(value, str):
         text = value.strip()
@@ -320,7 +320,7 @@ def pm25_provinces(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorD
 
     Checked against the location, or derived from it, by `pm25_provinces_match_spatial`."""
     try:
-        given = _codes_from(data.get(key))
+        given = province_codes(data.get(key))
     except tk.Invalid as invalid:
         errors[key].append(invalid.error)
         return
@@ -339,11 +339,11 @@ def pm25_provinces(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorD
     data[key] = json.dumps(sorted(codes))
 
 
-def _stored_geometry(data: FlattenDataDict, errors: FlattenErrorDict,
+def stored_geometry(data: FlattenDataDict, errors: FlattenErrorDict,
                      context: Context) -> located.LocatedGeometry | None:
     """The geometry `pm25_spatial` validated and stored; None when there is none or it was refused."""
     spatial = data.get(("spatial",))
-    if errors.get(("spatial",)) or _is_missing(spatial):
+    if errors.get(("spatial",)) or is_missing(spatial):
         return None
     record = cast(dict[str, Any], context).get(LOCATED_GEOMETRY)
     if isinstance(record, located.LocatedGeometry) and record.text == spatial:
@@ -374,10 +374,10 @@ def pm25_provinces_match_spatial(key: FlattenKey, data: FlattenDataDict, errors:
     provinces_key = ("provinces",)
     if errors.get(provinces_key) or provinces_key not in data:
         return
-    stored = _stored_geometry(data, errors, context)
+    stored = stored_geometry(data, errors, context)
     if stored is None:
         return
-    codes = _codes_from(data.get(provinces_key))
+    codes = province_codes(data.get(provinces_key))
     if not codes:
         _set_converted(data, "provinces", json.dumps(sorted(stored.located)))
         return
@@ -395,7 +395,7 @@ def pm25_provinces_match_spatial(key: FlattenKey, data: FlattenDataDict, errors:
 def pm25_temporal_range(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
                         context: Context) -> None:
     start, end = data.get(("temporal_start",)), data.get(("temporal_end",))
-    if _is_missing(start) or _is_missing(end) or errors.get(("temporal_start",)) or errors.get(("temporal_end",)):
+    if is_missing(start) or is_missing(end) or errors.get(("temporal_start",)) or errors.get(("temporal_end",)):
         return
     if str(end) < str(start):
         errors.setdefault(("temporal_end",), []).append(
@@ -437,7 +437,7 @@ def pm25_keep_unknown_keys(key: FlattenKey, data: FlattenDataDict, errors: Flatt
         seen[name] = number
     next_number = max(extras, default=-1) + 1
     for name, value in sorted(unknown.items()):
-        if name in NOT_DATA_KEYS or _is_missing(value):
+        if name in NOT_DATA_KEYS or is_missing(value):
             continue
         if len(name) > MAX_EXTRA_KEY_LENGTH:
             errors.setdefault((name[:MAX_EXTRA_KEY_LENGTH],), []).append(

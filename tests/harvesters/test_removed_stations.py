@@ -128,9 +128,9 @@ def expected(harvested: Harvested, names: tuple[str, ...], hours_shown: int) -> 
     if not names:
         return Figures((None, 0), (None, 0, (), 0), "no_data ", ("no mean", ()))
     mean = exact_mean([harvested.latest[name] for name in names])
+    stations = f"{len(names)} station{'s' if len(names) > 1 else ''}"
     return Figures((mean, len(names)), (mean, len(names), tuple(sorted(names)), hours_shown * len(names)),
-                   f"current {mean:.1f}", (f"Mean of {len(names)} of {len(names)} station{'s' if len(names) > 1 else ''}",
-                                            tuple(sorted(names))))
+                   f"current {mean:.1f}", (f"Mean of {len(names)} of {stations}", tuple(sorted(names))))
 
 
 def auth(harvested: Harvested) -> dict[str, str]:

@@ -22,6 +22,8 @@ from ckanext.pm25.provinces import helpers as province_helpers
 from ckanext.pm25.provinces import search
 from ckanext.pm25.provinces import views as province_views
 from ckanext.pm25.readings import actions as readings_actions
+from ckanext.pm25.readings import embed
+from ckanext.pm25.readings.embed_headers import EmbedHeaders
 from ckanext.pm25.readings import helpers as readings_helpers
 from ckanext.pm25.readings import hooks as readings_hooks
 from ckanext.pm25.readings import views as readings_views
@@ -67,7 +69,7 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
     # ITemplateHelpers
 
     def get_helpers(self) -> dict[str, Any]:
-        return {**province_helpers.HELPERS, **readings_helpers.HELPERS, **harvest_helpers.HELPERS}
+        return {**province_helpers.HELPERS, **readings_helpers.HELPERS, **embed.HELPERS, **harvest_helpers.HELPERS}
 
     # IActions, IAuthFunctions (CKAN convention: check_access → validate → act in each action)
 
@@ -85,14 +87,18 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
     # IBlueprint
 
     def get_blueprint(self) -> list[Blueprint]:
-        return [province_views.blueprint, readings_views.blueprint, harvest_admin_views.blueprint,
+        return [province_views.blueprint, readings_views.blueprint, embed.blueprint, harvest_admin_views.blueprint,
                 csrf_guard.blueprint]
 
-    # IMiddleware: the app is built (CSRF protection set up); what is exempt now is exempt on purpose
+    # IMiddleware: the app is built (CSRF protection set up); what is exempt now is exempt on purpose;
+    # the widget's responses leave with their own headers
 
     def make_middleware(self, app: Any, config: Any) -> Any:
         if hasattr(app, "extensions"):  # the Flask app
             csrf_guard.note_exempt_views(app)
+            # the embeddable widget's headers, settled after CKAN's after-request handler and
+            # the session's cookie (readings/embed_headers.py)
+            app.wsgi_app = EmbedHeaders(app.wsgi_app)
         return app
 
     # IFacets

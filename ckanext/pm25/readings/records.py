@@ -19,8 +19,8 @@ from typing import Any
 from ckanext.pm25.advice import advice_record
 from ckanext.pm25.aqi import AqiResult, thai_aqi, us_aqi
 from ckanext.pm25.geo.provinces import Province
-from ckanext.pm25.common.times import floor_hour, iso_local, iso_utc
-from ckanext.pm25.readings.series import round1
+from ckanext.pm25.common.times import floor_hour, iso_local, iso_utc, parse_instant
+from ckanext.pm25.readings.series import MEAN_WINDOW_HOURS, round1
 
 CURRENT = "current"
 STALE = "stale"
@@ -107,3 +107,21 @@ def sort_by_aqi(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         aqi = latest["aqi_th"]["value"] if latest["aqi_th"] else -1
         return rank, -aqi if rank == 0 else 0, record.get("name_en") or record.get("title") or ""
     return sorted(records, key=key)
+
+
+def sources(latest: dict[str, Any], stations: list[dict[str, Any]]) -> list[str]:
+    """The publishers (organisation titles, first seen first) of the stations behind a
+    province's ``latest`` block: those with a reading in the 24 hours ending with its hour (the
+    hourly value and the 24-hour mean are made of those hours); none without a latest hour."""
+    if not latest.get("hour_utc"):
+        return []
+    end = parse_instant(latest["hour_utc"])
+    start = end - timedelta(hours=MEAN_WINDOW_HOURS)
+    titles: list[str] = []
+    for station in stations:
+        hour = station["latest"].get("hour_utc")
+        organization = station.get("organization") or {}
+        title = organization.get("title") or organization.get("name")
+        if hour and title and start < parse_instant(hour) <= end and title not in titles:
+            titles.append(title)
+    return titles

@@ -69,7 +69,8 @@ def widget(code: str) -> Response:
 
 @lru_cache(maxsize=1)
 def _script_text() -> str:
-    return resources.files("ckanext.pm25").joinpath("assets", "embed", "embed.js").read_text(encoding="utf-8")
+    folder = resources.files("ckanext.pm25").joinpath("assets").joinpath("embed")
+    return folder.joinpath("embed.js").read_text(encoding="utf-8")
 
 
 def _frame_titles() -> dict[str, str]:

@@ -151,7 +151,7 @@ class TestScript:
         assert 'lang === "en" ? "/en" : ""' in script and 'setAttribute("loading", "lazy")' in script
         assert '"th": "คุณภาพอากาศ PM2.5: {province}"' in script
         assert '"en": "PM2.5 air quality: {province}"' in script
-        assert '"width": 300' in script
+        assert '"width": 300' in script and '"TH-52": {"th": "ลำปาง", "en": "Lampang"}' in script
         assert app.get("/en/pm25/embed.js").get_data(as_text=True) == script  # one script for both
 
 

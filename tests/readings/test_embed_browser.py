@@ -30,10 +30,10 @@ def other_site(portal: str) -> Iterator[str]:
             f'<p id="after">School news</p></aside>'
             f'<aside id="sidebar-th" style="width:300px">'
             f'<script src="{portal}/pm25/embed.js" data-province="TH-52" async></script></aside>'
-            f'</body></html>').encode("utf-8")
+            f'</body></html>').encode()
 
     class Page(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.end_headers()
@@ -60,7 +60,7 @@ def test_the_script_tag_puts_the_widget_where_it_stands(portal: str, browser: An
         frame = WebDriverWait(browser, 30).until(
             lambda driver: driver.find_elements(By.CSS_SELECTOR, "#sidebar iframe.pm25-embed"))[0]
         assert frame.get_attribute("src") == f"{portal}/en/pm25/embed/TH-52"
-        assert frame.get_attribute("title") == "PM2.5 air quality: TH-52"
+        assert frame.get_attribute("title") == "PM2.5 air quality: Lampang"
         assert frame.get_attribute("loading") == "lazy" and frame.get_attribute("width") == "300"
         after = browser.execute_script(
             "var s = document.querySelector('#sidebar script'); return s.nextElementSibling.tagName + ' ' + "
@@ -76,7 +76,7 @@ def test_the_script_tag_puts_the_widget_where_it_stands(portal: str, browser: An
         browser.switch_to.default_content()
         thai = browser.find_element(By.CSS_SELECTOR, "#sidebar-th iframe.pm25-embed")
         assert thai.get_attribute("src") == f"{portal}/pm25/embed/TH-52"
-        assert thai.get_attribute("title") == "คุณภาพอากาศ PM2.5: TH-52"
+        assert thai.get_attribute("title") == "คุณภาพอากาศ PM2.5: ลำปาง"
         browser.execute_script("arguments[0].scrollIntoView()", thai)
         browser.switch_to.frame(thai)
         WebDriverWait(browser, 30).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, ".pm25-embed-more"))

@@ -22,7 +22,7 @@ from flask import Blueprint, Response, make_response, request
 from flask_babel import force_locale
 from markupsafe import escape
 
-from ckanext.pm25.geo.provinces import Province, find_province
+from ckanext.pm25.geo.provinces import Province, all_provinces, find_province
 from ckanext.pm25.readings.embed_headers import MARK
 from ckanext.pm25.readings.records import sources
 
@@ -61,7 +61,6 @@ def widget(code: str) -> Response:
         "province": province,
         "name": _name(province),
         "latest": record["latest"],
-        "station_count": record["station_count"],
         "sources": sources(record["latest"], record["stations"]),
         "more": tk.h.url_for("pm25_province.read", code=province.code, qualified=True),
     }))
@@ -74,7 +73,8 @@ def _script_text() -> str:
 
 
 def _frame_titles() -> dict[str, str]:
-    """The iframe's accessible title in each language the widget speaks ({code}: the province)."""
+    """The iframe's accessible title in each language the widget speaks; embed.js puts the
+    province's name in ``{province}`` (the host page has no catalogue of ours)."""
     titles = {}
     for language in LANGUAGES:
         with force_locale(language):
@@ -85,7 +85,8 @@ def _frame_titles() -> dict[str, str]:
 def script() -> Response:
     """embed.js: put the widget of ``data-province`` in ``data-lang`` after this script tag."""
     _public_response()
-    settings = {"titles": _frame_titles(), "width": WIDTH, "height": HEIGHT}
+    names = {province.code: {"th": province.name_th, "en": province.name_en} for province in all_provinces()}
+    settings = {"titles": _frame_titles(), "names": names, "width": WIDTH, "height": HEIGHT}
     body = _script_text().replace("/*SETTINGS*/{}", json.dumps(settings, ensure_ascii=False))
     response = make_response(body)
     response.headers["Content-Type"] = "text/javascript; charset=utf-8"

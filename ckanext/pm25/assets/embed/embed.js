@@ -4,7 +4,8 @@
  *
  * puts an iframe of PORTAL/pm25/embed/TH-52 (PORTAL/en/pm25/embed/TH-52 for data-lang="en")
  * right after the script tag: titled, sized for a 300 px sidebar, loaded when it comes near the
- * screen. The portal fills in SETTINGS (titles in Thai and English, size) when it serves this file.
+ * screen. The portal fills in SETTINGS (titles and province names in Thai and English, size)
+ * when it serves this file.
  */
 (function () {
   "use strict";
@@ -22,7 +23,10 @@
   var root = script.src.replace(/\/pm25\/embed\.js(?:[?#].*)?$/, "");
   var frame = document.createElement("iframe");
   frame.src = root + (lang === "en" ? "/en" : "") + "/pm25/embed/" + encodeURIComponent(province);
-  frame.title = (settings.titles && settings.titles[lang] || "PM2.5: {province}").replace("{province}", province);
+  // The title names the province (a code other than TH-NN: as written in the tag).
+  var names = settings.names || {};
+  var name = names[province.toUpperCase()] ? names[province.toUpperCase()][lang] : province;
+  frame.title = (settings.titles && settings.titles[lang] || "PM2.5: {province}").replace("{province}", name);
   frame.width = String(settings.width || 300);
   frame.height = String(settings.height || 420);
   frame.setAttribute("loading", "lazy");

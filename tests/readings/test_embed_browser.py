@@ -85,6 +85,7 @@ def test_the_script_tag_puts_the_widget_where_it_stands(portal: str, browser: An
         # the longest advice (this band's) in Thai fits the iframe's height: no scrolling inside
         assert browser.execute_script("return document.documentElement.scrollHeight <= window.innerHeight")
         browser.switch_to.default_content()
+        browser.save_screenshot(str(artifacts / "pm25-embed-375-th.png"))
         browser.save_screenshot(str(artifacts / "pm25-embed-375.png"))
     finally:
         browser.switch_to.default_content()

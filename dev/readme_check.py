@@ -11,7 +11,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from upgrade_check import action  # dev/, beside this script
+from upgrade_check import action, datastore_rows  # dev/, beside this script
 
 PLUGINS = ("pm25", "scheming_datasets", "spatial_metadata", "spatial_query", "harvest", "pm25_air4thai",
            "pm25_agency_ckan", "datastore", "dcat", "activity")
@@ -52,11 +52,18 @@ def failures(base: str) -> list[str]:
     if not lampang.get("latest", {}).get("pm25"):
         found.append("Lampang has no current PM2.5 value after the demo harvest")
     stations = action(base, "package_search", fq="station_id:[* TO *]", rows=1)["results"]
-    tables = [resource["id"] for station in stations for resource in station["resources"]
-              if resource.get("datastore_active")]
-    if not tables or not action(base, "datastore_search", resource_id=tables[0], limit=1)["records"]:
-        found.append("no station's hourly DataStore table has rows")
+    hourly = [resource for station in stations for resource in station["resources"]
+              if resource.get("name") == "Hourly measurements"]
+    if not hourly or not datastore_rows(base, hourly[0]):
+        found.append("no station's readings in the DataStore (its \"Hourly measurements\" link to the store)")
+    elif len(download(hourly[0]["url"]).splitlines()) < 2:
+        found.append(f"a station's readings download has no rows: {hourly[0]['url']}")
     return found
+
+
+def download(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return response.read().decode("utf-8-sig", "replace")
 
 
 def main(base: str) -> int:

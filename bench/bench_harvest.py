@@ -27,6 +27,7 @@ Figures are printed, never asserted: they depend on the machine (and on what els
 from __future__ import annotations
 
 import argparse
+import configparser
 import gc
 import json
 import os
@@ -40,8 +41,17 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+ALLOWED_HOSTS = "ckanext.pm25.harvest.allowed_hosts"
+LOGGING_SECTIONS = ("loggers", "handlers", "formatters", "logger_", "handler_", "formatter_")
+
+
+def _parsed(ini: str) -> configparser.RawConfigParser:
+    parser = configparser.RawConfigParser()
+    parser.read(ini, encoding="utf-8")
+    return parser
 sys.path.insert(0, str(ROOT))
 
 
@@ -75,7 +85,29 @@ class Bench:
         self.org = site_user.call("organization_create", {
             "name": f"bench-{self.stamp}", "title": "กรมควบคุมมลพิษ (bench)"})
 
+    def allow(self, url: str) -> None:
+        """The imitation server becomes an allowed harvest destination (test.ini allows none)."""
+        import ckan.plugins.toolkit as tk
+
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+        tk.config[ALLOWED_HOSTS] = [*tk.aslist(tk.config.get(ALLOWED_HOSTS)), origin]
+
+    def ini_allowing(self, url: str) -> str:
+        """A configuration file for a consumer process: the bench's, with ``url`` allowed."""
+        path = Path(self.ini).resolve().with_name(f"bench-allowing-{self.stamp}.ini")
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+        logging = {name: dict(parser.items(name, raw=True)) for parser in [_parsed(self.ini)]
+                   for name in parser.sections() if name.startswith(LOGGING_SECTIONS)}
+        out = configparser.RawConfigParser()
+        out["app:main"] = {"use": f"config:{Path(self.ini).resolve()}", ALLOWED_HOSTS: origin}
+        for name, items in logging.items():
+            out[name] = items
+        with path.open("w", encoding="utf-8") as handle:
+            out.write(handle)
+        return str(path)
+
     def source(self, url: str, label: str) -> dict[str, Any]:
+        self.allow(url)
         config = {"backfill_hours": self.hours, "maintainer_email": "bench@example.org"}
         return self.site_user.call("harvest_source_create", {
             "name": f"bench-{label}-{self.stamp}", "title": f"bench {label}", "url": url,
@@ -178,7 +210,8 @@ def harvest_with_consumers(bench: Bench, size: int, hours: int, count: int) -> f
         job = bench.site_user.call("harvest_job_create", {"source_id": source["id"], "run": True})
         gather = queue.get_gather_consumer()
         queue.gather_callback(gather, *gather.basic_get(queue=queue.get_gather_queue_name()))
-        processes = [subprocess.Popen([ckan, "-c", bench.ini, "pm25", "harvest", "consume", "fetch"],
+        processes = [subprocess.Popen([ckan, "-c", bench.ini_allowing(server.url), "pm25", "harvest",
+                                       "consume", "fetch"],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                      for _ in range(count)]
         try:

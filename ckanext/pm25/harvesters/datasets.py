@@ -138,6 +138,33 @@ def station_quality_notes(flags: Iterable[str]) -> str:
     return "\n".join(f"- {note}" for note in notes)
 
 
+def _hourly_network_fields(publisher: Publisher, data_source: str) -> dict[str, Any]:
+    """The GD-Catalog and PM2.5 fields a station dataset and its network's store dataset share:
+    hourly reference-station PM2.5 published by the source's organisation."""
+    return {
+        "owner_org": publisher.owner_org,
+        "data_type": "ข้อมูลระเบียน",
+        "maintainer": publisher.maintainer or publisher.org_title,
+        "maintainer_email": publisher.maintainer_email,
+        "objective": ["เพื่อการให้บริการประชาชน"],
+        "update_frequency_unit": "ชั่วโมง",
+        "update_frequency_interval": "1",
+        "data_source": data_source,
+        "data_format": ["CSV", "JSON"],
+        "data_category": "ข้อมูลสาธารณะ",
+        "license_id": publisher.license_id or DEFAULT_LICENSE,
+        "data_language": ["ไทย", "อังกฤษ"],
+        "allow_harvest": "True",
+        "data_support": "หน่วยงานของรัฐ",
+        "pollutants": ["PM2.5", "AQI"],
+        "measurement_type": "reference_station",
+        "averaging_period": "1h",
+        "unit": "µg/m³",
+        "aqi_standard": "thai_pcd",
+        "quality_level": "raw",
+    }
+
+
 def station_dataset(
     station: Station,
     publisher: Publisher,
@@ -155,28 +182,9 @@ def station_dataset(
         "type": "dataset",
         "title": station_title(station),
         "notes": station_notes(station, data_source),
-        "owner_org": publisher.owner_org,
-        "data_type": "ข้อมูลระเบียน",
-        "maintainer": publisher.maintainer or publisher.org_title,
-        "maintainer_email": publisher.maintainer_email,
+        **_hourly_network_fields(publisher, data_source),
         "tags": [{"name": tag} for tag in dict.fromkeys(tags)],
-        "objective": ["เพื่อการให้บริการประชาชน"],
-        "update_frequency_unit": "ชั่วโมง",
-        "update_frequency_interval": "1",
         "geo_coverage": "พิกัด",
-        "data_source": data_source,
-        "data_format": ["CSV", "JSON"],
-        "data_category": "ข้อมูลสาธารณะ",
-        "license_id": publisher.license_id or DEFAULT_LICENSE,
-        "data_language": ["ไทย", "อังกฤษ"],
-        "allow_harvest": "True",
-        "data_support": "หน่วยงานของรัฐ",
-        "pollutants": ["PM2.5", "AQI"],
-        "measurement_type": "reference_station",
-        "averaging_period": "1h",
-        "unit": "µg/m³",
-        "aqi_standard": "thai_pcd",
-        "quality_level": "raw",
         "quality_notes": station_quality_notes(station.flags),
         "station_id": station.station_id,
         "station_type": station.station_type if station.station_type in STATION_TYPES else "",
@@ -250,28 +258,9 @@ def network_dataset(publisher: Publisher, *, data_source: str, private: bool = F
             f"series (series_id such as air4thai:<station id>), parameter and hour (UTC), with "
             f"the 24-hour mean, the Thai AQI and the US EPA AQI. Query it with datastore_search "
             f"(filters series_id) or datastore_search_sql."),
-        "owner_org": publisher.owner_org,
-        "data_type": "ข้อมูลระเบียน",
-        "maintainer": publisher.maintainer or publisher.org_title,
-        "maintainer_email": publisher.maintainer_email,
+        **_hourly_network_fields(publisher, data_source),
         "tags": [{"name": tag} for tag in STATION_TAGS],
-        "objective": ["เพื่อการให้บริการประชาชน"],
-        "update_frequency_unit": "ชั่วโมง",
-        "update_frequency_interval": "1",
         "geo_coverage": "ประเทศ",
-        "data_source": data_source,
-        "data_format": ["CSV", "JSON"],
-        "data_category": "ข้อมูลสาธารณะ",
-        "license_id": publisher.license_id or DEFAULT_LICENSE,
-        "data_language": ["ไทย", "อังกฤษ"],
-        "allow_harvest": "True",
-        "data_support": "หน่วยงานของรัฐ",
-        "pollutants": ["PM2.5", "AQI"],
-        "measurement_type": "reference_station",
-        "averaging_period": "1h",
-        "unit": "µg/m³",
-        "aqi_standard": "thai_pcd",
-        "quality_level": "raw",
     }
 
 

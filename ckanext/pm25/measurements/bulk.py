@@ -18,7 +18,8 @@ no CKAN authorisation is checked here.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +89,22 @@ class MergeCounts:
         return self.inserted + self.updated
 
 
+@contextmanager
+def _transaction() -> Iterator[Any]:
+    """A cursor in one transaction on the DataStore's write engine: committed when the block
+    ends, rolled back on any error (the store is then as it was)."""
+    connection = get_write_engine().raw_connection()
+    try:
+        with connection.cursor() as cursor:
+            yield cursor
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        connection.close()
+
+
 def _has_table_stats(cursor: Any) -> bool:
     cursor.execute("SELECT to_regclass('public._table_stats') IS NOT NULL")
     return bool(cursor.fetchone()[0])
@@ -115,35 +132,27 @@ def merge(resource_id: str, measurements: Iterable[Measurement]) -> MergeCounts:
     refuses and ``toolkit.ObjectNotFound`` when there is no such table; either way nothing of
     the batch is stored."""
     table = identifier(resource_id)
-    connection = get_write_engine().raw_connection()
-    try:
-        with connection.cursor() as cursor:
-            with_stats = _has_table_stats(cursor)
+    with _transaction() as cursor:
+        with_stats = _has_table_stats(cursor)
+        try:
+            if with_stats:
+                _hold_row_count(cursor, resource_id)
+            # the batch's sorts (one key, last wins; the words join) in memory, not on disk
+            cursor.execute(f"SET LOCAL work_mem = '{_WORK_MEM}'")
+            cursor.execute(_STAGING_SQL)
+            source = LinesFile(copy_lines(measurements))
             try:
-                if with_stats:
-                    _hold_row_count(cursor, resource_id)
-                # the batch's sorts (one key, last wins; the words join) in memory, not on disk
-                cursor.execute(f"SET LOCAL work_mem = '{_WORK_MEM}'")
-                cursor.execute(_STAGING_SQL)
-                source = LinesFile(copy_lines(measurements))
-                try:
-                    cursor.copy_expert(_COPY_SQL, source)
-                except psycopg2.Error:
-                    if source.error is not None:
-                        raise source.error from None
-                    raise
-                cursor.execute(_merge_sql(table))
-            except psycopg2.errors.UndefinedTable as error:
-                raise tk.ObjectNotFound(f"No measurement store table {resource_id}") from error
-            inserted, updated, staged = cursor.fetchone()
-            if with_stats and inserted:
-                _add_to_row_count(cursor, resource_id, inserted)
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise
-    finally:
-        connection.close()
+                cursor.copy_expert(_COPY_SQL, source)
+            except psycopg2.Error:
+                if source.error is not None:
+                    raise source.error from None
+                raise
+            cursor.execute(_merge_sql(table))
+        except psycopg2.errors.UndefinedTable as error:
+            raise tk.ObjectNotFound(f"No measurement store table {resource_id}") from error
+        inserted, updated, staged = cursor.fetchone()
+        if with_stats and inserted:
+            _add_to_row_count(cursor, resource_id, inserted)
     return MergeCounts(inserted=inserted, updated=updated, unchanged=staged - inserted - updated)
 
 
@@ -154,29 +163,21 @@ def move_series(from_id: str, to_id: str, series_id: str) -> int:
     source, target = identifier(from_id), identifier(to_id)
     columns = ", ".join((*COLUMNS, "_full_text"))
     assignments = ", ".join(f"{column} = EXCLUDED.{column}" for column in (*VALUES, "_full_text"))
-    connection = get_write_engine().raw_connection()
-    try:
-        with connection.cursor() as cursor:
-            with_stats = _has_table_stats(cursor)
-            if with_stats:
-                for resource_id in sorted((from_id, to_id)):  # one lock order for every mover
-                    _hold_row_count(cursor, resource_id)
-            cursor.execute(f"""
-                WITH moved AS (DELETE FROM {source} WHERE series_id = %s RETURNING {columns}),
-                     written AS (
-                        INSERT INTO {target} AS t ({columns}) SELECT {columns} FROM moved
-                        ON CONFLICT ({", ".join(KEY)}) DO UPDATE SET {assignments}
-                        RETURNING (t.xmax = 0) AS inserted)
-                SELECT (SELECT count(*) FROM moved), count(*) FILTER (WHERE inserted) FROM written""",
-                (series_id,))
-            moved, inserted = cursor.fetchone()
-            if with_stats:
-                _add_to_row_count(cursor, from_id, -moved)
-                _add_to_row_count(cursor, to_id, inserted)
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise
-    finally:
-        connection.close()
+    with _transaction() as cursor:
+        with_stats = _has_table_stats(cursor)
+        if with_stats:
+            for resource_id in sorted((from_id, to_id)):  # one lock order for every mover
+                _hold_row_count(cursor, resource_id)
+        cursor.execute(f"""
+            WITH moved AS (DELETE FROM {source} WHERE series_id = %s RETURNING {columns}),
+                 written AS (
+                    INSERT INTO {target} AS t ({columns}) SELECT {columns} FROM moved
+                    ON CONFLICT ({", ".join(KEY)}) DO UPDATE SET {assignments}
+                    RETURNING (t.xmax = 0) AS inserted)
+            SELECT (SELECT count(*) FROM moved), count(*) FILTER (WHERE inserted) FROM written""",
+            (series_id,))
+        moved, inserted = cursor.fetchone()
+        if with_stats:
+            _add_to_row_count(cursor, from_id, -moved)
+            _add_to_row_count(cursor, to_id, inserted)
     return int(moved)

@@ -10,6 +10,8 @@ import os
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+import pytest
+from ckan.tests import helpers
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import shape
@@ -116,3 +118,17 @@ def test_unknown_keys_are_kept_or_refused_never_dropped(agency: dict[str, Any], 
     if stored is not None:
         kept = {item["key"] for item in stored.get("extras", [])}
         assert {key for key, value in extra.items() if value not in (None, "", [], {})} <= kept
+
+
+@pytest.mark.parametrize("extra", [{"spatial_geom": False}, {"observed_date": "not a date"},
+                                   {"bbox_area": "wide"}])
+def test_an_unknown_key_named_like_a_typed_index_field_is_kept_not_a_server_error(
+        agency: dict[str, Any], extra: dict[str, Any]) -> None:
+    stored = _stored_or_refused(agency["editor"], agency["organization"]["id"], **extra)
+
+    assert stored is not None
+    (key, value), = extra.items()
+    kept = {item["key"]: item["value"] for item in stored["extras"]}[key]
+    assert kept == (value if isinstance(value, str) else json.dumps(value))
+    found = helpers.call_action("package_search", fq=f'id:"{stored["id"]}"')["results"]
+    assert [dataset["id"] for dataset in found] == [stored["id"]]

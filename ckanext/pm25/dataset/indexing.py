@@ -10,6 +10,8 @@ import json
 import logging
 from typing import Any
 
+from ckanext.scheming.helpers import scheming_get_dataset_schema
+
 from ckanext.pm25.common.stored import stored_list
 from ckanext.pm25.dataset.validators import too_long_for_one_term
 from ckanext.pm25.provinces.indexing import province_fields
@@ -35,7 +37,24 @@ def _without_immense_terms(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     return pkg_dict
 
 
+def _unknown_keys_as_extras_only(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """A key the schema does not know, kept as an extra, is indexed as ``extras_<key>`` only.
+    CKAN also copies every extra to a field of its own name, and Solr types some names
+    (``spatial_geom``, ``*_date``, …): a client's ``spatial_geom: false`` failed the whole
+    document (a server error, nothing saved). A value that a plugin put there in place of the
+    extra's copy (ckanext-spatial's geometry) is not the copy and stays."""
+    schema = scheming_get_dataset_schema(str(pkg_dict.get("type") or "dataset"))
+    if not schema:
+        return pkg_dict
+    known = {field["field_name"] for field in schema.get("dataset_fields", [])}
+    for key in [name[len("extras_"):] for name in pkg_dict if name.startswith("extras_")]:
+        if key not in known and key in pkg_dict and pkg_dict[key] == pkg_dict[f"extras_{key}"]:
+            del pkg_dict[key]
+    return pkg_dict
+
+
 def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    pkg_dict = _unknown_keys_as_extras_only(pkg_dict)
     validated = json.loads(pkg_dict.get("validated_data_dict") or "{}")
     for field in MULTI_VALUED:
         pkg_dict[field] = stored_list(validated.get(field))

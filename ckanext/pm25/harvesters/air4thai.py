@@ -39,14 +39,12 @@ from ckanext.pm25.geo import geometry, provinces
 from ckanext.pm25.geo.errors import GeoError
 from ckanext.pm25.geo.lookup import Placement
 from ckanext.pm25.harvesters import (budget, locks, network, objects, publishing, readings_writer, recording,
-                                      settings, site_user, solr_commits, stages)
+                                      settings, site_user, solr_commits, stages, station_privacy)
 from ckanext.pm25.harvesters.datasets import (DEFAULT_LICENSE, Publisher, bounded_name, fingerprint,
                                               hourly_resource, hourly_resource_id, series_id,
                                               station_dataset, station_name,
                                               station_package_id, store_resource_id)
-from ckanext.pm25.measurements.bulk import move_series
-from ckanext.pm25.measurements.links import parse_series_download_url, series_download_url
-from ckanext.pm25.measurements.store import store_exists
+from ckanext.pm25.measurements.links import series_download_url
 from ckanext.pm25.harvesters.http import FetchError, HttpPolicy, fetch_json
 from ckanext.pm25.harvesters.normalise import (HourLabel, Issue, PayloadError, Reading, Station, parse_air4thai_history,
                                                parse_air4thai_latest, reading_to_row)
@@ -312,7 +310,9 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         resource_id = hourly_resource_id(package_id)
         link = hourly_resource(package_id, series_download_url(
             tk.config.get("ckan.site_url"), store_id, series))
-        _follow_privacy(resource_id, store_id, series)
+        # made private or public since its link was written, without package_update (an
+        # organisation's bulk change): its series moves now; the link is rewritten below
+        station_privacy.move_rows(model.Resource.get(resource_id), store_id)
         status_changed = False
         dataset: dict[str, Any] | None = None
         if known is None:
@@ -414,16 +414,6 @@ def _record_placement(obj: HarvestObject, station: Station, placed: Placement) -
 def _is_private(package_id: str) -> bool:
     package = model.Package.get(package_id)
     return bool(package.private) if package is not None else False
-
-
-def _follow_privacy(resource_id: str, store_id: str, series: str) -> None:
-    """A station made private (or public) since its link was written, by a way that skipped
-    package_update: its series moves to the store of its privacy now (the link is rewritten
-    with the metadata, since it no longer matches)."""
-    resource = model.Resource.get(resource_id)
-    linked = parse_series_download_url(resource.url or "") if resource is not None else None
-    if linked is not None and linked[0] != store_id and store_exists(linked[0]):
-        move_series(linked[0], store_id, series)
 
 
 def _stored(store_id: str, station_id: str, limit: int) -> list[dict[str, Any]]:

@@ -26,15 +26,23 @@ def _source_of(package_id: str) -> HarvestSource | None:
     return current.source if current is not None else None
 
 
-def move_to(resource: model.Resource, target_store: str) -> bool:
-    """Move the series the link ``resource`` downloads into ``target_store`` and point the link
-    there; False when it is there already (or is no series link)."""
-    linked = parse_series_download_url(resource.url or "")
+def move_rows(resource: model.Resource | None, target_store: str) -> str | None:
+    """Move the series the link ``resource`` downloads into ``target_store``; its series id, or
+    None when there is nothing to move (no series link, or it is there already)."""
+    linked = parse_series_download_url(resource.url or "") if resource is not None else None
     if linked is None or linked[0] == target_store or not store_exists(target_store):
-        return False
+        return None
     store_id, series = linked
     if store_exists(store_id):
         move_series(store_id, target_store, series)
+    return series
+
+
+def move_to(resource: model.Resource, target_store: str) -> bool:
+    """:func:`move_rows`, and the link pointed at ``target_store``; False when nothing moved."""
+    series = move_rows(resource, target_store)
+    if series is None:
+        return False
     resource.url = series_download_url(tk.config.get("ckan.site_url"), target_store, series)
     return True
 

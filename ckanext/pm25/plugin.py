@@ -11,8 +11,8 @@ from ckan.lib.plugins import DefaultTranslation
 from flask import Blueprint
 
 from ckanext.pm25 import cli
-from ckanext.pm25.dataset import (catalogue_location, csrf_guard, facets, indexing, previews, unknown_keys,
-                                  validators)
+from ckanext.pm25.dataset import (catalogue_location, csrf_guard, facets, indexing, previews, text_search,
+                                  unknown_keys, validators)
 from ckanext.pm25.harvesters import admin_views as harvest_admin_views
 from ckanext.pm25.harvesters import helpers as harvest_helpers
 from ckanext.pm25.harvesters import network, source_privacy, station_privacy
@@ -124,7 +124,7 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
         return source_privacy.after_dataset_show(context, pkg_dict)
 
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
-        return search.before_dataset_search(search_params)
+        return search.before_dataset_search(text_search.every_word_must_match(search_params))
 
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
         return facets.label_facet_items(search_results)

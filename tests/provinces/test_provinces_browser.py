@@ -108,6 +108,6 @@ def test_an_unknown_province_in_the_url_shows_a_readable_error(portal: str, brow
                                                               catalogue: Catalogue) -> None:
     browser.get(f"{portal}/en/dataset/?ext_province=TH-99")
     text = browser.find_element(By.TAG_NAME, "body").text
-    assert "Unknown province code in ext_province: TH-99" in text
-    assert "TH-52 (Lampang)" in text
+    assert "Unknown province in ext_province: TH-99" in text
+    assert "such as TH-52, or Thai or English names such as ลำปาง or Lampang" in text
     browser.save_screenshot(str(artifacts / "provinces-search-unknown-code.png"))

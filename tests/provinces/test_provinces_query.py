@@ -29,6 +29,10 @@ def places() -> Gazetteer:
     ("TH-52", ["TH-52"]),
     ("TH-52,TH-50", ["TH-52", "TH-50"]),
     (" th52 , 50 ", ["TH-52", "TH-50"]),
+    ("TH-52 TH-50", ["TH-52", "TH-50"]),
+    ("ลำปาง", ["TH-52"]),
+    ("จังหวัดลำปาง,Chiang Mai", ["TH-52", "TH-50"]),
+    (["chiang mai province", "TH-52", "Lampang"], ["TH-50", "TH-52"]),
     (["TH-52", "TH-50,TH-54"], ["TH-52", "TH-50", "TH-54"]),
     ("TH-52,TH-52,52", ["TH-52"]),
     ("", []),
@@ -40,13 +44,15 @@ def test_province_codes_are_read_in_every_accepted_form(value: object, codes: li
 
 
 @pytest.mark.parametrize(("value", "named"), [
-    ("TH-99", "TH-99"), ("TH-52,Lampang", "Lampang"), (["TH-52", "x"], "x"), ("1" * 200, "1" * 20),
+    ("TH-99", "TH-99"), ("TH-52,Atlantis", "Atlantis"), (["TH-52", "x"], "x"), ("1" * 200, "1" * 20),
+    ("TH-52 Atlantis", "TH-52 Atlantis"),
 ])
 def test_unknown_codes_are_named_in_the_error(value: object, named: str) -> None:
     with pytest.raises(SearchParameterError) as raised:
         parse_province_codes(value)
     assert raised.value.parameter == "ext_province"
-    assert named in raised.value.render() and "TH-52 (Lampang)" in raised.value.render()
+    assert named in raised.value.render()
+    assert "TH-52, or Thai or English names such as ลำปาง or Lampang" in raised.value.render()
 
 
 def test_more_codes_than_can_be_meant_are_refused() -> None:

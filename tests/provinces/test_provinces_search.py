@@ -153,7 +153,7 @@ def test_bad_search_parameters_are_a_400_with_the_message_in_the_api_and_on_the_
 def test_an_unknown_code_message_is_in_english_under_en(app: Any, catalogue: Catalogue) -> None:
     response = app.get("/en/dataset/", query_string={"ext_province": "TH-99"})
     assert response.status_code == 400
-    assert "Unknown province code in ext_province: TH-99" in response.get_data(as_text=True)
+    assert "Unknown province in ext_province: TH-99" in response.get_data(as_text=True)
 
 
 def test_the_search_page_filters_by_province_area_and_shows_a_removable_pill(app: Any, catalogue: Catalogue) -> None:

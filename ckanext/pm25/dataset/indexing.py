@@ -14,7 +14,7 @@ from ckanext.scheming.helpers import scheming_get_dataset_schema
 
 from ckanext.pm25.common.stored import stored_list
 from ckanext.pm25.dataset.validators import too_long_for_one_term
-from ckanext.pm25.provinces.indexing import province_fields
+from ckanext.pm25.provinces.indexing import add_text, province_fields
 
 MULTI_VALUED = ("pollutants",)
 SINGLE_VALUED = ("measurement_type", "data_type", "data_category")
@@ -23,6 +23,12 @@ NOT_ONE_TERM = frozenset({
     "title", "notes", "author", "author_email", "maintainer", "maintainer_email", "res_name",
     "res_description", "text", "urls", "data_dict", "validated_data_dict",
 })
+
+# What people also call a choice's value, beside the value and its labels in the schema.
+ALSO_CALLED: dict[str, tuple[str, ...]] = {
+    "PM2.5": ("ฝุ่นละอองขนาดเล็ก", "fine particulate matter", "fine dust"),
+    "PM10": ("ฝุ่นละออง", "particulate matter", "dust"),
+}
 
 log = logging.getLogger(__name__)
 
@@ -53,14 +59,31 @@ def _unknown_keys_as_extras_only(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     return pkg_dict
 
 
+def choice_words(dataset_type: str, field_name: str, values: list[str]) -> list[str]:
+    """The words a user types for the values of a choice field: each value, its Thai and English
+    labels in the schema (``ฝุ่น PM2.5``, ``Low-cost sensor``) and what else people call it."""
+    schema = scheming_get_dataset_schema(dataset_type) or {}
+    field = next((f for f in schema.get("dataset_fields", []) if f["field_name"] == field_name), {})
+    labels = {choice["value"]: choice.get("label") for choice in field.get("choices", [])}
+    words: list[str] = []
+    for value in values:
+        label = labels.get(value)
+        words += [value, *(label.values() if isinstance(label, dict) else [label] if label else [])]
+        words += ALSO_CALLED.get(value, ())
+    return words
+
+
 def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     pkg_dict = _unknown_keys_as_extras_only(pkg_dict)
     validated = json.loads(pkg_dict.get("validated_data_dict") or "{}")
     for field in MULTI_VALUED:
         pkg_dict[field] = stored_list(validated.get(field))
+    dataset_type = str(pkg_dict.get("type") or "dataset")
+    add_text(pkg_dict, choice_words(dataset_type, "pollutants", pkg_dict["pollutants"]))
     for field in SINGLE_VALUED:
         value = validated.get(field)
         pkg_dict.pop(field, None)
         if value:
             pkg_dict[field] = value
+    add_text(pkg_dict, choice_words(dataset_type, "measurement_type", stored_list(validated.get("measurement_type"))))
     return _without_immense_terms(province_fields(pkg_dict, validated))

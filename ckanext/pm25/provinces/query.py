@@ -36,7 +36,7 @@ from shapely.geometry.base import BaseGeometry
 from ckanext.pm25.common.messages import N_
 from ckanext.pm25.geo.errors import GeoError
 from ckanext.pm25.geo.lookup import Gazetteer
-from ckanext.pm25.geo.provinces import normalise_code
+from ckanext.pm25.geo.provinces import find_province, normalise_code
 
 # More items than there are provinces can only be a mistake or an attack.
 MAX_CODES = 100
@@ -53,42 +53,59 @@ class SearchParameterError(GeoError):
         self.parameter = parameter
 
 
-def _tokens(value: object) -> list[str]:
+def _parts(value: object) -> list[str]:
+    """Comma-separated parts of the value (or of each item of a list): a part is a code, codes
+    separated by spaces, or one name (``Chiang Mai``, ``เชียงใหม่``)."""
     values: Iterable[object] = value if isinstance(value, (list, tuple)) else [value]
-    tokens: list[str] = []
+    parts: list[str] = []
     for item in values:
         if item is None:
             continue
-        tokens.extend(token for token in _SEPARATORS.split(str(item)) if token)
-    return tokens
+        parts.extend(part.strip() for part in str(item).split(",") if part.strip())
+    return parts
+
+
+def _codes_of(part: str) -> list[str] | None:
+    """The province codes a part names; None when a word of it is no province."""
+    province = find_province(part)
+    if province is not None:
+        return [province.code]
+    codes = [normalise_code(word) for word in _SEPARATORS.split(part) if word]
+    return None if None in codes else [code for code in codes if code]
 
 
 def parse_province_codes(value: object, parameter: str = "ext_province") -> list[str]:
-    """ISO 3166-2:TH codes from ``"TH-52"``, ``"TH-52,TH-50"`` or a list of those (repeated parameter).
+    """ISO 3166-2:TH codes from ``"TH-52"``, ``"TH-52,TH-50"``, Thai or English names
+    (``"ลำปาง,Chiang Mai"``) or a list of those (repeated parameter).
 
-    Accepts the forms :func:`normalise_code` accepts (``TH52``, ``52``); returns them normalised,
-    in the order given, without duplicates. Raises :class:`SearchParameterError` naming every
-    unknown code.
+    Accepts the forms :func:`normalise_code` accepts (``TH52``, ``52``) and the names
+    :func:`find_province` knows; returns codes, in the order given, without duplicates. Raises
+    :class:`SearchParameterError` naming every unknown province.
     """
-    tokens = _tokens(value)
-    if len(tokens) > MAX_CODES:
+    parts = _parts(value)
+    if len(parts) > MAX_CODES:
         raise SearchParameterError(
             N_("%(parameter)s lists %(count)s codes; at most %(max)s are accepted."),
-            {"parameter": parameter, "count": len(tokens), "max": MAX_CODES},
+            {"parameter": parameter, "count": len(parts), "max": MAX_CODES},
             code="too_many_codes", parameter=parameter)
     codes: dict[str, None] = {}
     unknown: list[str] = []
-    for token in tokens:
-        code = normalise_code(token)
-        if code is None:
-            unknown.append(token)
+    for part in parts:
+        found = _codes_of(part)
+        if found is None:
+            unknown.append(part)
         else:
-            codes.setdefault(code)
+            codes.update(dict.fromkeys(found))
+    if len(codes) > MAX_CODES:
+        raise SearchParameterError(
+            N_("%(parameter)s lists %(count)s codes; at most %(max)s are accepted."),
+            {"parameter": parameter, "count": len(codes), "max": MAX_CODES},
+            code="too_many_codes", parameter=parameter)
     if unknown:
         raise SearchParameterError(
-            N_("Unknown province code in %(parameter)s: %(codes)s. Use ISO 3166-2:TH codes such as "
-               "TH-52 (Lampang)."),
-            {"parameter": parameter, "codes": ", ".join(token[:20] for token in unknown[:5])},
+            N_("Unknown province in %(parameter)s: %(codes)s. Use ISO 3166-2:TH codes such as "
+               "TH-52, or Thai or English names such as ลำปาง or Lampang."),
+            {"parameter": parameter, "codes": ", ".join(part[:20] for part in unknown[:5])},
             code="unknown_province", parameter=parameter)
     return list(codes)
 

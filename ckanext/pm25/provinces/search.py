@@ -11,6 +11,7 @@ and the /dataset page with a 400 page showing it (a ``ValidationError`` would be
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -18,7 +19,7 @@ from ckan.lib.search import SearchQueryError
 
 from ckanext.pm25.provinces import gazetteer
 from ckanext.pm25.provinces.labels import PROVINCE_FACET
-from ckanext.pm25.geo.provinces import all_provinces
+from ckanext.pm25.geo.provinces import all_provinces, find_province
 from ckanext.pm25.provinces.indexing import GEOMETRY_PROVINCES
 from ckanext.pm25.provinces.query import (SearchParameterError, indexed_province_filter, parse_bbox,
                                         parse_province_codes, province_filter)
@@ -77,8 +78,27 @@ def _complete_province_facet(search_params: dict[str, Any]) -> None:
         search_params["facet.limit"] = len(all_provinces())
 
 
+# A province facet clause as CKAN's search page writes it (quoted) or as an API client may.
+_FACET_CLAUSE = re.compile(rf'(?<![\w.]){PROVINCE_FACET}:(?:"([^"]*)"|([^\s"()]+))')
+
+
+def _facet_clause_as_code(match: re.Match[str]) -> str:
+    value = match.group(1) if match.group(1) is not None else match.group(2)
+    province = find_province(value)
+    return f'{PROVINCE_FACET}:"{province.code}"' if province else match.group(0)
+
+
+def _facet_names_as_codes(search_params: dict[str, Any]) -> None:
+    """``provinces:"ลำปาง"`` or ``provinces:Lampang`` in ``fq`` filter by the code the index
+    holds (``TH-52``), so the province facet takes codes, Thai and English names alike."""
+    fq = search_params.get("fq")
+    if isinstance(fq, str) and f"{PROVINCE_FACET}:" in fq:
+        search_params["fq"] = _FACET_CLAUSE.sub(_facet_clause_as_code, fq)
+
+
 def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:
     _complete_province_facet(search_params)
+    _facet_names_as_codes(search_params)
     extras = search_params.get("extras") or {}
     try:
         if extras.get(BBOX_PARAM) not in (None, "", []):

@@ -63,7 +63,8 @@ def choice_words(dataset_type: str, field_name: str, values: list[str]) -> list[
     """The words a user types for the values of a choice field: each value, its Thai and English
     labels in the schema (``ฝุ่น PM2.5``, ``Low-cost sensor``) and what else people call it."""
     schema = scheming_get_dataset_schema(dataset_type) or {}
-    field = next((f for f in schema.get("dataset_fields", []) if f["field_name"] == field_name), {})
+    field: dict[str, Any] = next(
+        (f for f in schema.get("dataset_fields", []) if f["field_name"] == field_name), {})
     labels = {choice["value"]: choice.get("label") for choice in field.get("choices", [])}
     words: list[str] = []
     for value in values:

@@ -37,6 +37,7 @@ die() { printf '\033[31m[pm25] %s\033[0m\n' "$*" >&2; exit 1; }
 
 mkdir -p "$PM25_VAR" "$PM25_LOGS"
 export PM25_LOGS   # the processes the suite starts log there too (tests/logs.py)
+export PM25_VAR    # the browser tests find the npm tools under it (tests/accessibility.py)
 
 # The test portal's port of a test slot: 5055 + slot, except that browsers refuse 5060 and 5061
 # (SIP; Chromium's ERR_UNSAFE_PORT), so slots from 5 on use 5075 + slot. Usage: pm25_portal_port SLOT

@@ -4,12 +4,14 @@
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 DEBIAN_PACKAGES=(postgresql postgresql-contrib redis-server openjdk-17-jre-headless maven
-                 libpq-dev build-essential chromium chromium-driver curl
+                 libpq-dev build-essential chromium chromium-driver curl nodejs
                  fonts-thai-tlwg)  # Thai glyphs in the browser tests' screenshots
 
+# The Debian packages named (default: DEBIAN_PACKAGES) that are not installed yet.
 install_debian_packages() {
+  local wanted=("$@"); [ $# -gt 0 ] || wanted=("${DEBIAN_PACKAGES[@]}")
   local missing=()
-  for pkg in "${DEBIAN_PACKAGES[@]}"; do
+  for pkg in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -68,9 +70,27 @@ install_solr_jars() {
     || { tail -n 20 "$PM25_LOGS/maven.log" >&2; die "Maven could not fetch the Solr jars: see $PM25_LOGS/maven.log (is the Maven registry reachable?)"; }
 }
 
+# The npm tools the browser tests drive (axe-core), pinned by dev/node/package-lock.json.
+install_node_tools() {
+  local target="$PM25_VAR/node"
+  local stamp="$target/.pm25-stamp"
+  local want; want="$(sha1sum "$PM25_ROOT/dev/node/package-lock.json" | cut -c1-12)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  if ! command -v npm >/dev/null; then  # Debian's nodejs comes without it (NodeSource's has it)
+    install_debian_packages npm
+  fi
+  say "Installing the browser tests' npm tools into $target (log: $PM25_LOGS/npm.log)"
+  mkdir -p "$target"
+  cp "$PM25_ROOT/dev/node/package.json" "$PM25_ROOT/dev/node/package-lock.json" "$target/"
+  (cd "$target" && npm ci --no-audit --no-fund) >"$PM25_LOGS/npm.log" 2>&1 \
+    || { tail -n 20 "$PM25_LOGS/npm.log" >&2; die "npm ci failed: see $PM25_LOGS/npm.log (is the npm registry reachable?)"; }
+  echo "$want" >"$stamp"
+}
+
 # Run (not sourced by another script): install what is missing.
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   install_debian_packages
   install_virtualenv
   install_solr_jars
+  install_node_tools
 fi

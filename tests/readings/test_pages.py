@@ -55,7 +55,7 @@ class TestDashboard:
         row = html.split('data-code="TH-52"', 1)[1].split("</tr>", 1)[0]
         assert '<td class="pm25-num pm25-mean">38.5</td>' in row
         assert '<td class="pm25-num pm25-value">80.0</td>' in row
-        assert 'style="background:#F26522;color:#FFFFFF">103<' in row and "Starting to affect health" in row
+        assert 'style="background:#F26522;color:#000000">103<' in row and "Starting to affect health" in row
         assert "#CD0000" not in row and "Affects health" not in row  # the band of the hour is not shown
         stale = html.split('data-code="TH-90"', 1)[1].split("</tr>", 1)[0]
         assert "No current data" in stale and "30.0" in stale

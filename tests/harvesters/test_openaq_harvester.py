@@ -293,7 +293,10 @@ def test_upstream_faults_are_recorded_and_the_rest_is_harvested(openaq) -> None:
     job = run_job(source)
 
     errors = object_messages(job)
-    assert set(errors) == {"openaq:3101", "openaq:3102"}
+    assert set(errors) == {"openaq:3101", "openaq:3102", "openaq:227", "openaq:9001"}
+    assert any("HTML" in message for message in errors["openaq:3102"])
+    assert any("sentinel" in message for message in errors["openaq:9001"])  # "-"
+    assert any("sentinel" in message for message in errors["openaq:227"])  # -999
     assert "openaq-3101" not in {d["name"] for d in stations()}
     newest = rows(dataset("openaq-9001"))[-1]
     assert (newest["pm25"], newest["quality_flag"]) == (None, "sentinel")

@@ -82,8 +82,8 @@ def page_of(payload: Any, *, page: int, limit: int) -> Page:
     if not isinstance(payload, Mapping) or not isinstance(payload.get("results"), list):
         raise PayloadError("not an OpenAQ answer (no results list)", snippet_of(payload))
     results = payload["results"]
-    meta = payload.get("meta") if isinstance(payload.get("meta"), Mapping) else {}
-    raw = meta.get("found")
+    meta = payload.get("meta")
+    raw = meta.get("found") if isinstance(meta, Mapping) else None
     found: int | None = None
     if isinstance(raw, int) and not isinstance(raw, bool):
         found = raw

@@ -29,8 +29,7 @@ class Pacer:
         with locks.item_lock(self._key):
             now = time.time()
             self._redis.zremrangebyscore(f"{self._key}:sent", 0, now - self._rules.longest)
-            sent = [score for _member, score in self._redis.zrange(
-                f"{self._key}:sent", 0, -1, withscores=True)]
+            sent = self._sent()
             wait = rate_limits.wait_for_windows(sent, now, self._rules)
             blocked = self._redis.get(f"{self._key}:blocked")
             if blocked is not None:
@@ -43,6 +42,11 @@ class Pacer:
             sent_at = time.time()
             self._redis.zadd(f"{self._key}:sent", {repr(sent_at): sent_at})
             self._redis.expire(f"{self._key}:sent", int(self._rules.longest) + 60)
+
+    def _sent(self) -> list[float]:
+        pairs: list[tuple[bytes, float]] = self._redis.zrange(  # type: ignore[assignment]
+            f"{self._key}:sent", 0, -1, withscores=True)
+        return [float(score) for _member, score in pairs]
 
     def after_response(self, headers: Mapping[str, str]) -> None:
         """Remember upstream's own count: no request before its reset when it says none are

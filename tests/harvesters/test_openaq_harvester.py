@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import ckan.plugins.toolkit as tk
+from ckan.lib.redis import connect_to_redis
 from ckan.tests import helpers
 
 from ckanext.pm25.harvesters.openaq_format import page_of
@@ -235,7 +236,7 @@ def test_requests_are_paced_by_the_rate_limit_headers(openaq) -> None:
 def test_a_429_waits_for_its_retry_after_then_continues(openaq, as_date: bool) -> None:
     openaq.rate_headers = False  # no warning: the harvester meets the 429
     openaq.retry_after_as_date = as_date
-    openaq.limit, openaq.window = 4, 2.0
+    openaq.limit, openaq.window, openaq.penalty = 4, 600.0, 1.0
     source = openaq_source(openaq, {"retries": 3})
 
     job = run_job(source)
@@ -244,7 +245,7 @@ def test_a_429_waits_for_its_retry_after_then_continues(openaq, as_date: bool) -
     assert openaq.refused
     for refused in openaq.refused:
         after = [t for t in openaq.served if t > refused]
-        assert after and min(after) - refused >= 0.9  # waited for the window to reset
+        assert after and min(after) - refused >= 0.9  # waited for its Retry-After
     assert {d["name"] for d in stations()} == ALL
     assert all(len(rows(d)) == 48 for d in stations())
 
@@ -252,7 +253,7 @@ def test_a_429_waits_for_its_retry_after_then_continues(openaq, as_date: bool) -
 def test_a_job_out_of_budget_stops_and_the_next_run_goes_on_from_there(
         openaq, monkeypatch: pytest.MonkeyPatch) -> None:
     openaq.limit, openaq.window = 4, 30.0
-    monkeypatch.setitem(tk.config, "ckanext.pm25.harvest.job_time_budget", 3)
+    monkeypatch.setitem(tk.config, "ckanext.pm25.harvest.job_time_budget", 8)
     source = openaq_source(openaq)
 
     job = run_job(source)
@@ -267,7 +268,6 @@ def test_a_job_out_of_budget_stops_and_the_next_run_goes_on_from_there(
 
     openaq.limit = 100
     monkeypatch.setitem(tk.config, "ckanext.pm25.harvest.job_time_budget", 600)
-    from ckan.lib.redis import connect_to_redis
     connect_to_redis().delete(f"pm25:rate:{source['id']}:blocked")
     openaq.window = 0.001
     run_job(source)

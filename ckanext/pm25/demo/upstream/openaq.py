@@ -5,7 +5,8 @@
   window (``limit`` per ``window`` seconds: OpenAQ's 60 a minute by default; tests use a small
   one); every answer carries ``x-ratelimit-limit``, ``-used``, ``-remaining`` and ``-reset``
   (seconds until the window resets) unless ``rate_headers`` is off, and a request past the
-  limit gets 429 with ``Retry-After`` (seconds, or an HTTP date with ``retry_after_as_date``).
+  limit gets 429 with ``Retry-After`` (seconds, or an HTTP date with ``retry_after_as_date``):
+  the window's end, or ``penalty`` seconds when set (the window then ends then).
   ``served`` keeps the time of every request answered, ``refused`` every 429.
 - ``/v3/locations`` pages with ``page``/``limit``; ``meta.found`` is a number, or the text
   ``">N"`` with ``found_as_text``.
@@ -90,6 +91,9 @@ class OpenAQServer(ImitationServer):
         self.window = window
         self.rate_headers = True
         self.retry_after_as_date = False
+        # seconds a refused client must wait: the window then ends that much later (None: the
+        # window's own end)
+        self.penalty: float | None = None
         self.found_as_text = False
         self.values_form = "period"  # or "date"
         self.locations: dict[int, LocationSpec] = {}
@@ -144,6 +148,9 @@ class OpenAQServer(ImitationServer):
             self._in_window += 1
             used, reset = self._in_window, self._window_start + self.window - now
             over = used > self.limit
+            if over and self.penalty is not None:
+                self._window_start = now + self.penalty - self.window
+                reset = self.penalty
             (self.refused if over else self.served).append(now)
         headers = {"x-ratelimit-limit": str(self.limit),
                    "x-ratelimit-used": str(min(used, self.limit)),

@@ -164,7 +164,9 @@ def test_a_republished_air4thai_station_is_linked_and_counted_once(openaq, air4t
     assert len(kept) == 48
     assert {r["licence"] for r in kept} == {"Open Data Commons Open Database License (ODbL)"}
     page = app.get("/dataset/air4thai-35t").get_data(as_text=True)
-    assert "225" in page and "OpenAQ" in page
+    assert "เผยแพร่โดย OpenAQ ด้วย:" in page and "จุดตรวจวัด OpenAQ 225" in page
+    english = app.get("/en/dataset/air4thai-35t").get_data(as_text=True)
+    assert "Also published by OpenAQ:" in english and "OpenAQ location 225" in english
 
 
 def test_a_primary_station_harvested_later_takes_over_the_openaq_dataset(openaq, air4thai) -> None:

@@ -109,6 +109,8 @@ def test_locations_become_station_datasets_with_their_provider_and_licence(opena
     csv = app.get(sensor["resources"][0]["url"].replace(tk.config["ckan.site_url"], "")
                   ).get_data(as_text=True)
     assert "AirGradient" in csv and "CC BY 4.0" in csv
+    page = app.get("/en/dataset/openaq-9001").get_data(as_text=True)
+    assert "OpenAQ location 9001" in page and "Yupparaj Wittayalai School" in page
 
     before = all_rows()
     again = run_job(source)

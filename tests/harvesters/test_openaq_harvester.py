@@ -313,3 +313,18 @@ def test_upstream_faults_are_recorded_and_the_rest_is_harvested(openaq) -> None:
 
     run_job(source)
     assert {d["name"] for d in stations()} == ALL
+
+
+def test_a_location_gone_from_the_list_is_marked_inactive_not_deleted(openaq) -> None:
+    source = openaq_source(openaq)
+    run_job(source)
+    last = rows(dataset("openaq-3101"))[-1]["datetime_utc"]
+    del openaq.locations[3101]
+
+    job = run_job(source)
+
+    gone = dataset("openaq-3101")
+    assert (gone["state"], gone["station_status"], gone["station_last_seen"]) == (
+        "active", "inactive", last)
+    assert len(rows(gone)) == 48
+    assert stats(job)["updated"] == 1

@@ -35,7 +35,8 @@ import ckan.plugins.toolkit as tk
 from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.pm25.common.messages import N_
 from ckanext.pm25.harvesters import (budget, locks, network, objects, publishing, readings_writer, recording,
-                                      settings, site_user, solr_commits, stages, station_places,
+                                      settings, solr_commits, stages, station_absence,
+                                      station_places,
                                       station_writer)
 from ckanext.pm25.harvesters.datasets import (DEFAULT_LICENSE, Publisher, fingerprint,
                                               series_id,
@@ -150,24 +151,10 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
                     "issues": issues.get(station.station_id, []),
                     "seen_at": seen_at,
                 }, ensure_ascii=False)}
-            yield from self._gone(job.source_id, {GUID_PREFIX + s.station_id
-                                                  for s in latest.stations})
+            yield from station_absence.gone_objects(
+                job.source_id, GUID_PREFIX, {GUID_PREFIX + s.station_id for s in latest.stations})
 
         return objects.insert_objects(job, items())
-
-    def _gone(self, source_id: str, listed: set[str]) -> list[dict[str, Any]]:
-        """Objects for stations harvested before, still active here, absent from the list."""
-        gone = []
-        for guid, package_id, _modified in objects.current_objects(source_id):
-            if not guid.startswith(GUID_PREFIX) or guid in listed or not package_id:
-                continue
-            package = model.Package.get(package_id)
-            if package is None or package.state != "active" \
-                    or (package.extras or {}).get("station_status") == "inactive":
-                continue
-            gone.append({"guid": guid, "content": json.dumps(
-                {"gone": True, "station_id": guid[len(GUID_PREFIX):]})})
-        return gone
 
     # --- fetch -------------------------------------------------------------------------------
 
@@ -270,7 +257,7 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         with locks.item_lock(f"pm25-harvest:{obj.harvest_source_id}:{obj.guid}"), \
                 solr_commits.batched_solr_commits():
             if content.get("gone"):
-                return self._mark_inactive(obj, package_id)
+                return station_absence.mark_inactive(obj, package_id, GUID_PREFIX)
             try:
                 return self._import_station(obj, config, publisher, content, package_id)
             except tk.ValidationError as error:
@@ -314,22 +301,6 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         objects.make_current(obj, package_id, digest)
         return True if (saved.metadata_changed or written) else "unchanged"
 
-    def _mark_inactive(self, obj: HarvestObject, package_id: str) -> bool | str:
-        existing = _existing(package_id)
-        if existing is None:
-            return "unchanged"
-        if existing.get("station_status") == "inactive":
-            objects.make_current(obj, package_id)
-            return "unchanged"
-        newest = _stored(store_resource_id(obj.harvest_source_id, bool(existing.get("private"))),
-                         str(existing.get("station_id")), 1)
-        last_seen = _z(newest[0]["datetime_utc"]) if newest else existing.get("station_last_seen")
-        dataset = site_user.call("package_update", {**existing, "station_status": "inactive",
-                                               "station_last_seen": last_seen or ""})
-        readings_writer.notify_station_status_changed(obj, dataset)
-        objects.make_current(obj, package_id)
-        return True
-
 
 def _is_private(package_id: str) -> bool:
     package = model.Package.get(package_id)
@@ -344,12 +315,6 @@ def _stored(store_id: str, station_id: str, limit: int) -> list[dict[str, Any]]:
         return readings_writer.stored_rows(store_id, series_id(station_id), station_id, limit)
     except tk.ObjectNotFound:
         return []
-
-
-def _existing(package_id: str) -> dict[str, Any] | None:
-    if model.Package.get(package_id) is None:
-        return None
-    return site_user.call("package_show", {"id": package_id})
 
 
 def _stored_fields(package_id: str) -> dict[str, Any] | None:
@@ -385,11 +350,6 @@ def _last_seen(rows: list[dict[str, Any]], content: dict[str, Any],
         return existing["station_last_seen"]
     return parse_utc(content["seen_at"]).astimezone(timezone.utc).replace(
         microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def _z(stamp: str) -> str:
-    """A DataStore timestamp (UTC, no zone) as ISO 8601 with ``Z``, like the stored rows."""
-    return parse_utc(stamp).astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
 
 
 def _temporal(rows: list[dict[str, Any]], existing: dict[str, Any] | None) -> dict[str, str]:

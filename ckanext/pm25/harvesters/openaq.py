@@ -7,6 +7,8 @@
 - Fetch: the location's PM2.5 sensor's hourly values (``/v3/sensors/{id}/hours``, or
   ``/measurements``), paged, since its last stored hour as Air4Thai does (``revisit_hours``
   before it, ``backfill_hours`` on the first run, never more than ``max_catchup_hours``).
+- A location harvested before and missing from a usable, non-empty list is marked inactive,
+  never deleted (``station_absence.py``, as for Air4Thai).
 - Import: a location that republishes a station we harvest from its primary source (Air4Thai,
   ``duplicates.py``) gets no station dataset: its readings go to this source's store under its
   own series (with their provider and licence, for the record) and the primary station's dataset
@@ -37,7 +39,8 @@ from ckanext.pm25.common.messages import N_
 from ckanext.pm25.common.times import HOUR, floor_hour, parse_utc, utcnow
 from ckanext.pm25.harvesters import (api_keys, budget, locks, network, objects, openaq_links,
                                      publishing, rate_limits, readings_writer, recording,
-                                     settings, solr_commits, stages, station_places,
+                                     settings, solr_commits, stages, station_absence,
+                                     station_places,
                                      station_writer)
 from ckanext.pm25.harvesters.datasets import Publisher, fingerprint, store_resource_id
 from ckanext.pm25.harvesters.http import FetchError, FetchResult, HttpPolicy, fetch_json, make_session
@@ -165,11 +168,16 @@ class OpenAQHarvester(stages.Pm25HarvesterBase):
         finally:
             client.close()
         seen_at = utcnow().isoformat()
-        return objects.insert_objects(job, (
-            {"guid": GUID_PREFIX + location.location_id,
-             "content": json.dumps({"location": asdict(location), "seen_at": seen_at},
-                                   ensure_ascii=False)}
-            for location in locations))
+        listed = {GUID_PREFIX + location.location_id for location in locations}
+
+        def items() -> Iterator[dict[str, Any]]:
+            for location in locations:
+                yield {"guid": GUID_PREFIX + location.location_id,
+                       "content": json.dumps({"location": asdict(location), "seen_at": seen_at},
+                                             ensure_ascii=False)}
+            yield from station_absence.gone_objects(job.source_id, GUID_PREFIX, listed)
+
+        return objects.insert_objects(job, items())
 
     def _locations(self, job: HarvestJob, client: _Client,
                    config: OpenAQConfig) -> list[Location] | None:
@@ -229,6 +237,8 @@ class OpenAQHarvester(stages.Pm25HarvesterBase):
         if spent is None:
             return False
         content = json.loads(obj.content or "{}")
+        if content.get("gone"):
+            return True
         location = _location(content["location"])
         source = model.Package.get(obj.harvest_source_id)
         source_name = source.name if source is not None else obj.harvest_source_id
@@ -294,10 +304,14 @@ class OpenAQHarvester(stages.Pm25HarvesterBase):
         except ValueError as error:
             recording.record_object_error(obj, f"Cannot import: {error}", "Import")
             return False
-        location = _location(content["location"])
-        package_id = location_package_id(obj.harvest_source_id, location.location_id)
+        location_id = content["station_id"] if content.get("gone") \
+            else content["location"]["location_id"]
+        package_id = location_package_id(obj.harvest_source_id, location_id)
         with locks.item_lock(f"pm25-harvest:{obj.harvest_source_id}:{obj.guid}"), \
                 solr_commits.batched_solr_commits():
+            if content.get("gone"):
+                return station_absence.mark_inactive(obj, package_id, GUID_PREFIX)
+            location = _location(content["location"])
             try:
                 return self._import_location(obj, config, publisher, location, content,
                                              package_id)

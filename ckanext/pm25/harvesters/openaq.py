@@ -92,6 +92,7 @@ class _Client:
         except FetchError as error:
             error.message = api_keys.redact(error.message, [self.key])
             error.snippet = api_keys.redact(error.snippet, [self.key])
+            error.url = api_keys.redact(error.url, [self.key])
             raise
         self.pacer.after_response(fetched.headers)
         return fetched

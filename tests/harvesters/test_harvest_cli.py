@@ -44,6 +44,12 @@ def test_the_demo_harvest_fills_the_portal_with_current_readings(cli) -> None:
                       for hour in (current, current - timedelta(hours=1))}
     assert len(rows(sing_buri)) == 30
 
+    # then OpenAQ: its republished Air4Thai stations linked, its own locations added
+    assert "Imitation OpenAQ serving 6 locations × 30 hours" in result.output
+    assert {d["name"] for d in stations() if d["name"].startswith("openaq-")} == {
+        "openaq-9001", "openaq-3101", "openaq-3102"}
+    assert dataset("openaq-3101")["organization"]["name"] == "openaq"
+
     again = cli.invoke(ckan, ["pm25", "demo", "harvest", "--hours", "30"])
     assert again.exit_code == 0, again.output
-    assert len(stations()) == 9
+    assert len(stations()) == 9 + 3

@@ -27,7 +27,10 @@ def demo_load() -> None:
               help="Hours of history the imitation server serves (and the harvest backfills).")
 def demo_harvest(hours: int) -> None:
     """Harvest a local imitation of Air4Thai (stations in Sing Buri, Lampang, Chiang Mai and
-    Bangkok, several days of hourly readings up to now) into the portal."""
+    Bangkok, several days of hourly readings up to now) into the portal, then one of OpenAQ
+    (some of those stations republished, and locations of its own)."""
     from ckanext.pm25.demo.harvest import harvest_demo
+    from ckanext.pm25.demo.openaq import harvest_openaq_demo
 
     print_job(harvest_demo(hours=hours, echo=click.echo))
+    print_job(harvest_openaq_demo(hours=hours, echo=click.echo))

@@ -34,24 +34,20 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.pm25.common.messages import N_
-from ckanext.pm25.provinces import gazetteer
-from ckanext.pm25.geo import geometry, provinces
-from ckanext.pm25.geo.errors import GeoError
-from ckanext.pm25.geo.lookup import Placement
 from ckanext.pm25.harvesters import (budget, locks, network, objects, publishing, readings_writer, recording,
-                                      settings, site_user, solr_commits, stages, station_privacy)
-from ckanext.pm25.harvesters.datasets import (DEFAULT_LICENSE, Publisher, bounded_name, fingerprint,
-                                              hourly_resource, hourly_resource_id, series_id,
+                                      settings, solr_commits, stages, station_absence,
+                                      station_places,
+                                      station_writer)
+from ckanext.pm25.harvesters.datasets import (DEFAULT_LICENSE, Publisher, fingerprint,
+                                              series_id,
                                               station_dataset, station_name,
                                               station_package_id, store_resource_id)
-from ckanext.pm25.measurements.links import series_download_url
 from ckanext.pm25.harvesters.http import FetchError, HttpPolicy, fetch_json
 from ckanext.pm25.harvesters.normalise import (HourLabel, Issue, PayloadError, Reading, Station, parse_air4thai_history,
                                                parse_air4thai_latest, reading_to_row)
-from ckanext.pm25.harvesters.series import (changed_rows, history_window, reading_from_row,
-                                            with_rolling_means, without_hours)
+from ckanext.pm25.harvesters.series import (history_window, reading_from_row,
+                                            with_rolling_means)
 from ckanext.pm25.harvesters.source_config import Air4ThaiConfig, parse_air4thai_config
-from ckanext.pm25.common.stored import stored_list
 from ckanext.pm25.common.times import HOUR, THAI_TZ, floor_hour, parse_utc, utcnow
 
 LATEST_PATH = "/services/getNewAQI_JSON.php"
@@ -93,11 +89,7 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
 
     def validate_config(self, config: str | None) -> str | None:
         validated = super().validate_config(config)
-        if not parse_air4thai_config(config).maintainer_email \
-                and not tk.config.get("ckanext.pm25.harvest.maintainer_email"):
-            raise ValueError("maintainer_email: " + tk._(
-                "required: the contact e-mail published on every station dataset (or set "
-                "ckanext.pm25.harvest.maintainer_email for the whole site)"))
+        publishing.require_contact(parse_air4thai_config(config))
         return validated
 
     def get_original_url(self, harvest_object_id: str) -> str | None:
@@ -159,24 +151,10 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
                     "issues": issues.get(station.station_id, []),
                     "seen_at": seen_at,
                 }, ensure_ascii=False)}
-            yield from self._gone(job.source_id, {GUID_PREFIX + s.station_id
-                                                  for s in latest.stations})
+            yield from station_absence.gone_objects(
+                job.source_id, GUID_PREFIX, {GUID_PREFIX + s.station_id for s in latest.stations})
 
         return objects.insert_objects(job, items())
-
-    def _gone(self, source_id: str, listed: set[str]) -> list[dict[str, Any]]:
-        """Objects for stations harvested before, still active here, absent from the list."""
-        gone = []
-        for guid, package_id, _modified in objects.current_objects(source_id):
-            if not guid.startswith(GUID_PREFIX) or guid in listed or not package_id:
-                continue
-            package = model.Package.get(package_id)
-            if package is None or package.state != "active" \
-                    or (package.extras or {}).get("station_status") == "inactive":
-                continue
-            gone.append({"guid": guid, "content": json.dumps(
-                {"gone": True, "station_id": guid[len(GUID_PREFIX):]})})
-        return gone
 
     # --- fetch -------------------------------------------------------------------------------
 
@@ -279,7 +257,7 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         with locks.item_lock(f"pm25-harvest:{obj.harvest_source_id}:{obj.guid}"), \
                 solr_commits.batched_solr_commits():
             if content.get("gone"):
-                return self._mark_inactive(obj, package_id)
+                return station_absence.mark_inactive(obj, package_id, GUID_PREFIX)
             try:
                 return self._import_station(obj, config, publisher, content, package_id)
             except tk.ValidationError as error:
@@ -295,7 +273,7 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         station = _station(content["station"])
         rows: list[dict[str, Any]] = content.get("rows") or []
         known = _stored_fields(package_id)
-        spatial, places = self._geography(obj, station, known)
+        spatial, places = station_places.place(obj, station, known)
         desired = station_dataset(station, publisher, data_source=config.data_source,
                                   spatial=spatial, provinces=places,
                                   last_seen=_last_seen(rows, content, known))
@@ -307,108 +285,21 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
         digest = fingerprint({k: v for k, v in desired.items() if k != "station_last_seen"})
         store_id = network.ensure_stores(publisher, config.data_source).of(_is_private(package_id))
         series = series_id(station.station_id)
-        resource_id = hourly_resource_id(package_id)
-        link = hourly_resource(package_id, series_download_url(
-            tk.config.get("ckan.site_url"), store_id, series))
-        # made private or public since its link was written, without package_update (an
-        # organisation's bulk change): its series moves now; the link is rewritten below
-        station_privacy.move_rows(model.Resource.get(resource_id), store_id)
-        status_changed = False
-        dataset: dict[str, Any] | None = None
-        if known is None:
-            objects.stand_for(obj, package_id)
-            dataset = site_user.call("package_create", {
-                **desired, "name": _free_name(station_name(station.station_id), package_id,
-                                              publisher),
-                "resources": [link]})
-            metadata_changed = True
-        else:
-            link_resource = model.Resource.get(resource_id)
-            metadata_changed = (known["state"] != "active"
-                                or link_resource is None or link_resource.state != "active"
-                                or link_resource.url != link["url"]
-                                or objects.previous_fingerprint(obj) != digest)
-            if metadata_changed:
-                existing = site_user.call("package_show", {"id": package_id})
-                resources = [link if r["id"] == resource_id else r for r in existing["resources"]]
-                if not any(r["id"] == resource_id for r in resources):
-                    resources.append(link)
-                objects.stand_for(obj, package_id)
-                dataset = site_user.call("package_update", {
-                    **existing, **desired, "name": existing["name"], "resources": resources,
-                    "state": "active"})
-                moved = (existing.get("spatial") or "") != (dataset.get("spatial") or "")
-                status_changed = (moved or existing["state"] != "active"
-                                  or existing.get("station_status") != dataset.get("station_status"))
+        saved = station_writer.save_station(
+            obj, package_id=package_id, desired=desired, digest=digest, store_id=store_id,
+            series=series, ideal_name=station_name(station.station_id),
+            source_name=publisher.source_name, known=known)
         window = content.get("window") or {}
         hours = _hours_between(window.get("store_start"), window.get("end"))
-        stored = _stored(store_id, station.station_id, hours + 48)
-        new, changed = changed_rows(rows, stored)
         # The snapshot's value alone (the history failed or lacked its hour) fills an hour not
         # stored yet; it never replaces a stored hour, whose hourly value it does not carry.
-        changed = without_hours(changed, content.get("fill_only") or [])
-        if (new or changed) and dataset is None:
-            dataset = site_user.call("package_show", {"id": package_id})
-        readings_writer.write_rows(
-            store_id, [*new, *changed], series_id=series, source=config.data_source,
-            licence=publisher.license_id or DEFAULT_LICENSE,
-            after=lambda written: readings_writer.notify_readings_stored(
-                obj, dataset or {}, resource_id, written))
-        if status_changed and dataset is not None:
-            readings_writer.notify_station_status_changed(obj, dataset)
+        written = station_writer.store_rows(
+            obj, saved, store_id=store_id, series=series, rows=rows,
+            stored=_stored(store_id, station.station_id, hours + 48),
+            fill_only=content.get("fill_only") or [], source=config.data_source,
+            licence=publisher.license_id or DEFAULT_LICENSE)
         objects.make_current(obj, package_id, digest)
-        return True if (metadata_changed or new or changed) else "unchanged"
-
-    def _geography(self, obj: HarvestObject, station: Station, existing: dict[str, Any] | None,
-                   ) -> tuple[str | None, list[provinces.Province]]:
-        """Point and provinces from the station's coordinates; when upstream's are unusable, the
-        stored ones stay; with none stored, provinces named in the station's area text. A point
-        just off the coast is placed in the nearest province and a point across a land border in
-        none; both are recorded on the object."""
-        if station.lat is not None and station.lon is not None:
-            try:
-                location = geometry.point(station.lat, station.lon)
-            except GeoError:
-                location = None
-            if location is not None:
-                snap = float(tk.config.get("ckanext.pm25.harvest.station_snap_m"))
-                placed = gazetteer.gazetteer().place(location.x, location.y, snap_m=snap)
-                _record_placement(obj, station, placed)
-                found = placed.province
-                return geometry.to_geojson(location), [found] if found else []
-        if existing and existing.get("spatial"):
-            return existing["spatial"], provinces.provinces_by_codes(stored_list(existing.get("provinces")))
-        text = " ".join(filter(None, (station.area_th, station.area_en)))
-        return None, provinces.find_provinces_in_text(text)
-
-    def _mark_inactive(self, obj: HarvestObject, package_id: str) -> bool | str:
-        existing = _existing(package_id)
-        if existing is None:
-            return "unchanged"
-        if existing.get("station_status") == "inactive":
-            objects.make_current(obj, package_id)
-            return "unchanged"
-        newest = _stored(store_resource_id(obj.harvest_source_id, bool(existing.get("private"))),
-                         str(existing.get("station_id")), 1)
-        last_seen = _z(newest[0]["datetime_utc"]) if newest else existing.get("station_last_seen")
-        dataset = site_user.call("package_update", {**existing, "station_status": "inactive",
-                                               "station_last_seen": last_seen or ""})
-        readings_writer.notify_station_status_changed(obj, dataset)
-        objects.make_current(obj, package_id)
-        return True
-
-
-def _record_placement(obj: HarvestObject, station: Station, placed: Placement) -> None:
-    where = f"station {station.station_id} at {station.lat}, {station.lon}"
-    if placed.province is not None and placed.snapped_m is not None:
-        recording.record_object_note(
-            obj, f"Placed in {placed.province.name_en} ({placed.province.code}): {where} lies "
-                 f"{placed.snapped_m:.0f} m off its coast, outside every province boundary")
-    elif placed.across_border is not None and placed.distance_m is not None:
-        recording.record_object_note(
-            obj, f"Not placed in any province: {where} lies outside Thailand, {placed.distance_m:.0f} m "
-                 f"across the land border from {placed.across_border.name_en} "
-                 f"({placed.across_border.code})")
+        return True if (saved.metadata_changed or written) else "unchanged"
 
 
 def _is_private(package_id: str) -> bool:
@@ -424,12 +315,6 @@ def _stored(store_id: str, station_id: str, limit: int) -> list[dict[str, Any]]:
         return readings_writer.stored_rows(store_id, series_id(station_id), station_id, limit)
     except tk.ObjectNotFound:
         return []
-
-
-def _existing(package_id: str) -> dict[str, Any] | None:
-    if model.Package.get(package_id) is None:
-        return None
-    return site_user.call("package_show", {"id": package_id})
 
 
 def _stored_fields(package_id: str) -> dict[str, Any] | None:
@@ -452,15 +337,6 @@ def _last_hourly(recent: list[dict[str, Any]]) -> datetime | None:
     return None
 
 
-def _free_name(ideal: str, package_id: str, publisher: Publisher) -> str:
-    """``air4thai-<station>``, or with the source's name added when another dataset (from
-    another source of the same upstream) has it already."""
-    holder = model.Package.get(ideal)
-    if holder is None or holder.id == package_id:
-        return ideal
-    return bounded_name(ideal, publisher.source_name)
-
-
 def _last_seen(rows: list[dict[str, Any]], content: dict[str, Any],
                existing: dict[str, Any] | None) -> str:
     """When upstream last reported the station: its newest reading, else what we knew."""
@@ -474,11 +350,6 @@ def _last_seen(rows: list[dict[str, Any]], content: dict[str, Any],
         return existing["station_last_seen"]
     return parse_utc(content["seen_at"]).astimezone(timezone.utc).replace(
         microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def _z(stamp: str) -> str:
-    """A DataStore timestamp (UTC, no zone) as ISO 8601 with ``Z``, like the stored rows."""
-    return parse_utc(stamp).astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
 
 
 def _temporal(rows: list[dict[str, Any]], existing: dict[str, Any] | None) -> dict[str, str]:

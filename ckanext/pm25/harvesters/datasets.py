@@ -138,7 +138,7 @@ def station_quality_notes(flags: Iterable[str]) -> str:
     return "\n".join(f"- {note}" for note in notes)
 
 
-def _hourly_network_fields(publisher: Publisher, data_source: str) -> dict[str, Any]:
+def hourly_network_fields(publisher: Publisher, data_source: str) -> dict[str, Any]:
     """The GD-Catalog and PM2.5 fields a station dataset and its network's store dataset share:
     hourly reference-station PM2.5 published by the source's organisation."""
     return {
@@ -182,7 +182,7 @@ def station_dataset(
         "type": "dataset",
         "title": station_title(station),
         "notes": station_notes(station, data_source),
-        **_hourly_network_fields(publisher, data_source),
+        **hourly_network_fields(publisher, data_source),
         "tags": [{"name": tag} for tag in dict.fromkeys(tags)],
         "geo_coverage": "พิกัด",
         "quality_notes": station_quality_notes(station.flags),
@@ -258,7 +258,7 @@ def network_dataset(publisher: Publisher, *, data_source: str, private: bool = F
             f"series (series_id such as air4thai:<station id>), parameter and hour (UTC), with "
             f"the 24-hour mean, the Thai AQI and the US EPA AQI. Query it with datastore_search "
             f"(filters series_id) or datastore_search_sql."),
-        **_hourly_network_fields(publisher, data_source),
+        **hourly_network_fields(publisher, data_source),
         "tags": [{"name": tag} for tag in STATION_TAGS],
         "geo_coverage": "ประเทศ",
     }

@@ -102,6 +102,7 @@ class FetchResult:
     status: int
     elapsed: float
     bytes: int
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 class FetchError(Exception):
@@ -125,6 +126,7 @@ class _RawResponse:
     status: int
     content_type: str
     used_http_fallback: bool = False
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 # --- public ----------------------------------------------------------------------------------
@@ -146,7 +148,7 @@ def fetch_json(
     raw = _fetch(url, policy, params, {"Accept": "application/json", **(headers or {})}, session)
     data = _decode_json(raw)
     return FetchResult(data, raw.final_url, raw.used_http_fallback, raw.status,
-                       time.monotonic() - started, len(raw.body))
+                       time.monotonic() - started, len(raw.body), raw.headers)
 
 
 def make_session(policy: HttpPolicy) -> requests.Session:
@@ -432,7 +434,8 @@ def _follow(session: requests.Session, url: str, policy: HttpPolicy,
                                  _peek(response), response.status_code)
             body = _read_capped(response, policy, deadline)
             return _RawResponse(body, response.url, response.status_code,
-                                response.headers.get("Content-Type", ""))
+                                response.headers.get("Content-Type", ""),
+                                headers=dict(response.headers))
         finally:
             response.close()
     raise FetchError("http_status", f"more than {policy.max_redirects} redirects", url)

@@ -17,7 +17,11 @@ Options common to every pm25 harvester:
 ``pm25_air4thai`` adds ``backfill_hours`` (first-run history, bounded), ``revisit_hours`` (hours
 before the last stored reading fetched again, for late corrections), ``max_catchup_hours``
 (cap on the history fetched after an outage), ``history_endpoint`` (``webV2`` or ``forweb``)
-and ``data_source``. ``pm25_agency_ckan`` adds ``query`` (a term or a list of terms, each
+and ``data_source``. ``pm25_openaq`` adds the same history options, ``page_size``,
+``requests_per_minute`` and ``requests_per_hour`` (at most OpenAQ's 60 and 2,000),
+``values_endpoint`` (``hours`` or ``measurements``), ``match_distance_m`` and
+``primary_providers`` (how a location is found to republish an Air4Thai station) and
+``data_source``. ``pm25_agency_ckan`` adds ``query`` (a term or a list of terms, each
 searched separately and the results united), ``fq``, ``page_size`` and ``max_datasets``.
 """
 from __future__ import annotations
@@ -78,6 +82,27 @@ class Air4ThaiConfig(SourceConfig):
     max_catchup_hours: int = 168
     history_endpoint: Literal["webV2", "forweb"] = "webV2"
     data_source: str = "กรมควบคุมมลพิษ (Pollution Control Department), Air4Thai"
+
+
+DEFAULT_PRIMARY_PROVIDERS: tuple[str, ...] = (
+    "Thailand", "Air4Thai", "Pollution Control Department", "PCD", "กรมควบคุมมลพิษ",
+)
+VALUES_ENDPOINTS = ("hours", "measurements")
+
+
+@dataclass(frozen=True)
+class OpenAQConfig(SourceConfig):
+    interval_minutes: int = 60
+    backfill_hours: int = 48
+    revisit_hours: int = 3
+    max_catchup_hours: int = 168
+    page_size: int = 100
+    requests_per_minute: int = 60
+    requests_per_hour: int = 2000
+    values_endpoint: Literal["hours", "measurements"] = "hours"
+    match_distance_m: float = 50.0
+    primary_providers: tuple[str, ...] = DEFAULT_PRIMARY_PROVIDERS
+    data_source: str = "OpenAQ"
 
 
 @dataclass(frozen=True)
@@ -208,6 +233,19 @@ _AIR4THAI_READERS: dict[str, Reader] = {
     "history_endpoint": _choice(HISTORY_ENDPOINTS),
     "data_source": _text,
 }
+_OPENAQ_READERS: dict[str, Reader] = {
+    "backfill_hours": _integer(1, 24 * 31),
+    "revisit_hours": _integer(0, 72),
+    "max_catchup_hours": _integer(1, 24 * 93),
+    "page_size": _integer(1, 1000),
+    # OpenAQ's documented limits are the ceiling: a source may only ask for less
+    "requests_per_minute": _integer(1, 60),
+    "requests_per_hour": _integer(1, 2000),
+    "values_endpoint": _choice(VALUES_ENDPOINTS),
+    "match_distance_m": _number(0, 500),
+    "primary_providers": _terms,
+    "data_source": _text,
+}
 _AGENCY_READERS: dict[str, Reader] = {
     "query": _terms,
     "fq": _optional_text,
@@ -265,3 +303,12 @@ def parse_air4thai_config(text: str | None) -> Air4ThaiConfig:
 def parse_agency_config(text: str | None) -> AgencyConfig:
     values = _read(_load(text), {**_HTTP_READERS, **_COMMON_READERS, **_AGENCY_READERS})
     return _build(AgencyConfig, values)
+
+
+def parse_openaq_config(text: str | None) -> OpenAQConfig:
+    values = _read(_load(text), {**_HTTP_READERS, **_COMMON_READERS, **_OPENAQ_READERS})
+    config = _build(OpenAQConfig, values)
+    if config.max_catchup_hours < config.revisit_hours:
+        raise ConfigError([("max_catchup_hours", N_("must not be smaller than revisit_hours "
+                               "(%(revisit)s)"), {"revisit": config.revisit_hours})])
+    return config

@@ -5,13 +5,16 @@ harvest a believable Air4Thai without the internet; the test suite imports them 
 through ``tests.upstream``.
 
 - :class:`Air4ThaiServer`: PCD Air4Thai latest snapshot and both hourly-history forms.
+- :class:`DustBoyServer`: CCDC CMU's DustBoy sensors (bearer key, both field shapes, caretakers'
+  personal data in its records).
 - :class:`ImitationServer`: the base, with the request log and switchable HTTP faults.
 """
 from __future__ import annotations
 
 from ckanext.pm25.demo.upstream.air4thai import (DEFAULT_STATIONS, PROVINCE_CENTRES,
                                                  Air4ThaiServer, StationSpec)
+from ckanext.pm25.demo.upstream.dustboy import DEFAULT_SENSORS, DustBoyServer, Sensor
 from ckanext.pm25.demo.upstream.server import Fault, ImitationServer, RecordedRequest, Reply
 
-__all__ = ["DEFAULT_STATIONS", "PROVINCE_CENTRES", "Air4ThaiServer", "Fault", "ImitationServer",
-           "RecordedRequest", "Reply", "StationSpec"]
+__all__ = ["DEFAULT_SENSORS", "DEFAULT_STATIONS", "PROVINCE_CENTRES", "Air4ThaiServer", "DustBoyServer", "Fault",
+           "ImitationServer", "RecordedRequest", "Reply", "Sensor", "StationSpec"]

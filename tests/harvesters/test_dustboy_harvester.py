@@ -40,6 +40,11 @@ def dustboy_source(server: DustBoyServer, **config: Any) -> dict[str, Any]:
     return make_source(server.url, "pm25_dustboy", {**FAST, **config}, name="dustboy")
 
 
+def without_notes(counts: dict[str, int]) -> dict[str, int]:
+    """A job's counts without its notes (each sensor's says which field names upstream used)."""
+    return {key: value for key, value in counts.items() if key != "notes"}
+
+
 def everything_stored() -> dict[str, Any]:
     return {d["name"]: (d["metadata_modified"], rows(d)) for d in stations()}
 
@@ -58,7 +63,7 @@ def test_both_field_shapes_make_the_same_sensor_datasets_and_readings(serve, sha
     assert job["status"] == "Finished"
     assert gather_messages(job) == []
     assert object_messages(job) == {}
-    assert stats(job) == {"added": 8}
+    assert without_notes(stats(job)) == {"added": 8}
     sensor = dataset("dustboy-4001")
     assert (sensor["measurement_type"], sensor["station_type"], sensor["station_id"]) == (
         "low_cost_sensor", "SENSOR", "4001")
@@ -85,7 +90,7 @@ def test_a_second_run_over_the_same_data_changes_nothing(serve) -> None:
 
     again = run_job(source)
 
-    assert stats(again) == {"not modified": 8}
+    assert without_notes(stats(again)) == {"not modified": 8}
     assert everything_stored() == before
 
 

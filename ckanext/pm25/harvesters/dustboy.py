@@ -26,6 +26,8 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from ckan import model
+
 from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.pm25.common.messages import N_
 from ckanext.pm25.common.times import floor_hour, utcnow
@@ -91,11 +93,11 @@ class DustBoyHarvester(StationHarvesterBase):
 
     def gather(self, job: HarvestJob, config: DustBoyConfig) -> list[str]:
         try:
-            publishing.publisher_for(job.source, config)
+            publisher = publishing.publisher_for(job.source, config)
         except ValueError as error:
             recording.record_gather_error(job, f"Cannot harvest: {error}")
             return []
-        key = api_keys.api_key(SOURCE_TYPE, job.source.name)
+        key = api_keys.api_key(SOURCE_TYPE, publisher.source_name)
         if key is None:
             message, params = api_keys.missing_key_message(SOURCE_TYPE)
             recording.record_gather_error(job, message % params + "; stored data left as it was")
@@ -188,7 +190,7 @@ class DustBoyHarvester(StationHarvesterBase):
         """The sensor's 30-day readings, the field names used and the notes; ([], …) when the
         series failed (the latest value is stored instead); None when there is no key any
         more or the job's time budget ran out."""
-        key = api_keys.api_key(SOURCE_TYPE, obj.source.name)
+        key = api_keys.api_key(SOURCE_TYPE, _source_name(obj.harvest_source_id))
         if key is None:
             message, params = api_keys.missing_key_message(SOURCE_TYPE)
             recording.record_object_error(obj, message % params, "Fetch")
@@ -218,6 +220,12 @@ class DustBoyHarvester(StationHarvesterBase):
             del fetched
         recording.record_issues(obj, parsed.issues, "Fetch")
         return parsed.readings, parsed.seen, parsed.notes
+
+
+def _source_name(source_id: str) -> str:
+    """A harvest source's name (that of its package), which a per-source key is set for."""
+    package = model.Package.get(source_id)
+    return package.name if package is not None else source_id
 
 
 def _bearer(key: str) -> dict[str, str]:

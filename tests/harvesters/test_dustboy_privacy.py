@@ -53,12 +53,12 @@ def solr_text() -> str:
     solr = make_connection()
     documents = list(solr.search("*:*", rows=10000, fl="*"))
     assert documents, "the sensors are indexed"
-    found = [json.dumps(documents, ensure_ascii=False)]
+    found = [json.dumps(documents, ensure_ascii=False, default=str)]
     fields = sorted({name for document in documents for name in document})
     values = " OR ".join(f'"{value}"' for value in TRACES)
     for name in fields:
         try:
-            found += [json.dumps(d, ensure_ascii=False)
+            found += [json.dumps(d, ensure_ascii=False, default=str)
                       for d in solr.search(f"{name}:({values})", rows=100, fl="id")]
         except pysolr.SolrError:
             continue  # a field that holds no text (numbers, dates, geometries) cannot match

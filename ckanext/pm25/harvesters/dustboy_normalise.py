@@ -34,13 +34,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ckanext.pm25.common.times import THAI_TZ, parse_thai_datetime
-from ckanext.pm25.harvesters.normalise import (Issue, ParsedNumber, PayloadError, Reading, Station,
+from ckanext.pm25.harvesters.normalise import (LAT_RANGE, LON_RANGE, Issue, ParsedNumber, PayloadError, Reading,
+                                               Station,
                                                build_reading, classify_concentration, classify_number,
                                                load_payload, snippet_of)
-
-# Thailand's extent with a 0.5° margin (as normalise.py).
-LAT_RANGE = (5.1, 21.0)
-LON_RANGE = (96.8, 106.2)
 
 STATION_FIELDS: dict[str, tuple[str, ...]] = {
     "station_id": ("dustboy_id", "id", "station_id"),

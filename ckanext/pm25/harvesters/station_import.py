@@ -291,8 +291,8 @@ def last_hourly(recent: list[dict[str, Any]]) -> datetime | None:
 
 
 def _free_name(ideal: str, package_id: str, publisher: Publisher) -> str:
-    """``air4thai-<station>``, or with the source's name added when another dataset (from
-    another source of the same upstream) has it already."""
+    """``<network prefix>-<station>`` (``air4thai-35t``), or with the source's name added when
+    another dataset (from another source of the same upstream) has it already."""
     holder = model.Package.get(ideal)
     if holder is None or holder.id == package_id:
         return ideal

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from ckan.cli.cli import ckan
+from ckan.tests import helpers
 
 from tests.harvesters.harvesting import (stations, config_allowing, dataset, make_source,
                                          now_thai_hour, rows)
@@ -43,6 +44,10 @@ def test_the_demo_harvest_fills_the_portal_with_current_readings(cli) -> None:
     assert newest in {f"{hour.isoformat()}+07:00"
                       for hour in (current, current - timedelta(hours=1))}
     assert len(rows(sing_buri)) == 30
+    assert "Imitation DustBoy serving 8 sensors × 30 hours" in result.output
+    sensors = helpers.call_action("pm25_station_list", kind="low_cost_sensor", province="TH-50")["results"]
+    assert len(sensors) == 6 and all(s["latest"]["status"] == "current" for s in sensors)
+    assert len(rows(dataset("dustboy-4001"))) == 30
 
     # then OpenAQ: its republished Air4Thai stations linked, its own locations added
     assert "Imitation OpenAQ serving 6 locations × 30 hours" in result.output
@@ -52,4 +57,4 @@ def test_the_demo_harvest_fills_the_portal_with_current_readings(cli) -> None:
 
     again = cli.invoke(ckan, ["pm25", "demo", "harvest", "--hours", "30"])
     assert again.exit_code == 0, again.output
-    assert len(stations()) == 9 + 3
+    assert len(stations()) == 9 + 3 + 8

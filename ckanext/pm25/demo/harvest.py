@@ -23,7 +23,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.pm25.demo.upstream import Air4ThaiServer
+from ckanext.pm25.demo.upstream import Air4ThaiServer, DustBoyServer
 from ckanext.pm25.harvesters import runner, site_user
 from ckanext.pm25.common.times import THAI_TZ
 
@@ -80,6 +80,51 @@ def harvest_demo(hours: int = 72, echo: Callable[[str], Any] = print) -> dict[st
              f"{server.url}")
         with _loopback_allowed(server.url):
             source_id = _ensure_source(server.url, _ensure_org(), hours)
+            job = runner.run_inline(source_id)
+    finally:
+        server.stop()
+    return job
+
+
+DUSTBOY_SOURCE_NAME = "dustboy-demo"
+DUSTBOY_ORG_NAME = "ccdc-cmu"
+DUSTBOY_ORG_TITLE = "CCDC, Chiang Mai University (DustBoy)"
+
+
+@contextmanager
+def _demo_key(source_name: str, key: str) -> Iterator[None]:
+    """The imitation's own key as the demo source's key for this run, unless the site set one:
+    keys live in the CKAN config (api_keys.py), never in the published source config."""
+    option = f"ckanext.pm25.dustboy.api_key.{source_name}"
+    before = tk.config.get(option)
+    if not before:
+        tk.config[option] = key
+    try:
+        yield
+    finally:
+        tk.config[option] = before
+
+
+def harvest_dustboy_demo(hours: int = 72, echo: Callable[[str], Any] = print) -> dict[str, Any]:
+    """Harvest a local imitation of DustBoy (low-cost sensors around Chiang Mai, in Lamphun and
+    Chiang Rai) as ``harvest_demo`` does Air4Thai; returns the finished job."""
+    server = DustBoyServer(now_local=current_thai_hour(), hours=hours).start()
+    try:
+        echo(f"Imitation DustBoy serving {len(server.sensors)} sensors × {hours} hours at {server.url}")
+        group = model.Group.get(DUSTBOY_ORG_NAME)
+        org_id = group.id if group is not None and group.state == "active" else site_user.call(
+            "organization_create", {"name": DUSTBOY_ORG_NAME, "title": DUSTBOY_ORG_TITLE})["id"]
+        data = {"name": DUSTBOY_SOURCE_NAME, "title": "DustBoy (local imitation, demo)", "url": server.url,
+                "source_type": "pm25_dustboy", "owner_org": org_id, "frequency": "MANUAL", "active": True,
+                "config": json.dumps({"interval_minutes": 60, "backfill_hours": hours,
+                                      "maintainer_email": "dustboy-demo@example.org"}),
+                "notes": "A local imitation of CCDC CMU's DustBoy used by `ckan pm25 demo harvest`."}
+        with _loopback_allowed(server.url), _demo_key(DUSTBOY_SOURCE_NAME, server.key):
+            try:
+                source_id = site_user.call("harvest_source_show", {"id": DUSTBOY_SOURCE_NAME})["id"]
+                site_user.call("harvest_source_update", {**data, "id": source_id})
+            except tk.ObjectNotFound:
+                source_id = site_user.call("harvest_source_create", data)["id"]
             job = runner.run_inline(source_id)
     finally:
         server.stop()

@@ -26,29 +26,23 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import asdict
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
-from ckan import model
-import ckan.plugins.toolkit as tk
 
 from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.pm25.common.messages import N_
-from ckanext.pm25.harvesters import (budget, locks, network, objects, publishing, readings_writer, recording,
-                                      settings, solr_commits, stages, station_absence,
-                                      station_places,
-                                      station_writer)
-from ckanext.pm25.harvesters.datasets import (DEFAULT_LICENSE, Publisher, fingerprint,
-                                              series_id,
-                                              station_dataset, station_name,
-                                              station_package_id, store_resource_id)
+from ckanext.pm25.harvesters import budget, objects, publishing, recording, settings
+from ckanext.pm25.harvesters.datasets import AIR4THAI, station_package_id, store_resource_id
 from ckanext.pm25.harvesters.http import FetchError, HttpPolicy, fetch_json
-from ckanext.pm25.harvesters.normalise import (HourLabel, Issue, PayloadError, Reading, Station, parse_air4thai_history,
+from ckanext.pm25.harvesters.normalise import (HourLabel, Issue, PayloadError, Reading, parse_air4thai_history,
                                                parse_air4thai_latest, reading_to_row)
-from ckanext.pm25.harvesters.series import (history_window, reading_from_row,
-                                            with_rolling_means)
+from ckanext.pm25.harvesters.series import history_window, reading_from_row
 from ckanext.pm25.harvesters.source_config import Air4ThaiConfig, parse_air4thai_config
-from ckanext.pm25.common.times import HOUR, THAI_TZ, floor_hour, parse_utc, utcnow
+from ckanext.pm25.harvesters.station_import import (StationHarvesterBase, future_tolerance, is_private,
+                                                    last_hourly, station_from, stored_readings,
+                                                    window_rows)
+from ckanext.pm25.common.times import HOUR, THAI_TZ, floor_hour, utcnow
 
 LATEST_PATH = "/services/getNewAQI_JSON.php"
 HISTORY_PATHS = {"webV2": "/webV2/history/api/data.php", "forweb": "/forweb/getHistoryData.php"}
@@ -65,15 +59,9 @@ def base_url(url: str) -> str:
     return root
 
 
-def future_tolerance() -> timedelta:
-    return timedelta(minutes=int(tk.config.get("ckanext.pm25.harvest.future_tolerance_minutes")))
+class Air4ThaiHarvester(StationHarvesterBase):
 
-
-def _station(data: dict[str, Any]) -> Station:
-    return Station(**{**data, "flags": tuple(data.get("flags") or ())})
-
-
-class Air4ThaiHarvester(stages.Pm25HarvesterBase):
+    station_network = AIR4THAI
 
     def info(self) -> dict[str, str]:
         return {
@@ -86,11 +74,6 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
 
     def parse_config(self, text: str | None) -> Air4ThaiConfig:
         return parse_air4thai_config(text)
-
-    def validate_config(self, config: str | None) -> str | None:
-        validated = super().validate_config(config)
-        publishing.require_contact(parse_air4thai_config(config))
-        return validated
 
     def get_original_url(self, harvest_object_id: str) -> str | None:
         """The station's record in the upstream snapshot (linked from the job report)."""
@@ -151,8 +134,8 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
                     "issues": issues.get(station.station_id, []),
                     "seen_at": seen_at,
                 }, ensure_ascii=False)}
-            yield from station_absence.gone_objects(
-                job.source_id, GUID_PREFIX, {GUID_PREFIX + s.station_id for s in latest.stations})
+            yield from self._gone(job.source_id, {GUID_PREFIX + s.station_id
+                                                  for s in latest.stations})
 
         return objects.insert_objects(job, items())
 
@@ -166,15 +149,15 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
                                           "it is fetched again next run")
         if spent is None:
             return False
-        station = _station(content["station"])
+        station = station_from(content["station"])
         recording.record_issues(obj, [Issue(**issue) for issue in content.get("issues", [])], "Fetch")
         now = utcnow()
         snapshot = self._snapshot_reading(content.get("latest"))
         latest_time = snapshot.datetime_utc if snapshot else floor_hour(now)
         package_id = station_package_id(obj.harvest_source_id, station.station_id)
-        recent = _stored(store_resource_id(obj.harvest_source_id, _is_private(package_id)),
+        recent = stored_readings(store_resource_id(obj.harvest_source_id, is_private(package_id)),
                          station.station_id, config.max_catchup_hours)
-        last_stored = _last_hourly(recent)
+        last_stored = last_hourly(recent)
         window = history_window(latest_time, last_stored, backfill_hours=config.backfill_hours,
                                 revisit_hours=config.revisit_hours,
                                 max_catchup_hours=config.max_catchup_hours)
@@ -182,16 +165,7 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
                                 station.station_id, window.fetch_start, window.end, now, config)
         if history is None:
             return False  # the job's time budget ran out: left as stored, for the next run
-        readings = [r for r in history if "future" not in r.quality_flag.split(",")]
-        fill_only: list[str] = []
-        if snapshot is not None and snapshot.datetime_utc >= window.store_start \
-                and all(r.datetime_utc != snapshot.datetime_utc for r in readings):
-            readings.append(snapshot)
-            fill_only.append(reading_to_row(snapshot)["datetime_utc"])
-        rows = [reading_to_row(r) for r in with_rolling_means(readings, window.store_start)]
-        content.update(rows=rows, fill_only=fill_only,
-                       window={"store_start": window.store_start.isoformat(),
-                               "end": window.end.isoformat()})
+        content.update(window_rows(history, snapshot, window))
         obj.content = json.dumps(content, ensure_ascii=False)
         obj.save()
         return True
@@ -241,128 +215,4 @@ class Air4ThaiHarvester(stages.Pm25HarvesterBase):
                                  if i.station_id in (None, station_id)], "Fetch")
         return [r for r in parsed.readings
                 if r.station_id == station_id and r.datetime_utc >= start]
-
-    # --- import ------------------------------------------------------------------------------
-
-    def do_import(self, obj: HarvestObject, config: Air4ThaiConfig) -> bool | str:
-        content = json.loads(obj.content or "{}")
-        try:
-            publisher = publishing.publisher_for(obj.source, config)
-        except ValueError as error:
-            recording.record_object_error(obj, f"Cannot import: {error}", "Import")
-            return False
-        station_id = content["station"]["station_id"] if "station" in content \
-            else content["station_id"]
-        package_id = station_package_id(obj.harvest_source_id, station_id)
-        with locks.item_lock(f"pm25-harvest:{obj.harvest_source_id}:{obj.guid}"), \
-                solr_commits.batched_solr_commits():
-            if content.get("gone"):
-                return station_absence.mark_inactive(obj, package_id, GUID_PREFIX)
-            try:
-                return self._import_station(obj, config, publisher, content, package_id)
-            except tk.ValidationError as error:
-                model.Session.rollback()
-                recording.record_object_error(
-                    obj, f"The station dataset did not pass validation: "
-                         f"{recording.validation_message(error)}; stored data left as it was",
-                    "Import", snippet=json.dumps(content.get("station"), ensure_ascii=False))
-                return False
-
-    def _import_station(self, obj: HarvestObject, config: Air4ThaiConfig, publisher: Publisher,
-                        content: dict[str, Any], package_id: str) -> bool | str:
-        station = _station(content["station"])
-        rows: list[dict[str, Any]] = content.get("rows") or []
-        known = _stored_fields(package_id)
-        spatial, places = station_places.place(obj, station, known)
-        desired = station_dataset(station, publisher, data_source=config.data_source,
-                                  spatial=spatial, provinces=places,
-                                  last_seen=_last_seen(rows, content, known))
-        desired.update(_temporal(rows, known))
-        # station_last_seen moves every hour; rewriting the dataset (and its index document)
-        # hourly for it alone would dominate a run. It is refreshed whenever anything else
-        # changes, daily at least (temporal_end is a date), and made exact when the station
-        # is marked inactive.
-        digest = fingerprint({k: v for k, v in desired.items() if k != "station_last_seen"})
-        store_id = network.ensure_stores(publisher, config.data_source).of(_is_private(package_id))
-        series = series_id(station.station_id)
-        saved = station_writer.save_station(
-            obj, package_id=package_id, desired=desired, digest=digest, store_id=store_id,
-            series=series, ideal_name=station_name(station.station_id),
-            source_name=publisher.source_name, known=known)
-        window = content.get("window") or {}
-        hours = _hours_between(window.get("store_start"), window.get("end"))
-        # The snapshot's value alone (the history failed or lacked its hour) fills an hour not
-        # stored yet; it never replaces a stored hour, whose hourly value it does not carry.
-        written = station_writer.store_rows(
-            obj, saved, store_id=store_id, series=series, rows=rows,
-            stored=_stored(store_id, station.station_id, hours + 48),
-            fill_only=content.get("fill_only") or [], source=config.data_source,
-            licence=publisher.license_id or DEFAULT_LICENSE)
-        objects.make_current(obj, package_id, digest)
-        return True if (saved.metadata_changed or written) else "unchanged"
-
-
-def _is_private(package_id: str) -> bool:
-    package = model.Package.get(package_id)
-    return bool(package.private) if package is not None else False
-
-
-def _stored(store_id: str, station_id: str, limit: int) -> list[dict[str, Any]]:
-    """The station's newest stored rows, newest first; none before its store exists."""
-    if not limit:
-        return []
-    try:
-        return readings_writer.stored_rows(store_id, series_id(station_id), station_id, limit)
-    except tk.ObjectNotFound:
-        return []
-
-
-def _stored_fields(package_id: str) -> dict[str, Any] | None:
-    """What the import needs to know of a stored station dataset, read from the database
-    without building the whole package_show dict (state, spatial, provinces, temporal
-    coverage, last seen)."""
-    package = model.Package.get(package_id)
-    if package is None:
-        return None
-    return {**(package.extras or {}), "state": package.state, "name": package.name}
-
-
-def _last_hourly(recent: list[dict[str, Any]]) -> datetime | None:
-    """The newest stored row that came from the hourly history: a row stored from the snapshot
-    alone (history unavailable then) has no hourly value and no flag explaining why, and must
-    not count, or the hours before it would never be fetched."""
-    for row in recent:
-        if row.get("pm25") is not None or (row.get("quality_flag") or "ok") != "ok":
-            return parse_utc(row["datetime_utc"])
-    return None
-
-
-def _last_seen(rows: list[dict[str, Any]], content: dict[str, Any],
-               existing: dict[str, Any] | None) -> str:
-    """When upstream last reported the station: its newest reading, else what we knew."""
-    stamps = [row["datetime_utc"] for row in rows]
-    latest = content.get("latest")
-    if latest and "future" not in str(latest.get("quality_flag", "")):
-        stamps.append(latest["datetime_utc"])
-    if stamps:
-        return max(stamps)
-    if existing and existing.get("station_last_seen"):
-        return existing["station_last_seen"]
-    return parse_utc(content["seen_at"]).astimezone(timezone.utc).replace(
-        microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def _temporal(rows: list[dict[str, Any]], existing: dict[str, Any] | None) -> dict[str, str]:
-    days = [str(row["datetime_local"])[:10] for row in rows]
-    if existing:
-        days += [d for d in (existing.get("temporal_start"), existing.get("temporal_end")) if d]
-    if not days:
-        return {}
-    return {"temporal_start": min(days), "temporal_end": max(days)}
-
-
-def _hours_between(start: str | None, end: str | None) -> int:
-    if not start or not end:
-        return 0
-    return max(0, int((parse_utc(end) - parse_utc(start)) / HOUR) + 1)
 

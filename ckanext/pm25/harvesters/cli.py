@@ -15,7 +15,7 @@ COLOURS = {"started": "green", "aborted": "yellow", "running": "cyan", "not_due"
 
 @click.group(short_help="Harvest scheduling and runs")
 def harvest() -> None:
-    """Harvest sources of the pm25 harvesters (pm25_air4thai, pm25_agency_ckan)."""
+    """Harvest sources of the pm25 harvesters (pm25_air4thai, pm25_dustboy, pm25_agency_ckan)."""
 
 
 @harvest.command("run-due")

@@ -37,6 +37,24 @@ NAME_MAX = 100
 STATION_TAGS = ("PM2.5", "ฝุ่นละออง", "คุณภาพอากาศ", "air quality", "Air4Thai")
 STATION_TYPES = ("GROUND", "BKK", "MOBILE")
 
+
+@dataclass(frozen=True)
+class StationNetwork:
+    """What sets one upstream's station datasets apart from another's: the prefix of their
+    ids, names, GUIDs and series (``air4thai``: ``air4thai:L1``), their tags, the kind of
+    measurement and the station types the schema allows, and an attribution the upstream
+    requires on every copy of its data (shown in the notes and the data source)."""
+
+    prefix: str
+    tags: tuple[str, ...]
+    measurement_type: str = "reference_station"
+    station_types: tuple[str, ...] = STATION_TYPES
+    attribution: str = ""
+    default_station_type: str = ""
+
+
+AIR4THAI = StationNetwork(prefix="air4thai", tags=STATION_TAGS)
+
 # Station flags (normalise.Station.flags) explained on the dataset, Thai then English.
 _FLAG_NOTES = {
     "coords_swapped": "พิกัดจากต้นทางสลับละติจูดกับลองจิจูด ระบบแก้ไขให้แล้ว / "
@@ -95,16 +113,16 @@ def fingerprint(data: Mapping[str, Any]) -> str:
 # --- Air4Thai stations -----------------------------------------------------------------------
 
 
-def station_package_id(source_id: str, station_id: str) -> str:
-    return stable_id("air4thai", source_id, station_id)
+def station_package_id(source_id: str, station_id: str, network: StationNetwork = AIR4THAI) -> str:
+    return stable_id(network.prefix, source_id, station_id)
 
 
 def hourly_resource_id(package_id: str) -> str:
     return stable_id("hourly-measurements", package_id)
 
 
-def station_name(station_id: str) -> str:
-    return bounded_name("air4thai", station_id)
+def station_name(station_id: str, network: StationNetwork = AIR4THAI) -> str:
+    return bounded_name(network.prefix, station_id)
 
 
 def _station_label(station: Station, language: str) -> str:
@@ -118,9 +136,20 @@ def station_title(station: Station) -> str:
             f" | Hourly PM2.5, {_station_label(station, 'en')}")
 
 
-def station_notes(station: Station, data_source: str) -> str:
+def station_notes(station: Station, data_source: str, network: StationNetwork = AIR4THAI) -> str:
     area_th = f" ({station.area_th})" if station.area_th else ""
     area_en = f", {station.area_en}" if station.area_en else ""
+    if network.measurement_type == "low_cost_sensor":
+        return (
+            f"ค่าความเข้มข้นของฝุ่นละอองขนาดไม่เกิน 2.5 ไมครอน (PM2.5) รายชั่วโมง จากเซนเซอร์ราคาประหยัด "
+            f"{_station_label(station, 'th')}{area_th} รหัส {station.station_id} แหล่งที่มา: "
+            f"{data_source} ค่าจากเซนเซอร์ราคาประหยัดไม่ใช่ค่าจากสถานีตรวจวัดมาตรฐาน "
+            f"เวลาเก็บเป็น UTC และเวลาประเทศไทย\n\n"
+            f"Hourly PM2.5 concentrations (µg/m³) from the low-cost sensor "
+            f"{_station_label(station, 'en')}{area_en} (sensor {station.station_id}), source: "
+            f"{data_source}. Low-cost sensor values are not reference-station measurements. "
+            f"Times are stored in UTC with Thai local time beside them."
+            + (f"\n\nที่มาของข้อมูล / Data: {network.attribution}" if network.attribution else ""))
     return (
         f"ค่าความเข้มข้นของฝุ่นละอองขนาดไม่เกิน 2.5 ไมครอน (PM2.5) รายชั่วโมง จากสถานีตรวจวัด"
         f"คุณภาพอากาศ {_station_label(station, 'th')}{area_th} รหัสสถานี {station.station_id} "
@@ -138,9 +167,10 @@ def station_quality_notes(flags: Iterable[str]) -> str:
     return "\n".join(f"- {note}" for note in notes)
 
 
-def hourly_network_fields(publisher: Publisher, data_source: str) -> dict[str, Any]:
+def hourly_network_fields(publisher: Publisher, data_source: str,
+                           network: StationNetwork = AIR4THAI) -> dict[str, Any]:
     """The GD-Catalog and PM2.5 fields a station dataset and its network's store dataset share:
-    hourly reference-station PM2.5 published by the source's organisation."""
+    hourly PM2.5 of the network's kind published by the source's organisation."""
     return {
         "owner_org": publisher.owner_org,
         "data_type": "ข้อมูลระเบียน",
@@ -157,7 +187,7 @@ def hourly_network_fields(publisher: Publisher, data_source: str) -> dict[str, A
         "allow_harvest": "True",
         "data_support": "หน่วยงานของรัฐ",
         "pollutants": ["PM2.5", "AQI"],
-        "measurement_type": "reference_station",
+        "measurement_type": network.measurement_type,
         "averaging_period": "1h",
         "unit": "µg/m³",
         "aqi_standard": "thai_pcd",
@@ -174,20 +204,23 @@ def station_dataset(
     provinces: Sequence[Province],
     last_seen: str,
     status: str = "active",
+    network: StationNetwork = AIR4THAI,
 ) -> dict[str, Any]:
     """The metadata of a station dataset (without resources, temporal coverage or state)."""
-    tags = list(STATION_TAGS) + [p.name_th for p in provinces]
+    tags = list(network.tags) + [p.name_th for p in provinces]
+    station_type = station.station_type if station.station_type in network.station_types \
+        else network.default_station_type
     dataset: dict[str, Any] = {
-        "id": station_package_id(publisher.source_id, station.station_id),
+        "id": station_package_id(publisher.source_id, station.station_id, network),
         "type": "dataset",
         "title": station_title(station),
-        "notes": station_notes(station, data_source),
-        **hourly_network_fields(publisher, data_source),
+        "notes": station_notes(station, data_source, network),
+        **hourly_network_fields(publisher, data_source, network),
         "tags": [{"name": tag} for tag in dict.fromkeys(tags)],
         "geo_coverage": "พิกัด",
         "quality_notes": station_quality_notes(station.flags),
         "station_id": station.station_id,
-        "station_type": station.station_type if station.station_type in STATION_TYPES else "",
+        "station_type": station_type,
         "station_status": status,
         "station_last_seen": last_seen,
         "spatial_crs": "4326",
@@ -215,9 +248,9 @@ def hourly_resource(package_id: str, download_url: str) -> dict[str, Any]:
     }
 
 
-def series_id(station_id: str) -> str:
+def series_id(station_id: str, network: StationNetwork = AIR4THAI) -> str:
     """The station's series in the measurement store."""
-    return f"air4thai:{station_id}"
+    return f"{network.prefix}:{station_id}"
 
 
 # --- the network's measurement store --------------------------------------------------------
@@ -239,7 +272,8 @@ def network_name(source_name: str, private: bool = False) -> str:
     return bounded_name(source_name, "private-measurements" if private else "measurements")
 
 
-def network_dataset(publisher: Publisher, *, data_source: str, private: bool = False) -> dict[str, Any]:
+def network_dataset(publisher: Publisher, *, data_source: str, private: bool = False,
+                    network: StationNetwork = AIR4THAI) -> dict[str, Any]:
     """The dataset of a source's measurement store: every (public, or private) station's hourly
     readings in one DataStore table (without resources or state)."""
     which_th, which_en = ("สถานีที่ไม่เผยแพร่", "unpublished stations") if private else ("ทุกสถานี", "every station")
@@ -251,15 +285,16 @@ def network_dataset(publisher: Publisher, *, data_source: str, private: bool = F
                  f"{which_en}",
         "notes": (
             f"ค่าตรวจวัดรายชั่วโมงของทุกสถานีจาก {data_source} ในตารางเดียว หนึ่งแถวต่อชุดข้อมูล "
-            f"(series_id เช่น air4thai:<รหัสสถานี>) สาร และชั่วโมง (UTC) พร้อมค่าเฉลี่ย 24 ชั่วโมง "
+            f"(series_id เช่น {network.prefix}:<รหัสสถานี>) สาร และชั่วโมง (UTC) พร้อมค่าเฉลี่ย 24 ชั่วโมง "
             f"ดัชนีคุณภาพอากาศของไทยและของ US EPA ค้นด้วย datastore_search (filters series_id) "
             f"หรือ datastore_search_sql\n\n"
             f"Hourly measurements of every station from {data_source} in one table: one row per "
-            f"series (series_id such as air4thai:<station id>), parameter and hour (UTC), with "
+            f"series (series_id such as {network.prefix}:<station id>), parameter and hour (UTC), with "
             f"the 24-hour mean, the Thai AQI and the US EPA AQI. Query it with datastore_search "
-            f"(filters series_id) or datastore_search_sql."),
-        **hourly_network_fields(publisher, data_source),
-        "tags": [{"name": tag} for tag in STATION_TAGS],
+            f"(filters series_id) or datastore_search_sql."
+            + (f"\n\nที่มาของข้อมูล / Data: {network.attribution}" if network.attribution else "")),
+        **hourly_network_fields(publisher, data_source, network),
+        "tags": [{"name": tag} for tag in network.tags],
         "geo_coverage": "ประเทศ",
     }
 

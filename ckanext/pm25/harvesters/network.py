@@ -13,7 +13,7 @@ from ckan import model
 from ckan.types import Context
 
 from ckanext.pm25.harvesters import locks, site_user
-from ckanext.pm25.harvesters.datasets import (Publisher, network_dataset, network_name,
+from ckanext.pm25.harvesters.datasets import (AIR4THAI, Publisher, StationNetwork, network_dataset, network_name,
                                               network_package_id, store_resource,
                                               store_resource_id)
 from ckanext.pm25.measurements.store import create_store, store_exists
@@ -25,8 +25,10 @@ def _network_is_current(publisher: Publisher, private: bool) -> bool:
             and resource is not None and resource.state == "active")
 
 
-def _save_network(publisher: Publisher, data_source: str, private: bool) -> None:
-    desired = network_dataset(publisher, data_source=data_source, private=private)
+def _save_network(publisher: Publisher, data_source: str, private: bool,
+                  station_network: StationNetwork) -> None:
+    desired = network_dataset(publisher, data_source=data_source, private=private,
+                              network=station_network)
     resource = store_resource(publisher.source_id, private)
     package = model.Package.get(desired["id"])
     if package is None:
@@ -53,23 +55,25 @@ class Stores:
         return self.private if private else self.public
 
 
-def _ensure_store(publisher: Publisher, data_source: str, private: bool) -> str:
+def _ensure_store(publisher: Publisher, data_source: str, private: bool,
+                  station_network: StationNetwork) -> str:
     resource_id = store_resource_id(publisher.source_id, private)
     if _network_is_current(publisher, private) and store_exists(resource_id):
         return resource_id  # three look-ups by key: checked on every import, never cached
     with locks.item_lock(f"pm25-store:{publisher.source_id}"):
         if not _network_is_current(publisher, private):
-            _save_network(publisher, data_source, private)
+            _save_network(publisher, data_source, private, station_network)
         if not store_exists(resource_id):
             create_store(site_user.action_context(), resource_id)
     return resource_id
 
 
-def ensure_stores(publisher: Publisher, data_source: str) -> Stores:
+def ensure_stores(publisher: Publisher, data_source: str,
+                  station_network: StationNetwork = AIR4THAI) -> Stores:
     """The source's two stores, with their datasets and tables made if missing (both at once,
     so that a station made private later moves without making a dataset mid-update)."""
-    return Stores(public=_ensure_store(publisher, data_source, False),
-                  private=_ensure_store(publisher, data_source, True))
+    return Stores(public=_ensure_store(publisher, data_source, False, station_network),
+                  private=_ensure_store(publisher, data_source, True, station_network))
 
 
 @tk.chained_action

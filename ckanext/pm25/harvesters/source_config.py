@@ -14,15 +14,15 @@ Options common to every pm25 harvester:
   ``max_bytes``: per-source tightening of the site's HTTP limits;
 - ``maintainer``, ``maintainer_email``, ``license_id``: published on harvested station datasets.
 
-``pm25_air4thai`` adds ``backfill_hours`` (first-run history, bounded), ``revisit_hours`` (hours
+``pm25_air4thai`` and ``pm25_dustboy`` add ``backfill_hours`` (first-run history, bounded), ``revisit_hours`` (hours
 before the last stored reading fetched again, for late corrections), ``max_catchup_hours``
 (cap on the history fetched after an outage), ``history_endpoint`` (``webV2`` or ``forweb``)
-and ``data_source``. ``pm25_openaq`` adds the same history options, ``page_size``,
-``requests_per_minute`` and ``requests_per_hour`` (at most OpenAQ's 60 and 2,000),
-``values_endpoint`` (``hours`` or ``measurements``), ``match_distance_m`` and
-``primary_providers`` (how a location is found to republish an Air4Thai station) and
-``data_source``. ``pm25_agency_ckan`` adds ``query`` (a term or a list of terms, each
-searched separately and the results united), ``fq``, ``page_size`` and ``max_datasets``.
+and ``data_source`` (``history_endpoint`` Air4Thai only). ``pm25_openaq`` adds the same
+history options, ``page_size``, ``requests_per_minute`` and ``requests_per_hour`` (at most
+OpenAQ's 60 and 2,000), ``values_endpoint`` (``hours`` or ``measurements``),
+``match_distance_m`` and ``primary_providers`` (how a location is found to republish an Air4Thai
+station). ``pm25_agency_ckan`` adds ``query`` (a term or a list of terms, each searched
+separately and the results united), ``fq``, ``page_size`` and ``max_datasets``.
 """
 from __future__ import annotations
 
@@ -75,11 +75,18 @@ class SourceConfig:
 
 
 @dataclass(frozen=True)
-class Air4ThaiConfig(SourceConfig):
+class StationSourceConfig(SourceConfig):
+    """What every station source (one dataset per station, hourly readings) is configured by."""
+
     interval_minutes: int = 60
     backfill_hours: int = 48
     revisit_hours: int = 3
     max_catchup_hours: int = 168
+    data_source: str = ""
+
+
+@dataclass(frozen=True)
+class Air4ThaiConfig(StationSourceConfig):
     history_endpoint: Literal["webV2", "forweb"] = "webV2"
     data_source: str = "กรมควบคุมมลพิษ (Pollution Control Department), Air4Thai"
 
@@ -105,6 +112,17 @@ class OpenAQConfig(SourceConfig):
     data_source: str = "OpenAQ"
 
 
+DUSTBOY_ATTRIBUTION = "CCDC, Chiang Mai University (DustBoy)"
+
+
+@dataclass(frozen=True)
+class DustBoyConfig(StationSourceConfig):
+    backfill_hours: int = 24 * 30
+    revisit_hours: int = 6
+    max_catchup_hours: int = 24 * 30
+    data_source: str = DUSTBOY_ATTRIBUTION
+
+
 @dataclass(frozen=True)
 class AgencyConfig(SourceConfig):
     interval_minutes: int = 1440
@@ -117,6 +135,7 @@ class AgencyConfig(SourceConfig):
 # --- option readers --------------------------------------------------------------------------
 
 T = TypeVar("T", bound=SourceConfig)
+S = TypeVar("S", bound=StationSourceConfig)
 Reader = Callable[[Any, list[Problem], str], Any]
 
 
@@ -226,17 +245,14 @@ _COMMON_READERS: dict[str, Reader] = {
     "maintainer_email": _email,
     "license_id": _text,
 }
-_AIR4THAI_READERS: dict[str, Reader] = {
+_STATION_READERS: dict[str, Reader] = {
     "backfill_hours": _integer(1, 24 * 31),
     "revisit_hours": _integer(0, 72),
     "max_catchup_hours": _integer(1, 24 * 93),
-    "history_endpoint": _choice(HISTORY_ENDPOINTS),
     "data_source": _text,
 }
 _OPENAQ_READERS: dict[str, Reader] = {
-    "backfill_hours": _integer(1, 24 * 31),
-    "revisit_hours": _integer(0, 72),
-    "max_catchup_hours": _integer(1, 24 * 93),
+    **_STATION_READERS,
     "page_size": _integer(1, 1000),
     # OpenAQ's documented limits are the ceiling: a source may only ask for less
     "requests_per_minute": _integer(1, 60),
@@ -244,7 +260,10 @@ _OPENAQ_READERS: dict[str, Reader] = {
     "values_endpoint": _choice(VALUES_ENDPOINTS),
     "match_distance_m": _number(0, 500),
     "primary_providers": _terms,
-    "data_source": _text,
+}
+_AIR4THAI_READERS: dict[str, Reader] = {
+    **_STATION_READERS,
+    "history_endpoint": _choice(HISTORY_ENDPOINTS),
 }
 _AGENCY_READERS: dict[str, Reader] = {
     "query": _terms,
@@ -291,13 +310,24 @@ def _build(cls: type[T], values: dict[str, Any]) -> T:
     return cls(http=http, **{k: v for k, v in values.items() if k in names})
 
 
-def parse_air4thai_config(text: str | None) -> Air4ThaiConfig:
-    values = _read(_load(text), {**_HTTP_READERS, **_COMMON_READERS, **_AIR4THAI_READERS})
-    config = _build(Air4ThaiConfig, values)
+def _station_config(cls: type[S], text: str | None, readers: Mapping[str, Reader]) -> S:
+    values = _read(_load(text), {**_HTTP_READERS, **_COMMON_READERS, **readers})
+    config = _build(cls, values)
     if config.max_catchup_hours < config.revisit_hours:
         raise ConfigError([("max_catchup_hours", N_("must not be smaller than revisit_hours "
                                "(%(revisit)s)"), {"revisit": config.revisit_hours})])
     return config
+
+
+def parse_air4thai_config(text: str | None) -> Air4ThaiConfig:
+    return _station_config(Air4ThaiConfig, text, _AIR4THAI_READERS)
+
+
+def parse_dustboy_config(text: str | None) -> DustBoyConfig:
+    """DustBoy's options are the station options; its API key is never one of them (see
+    ``api_keys.py``): an ``api_key`` option is refused as unknown, so a key typed into the
+    published config is never kept."""
+    return _station_config(DustBoyConfig, text, _STATION_READERS)
 
 
 def parse_agency_config(text: str | None) -> AgencyConfig:

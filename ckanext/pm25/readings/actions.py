@@ -87,14 +87,21 @@ def pm25_station_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
     :param bbox: only inside ``min_lon,min_lat,max_lon,max_lat``
     :param organization: only from this organisation (name or id)
     :param active: ``true`` or ``false``: only stations still (or no longer) reported upstream
+    :param kind: only this kind (the dataset's ``measurement_type``): ``reference_station``,
+        ``low_cost_sensor`` or ``satellite_model``
+    :param source: only from this harvest source (its name or id) or harvester type
+        (``pm25_air4thai``, ``pm25_dustboy``, …)
     :param limit: page size (at most ``ckanext.pm25.api.max_page_size``)
     :param offset: stations to skip
-    :returns: {``count``, ``limit``, ``offset``, ``results``}
+    :returns: {``count``, ``limit``, ``offset``, ``results``}; each result says its
+        ``measurement_type`` and its ``source`` (harvester ``type``, source ``name``,
+        ``data_source`` with any attribution upstream requires, ``license_id``)
     """
     tk.check_access("pm25_station_list", context, data_dict)
     data = _validated(data_dict, schemas.station_list_schema(), context)
     filters = StationFilter(province=data.get("province"), bbox=data.get("bbox"),
-                            organization=data.get("organization"), active=data.get("active"))
+                            organization=data.get("organization"), active=data.get("active"),
+                            kind=data.get("kind"), source=data.get("source"))
     with hooks.reading() as conn:
         return service.station_list(conn, filters, data["limit"], data["offset"], hooks.freshness(),
                                     current_language())

@@ -20,6 +20,16 @@ PROVINCE_DAILY_COLUMNS = ("province", "date", "pm25", "hours", "values", "over_s
 READING_COLUMNS = ("station", "station_id", "datetime_utc", "datetime_local", "pm25", "pm25_24h", "aqi_th",
                    "aqi_us", "quality_flag")
 DAILY_READING_COLUMNS = ("station", "station_id", "date", "pm25", "values", "over_standard")
+# Each reading's source and licence: the attribution some upstreams require (DustBoy's "CCDC,
+# Chiang Mai University (DustBoy)") travels with every row of a download.
+SOURCE_COLUMNS = ("data_source", "license_id")
+
+
+def with_sources(rows: Iterable[Mapping[str, Any]], stations: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Readings (``pm25_measurements`` results) with their station's data source and licence."""
+    sources = {station["name"]: station.get("source") or {} for station in stations}
+    return [{**row, "data_source": sources.get(row.get("station"), {}).get("data_source"),
+             "license_id": sources.get(row.get("station"), {}).get("license_id")} for row in rows]
 
 
 def hourly_items(province: str, hours: Iterable[HourlyValue]) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import ProgrammingError
 from ckanext.pm25.advice import advice_for
 from ckanext.pm25.aqi import THAI_24H_STANDARD, thai_bands
 from ckanext.pm25.geo.provinces import Province, find_province
-from ckanext.pm25.readings import hooks
+from ckanext.pm25.readings import hooks, sensor_layer
 from ckanext.pm25.readings.chart import ChartLabels, render_chart
 from ckanext.pm25.common.times import THAI_TZ, iso_utc, parse_instant
 from ckanext.pm25.readings.series import (DEFAULT_RANGE, RANGES, DailyMean, HourlyValue, daily_means,
@@ -265,6 +265,7 @@ def pm25_station_readings(package: dict[str, Any]) -> dict[str, Any] | None:
 
 
 HELPERS: dict[str, Callable[..., Any]] = {
+    **sensor_layer.HELPERS,
     "pm25_aqi_bands": pm25_aqi_bands,
     "pm25_band_name": pm25_band_name,
     "pm25_local_time": pm25_local_time,

@@ -50,15 +50,20 @@ def freshness() -> Freshness:
 # IPm25Readings
 
 
+def low_cost_in_mean() -> bool:
+    return bool(tk.config.get("ckanext.pm25.dashboard.low_cost_in_province_mean"))
+
+
 def readings_stored(dataset: dict[str, Any], resource_id: str, rows: list[dict[str, Any]]) -> None:
     with writing() as conn:
-        count = store.record_readings(conn, dataset, resource_id, rows)
+        count = store.record_readings(conn, dataset, resource_id, rows, low_cost_in_mean=low_cost_in_mean())
     log.debug("Summary: %s readings of %s", count, dataset.get("name"))
 
 
 def station_status_changed(dataset: dict[str, Any]) -> None:
     with writing() as conn:
-        store.update_station(conn, store.station_info(dataset), create=True)
+        store.update_station(conn, store.station_info(dataset, low_cost_in_mean=low_cost_in_mean()),
+                             create=True)
 
 
 # IPackageController: a dataset edit never fails because of the summary; without its tables
@@ -86,4 +91,4 @@ def dataset_updated(data: dict[str, Any]) -> None:
     if not data.get("id"):
         return
     with _unless_unmigrated(), writing() as conn:
-        store.update_station(conn, store.station_info(data))
+        store.update_station(conn, store.station_info(data, low_cost_in_mean=low_cost_in_mean()))

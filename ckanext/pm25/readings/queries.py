@@ -61,10 +61,11 @@ _LATEST_BY_PROVINCE_WITHOUT_HIDDEN = sa.text(f"""
                       AND hourly.hour_utc > last.hour_utc - interval '24 hours') AS pub) AS day ON true
 """)
 
-# Stations whose dataset is gone, deleted or private (or not a dataset any more).
+# Stations counted in the province sums whose dataset is gone, deleted or private (or not a
+# dataset any more). Stations not counted (low-cost sensors, by default) have nothing to take out.
 _HIDDEN_STATIONS = sa.text("""
     SELECT s.station_key FROM pm25_station_latest AS s
-     WHERE NOT EXISTS (SELECT 1 FROM package AS p
+     WHERE s.in_province_mean AND NOT EXISTS (SELECT 1 FROM package AS p
                         WHERE p.id = s.package_id AND p.state = 'active' AND NOT p.private)
      ORDER BY s.station_key
 """)
@@ -73,12 +74,17 @@ _PUBLIC_STATIONS = """
       FROM pm25_station_latest AS s
       JOIN package AS p ON p.id = s.package_id AND p.state = 'active' AND NOT p.private
       LEFT JOIN "group" AS g ON g.id = p.owner_org
+      LEFT JOIN LATERAL (
+            SELECT hs.type AS source_type, hs.id AS source_id, sp.name AS source_name
+              FROM harvest_object AS ho JOIN harvest_source AS hs ON hs.id = ho.harvest_source_id
+              LEFT JOIN package AS sp ON sp.id = hs.id
+             WHERE ho.package_id = s.package_id AND ho.current LIMIT 1) AS src ON true
 """
 
 _STATION_COLUMNS = """
     s.station_key, s.package_id, p.name, p.title, s.station_id, s.station_type, s.province, s.lon, s.lat,
     s.active, s.resource_id, s.latest_hour, s.latest_pm25, s.latest_pm25_24h, g.name AS org_name,
-    g.title AS org_title
+    g.title AS org_title, s.measurement_type, s.data_source, p.license_id, src.source_type, src.source_name
 """
 
 
@@ -113,7 +119,7 @@ def province_latest(conn: Connection, codes: Sequence[str]) -> dict[str, LatestH
 
 
 def station_counts(conn: Connection, active_only: bool = True) -> dict[str, int]:
-    sql = f"SELECT s.province, count(*) {_PUBLIC_STATIONS} WHERE s.province IS NOT NULL"
+    sql = f"SELECT s.province, count(*) {_PUBLIC_STATIONS} WHERE s.province IS NOT NULL AND s.in_province_mean"
     if active_only:
         sql += " AND s.active"
     sql += " GROUP BY s.province"
@@ -127,6 +133,8 @@ class StationFilter:
     organization: str | None = None
     active: bool | None = None
     ids: Sequence[str] | None = None  # dataset ids or names, or station ids
+    kind: str | None = None  # the dataset's measurement_type
+    source: str | None = None  # harvest source type (pm25_dustboy), or a source's name or id
 
 
 def _where(filters: StationFilter) -> tuple[str, dict[str, Any]]:
@@ -144,6 +152,12 @@ def _where(filters: StationFilter) -> tuple[str, dict[str, Any]]:
     if filters.active is not None:
         clauses.append("s.active = :active")
         params["active"] = filters.active
+    if filters.kind:
+        clauses.append("s.measurement_type = :kind")
+        params["kind"] = filters.kind
+    if filters.source:
+        clauses.append("(src.source_type = :source OR src.source_name = :source OR src.source_id = :source)")
+        params["source"] = filters.source
     if filters.ids is not None:
         clauses.append("(p.id = ANY(:ids) OR p.name = ANY(:ids) OR s.station_id = ANY(:ids))")
         params["ids"] = list(filters.ids)

@@ -68,7 +68,7 @@ def rebuild(echo: Callable[[str], Any] = print) -> tuple[int, int]:
             pages = _readings(context, hourly[0], str(dataset.get("station_id"))) if hourly else None
             if pages is None:
                 continue
-            info = store.station_info(dataset)
+            info = store.station_info(dataset, low_cost_in_mean=hooks.low_cost_in_mean())
             try:
                 for page in pages:
                     readings += store.record_many(conn, [(info, hourly[0]["id"], page)],

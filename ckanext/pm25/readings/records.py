@@ -94,6 +94,11 @@ def station_record(row: Any, freshness: Freshness, language: str) -> dict[str, A
         "lon": row.lon,
         "lat": row.lat,
         "resource_id": row.resource_id,
+        "measurement_type": row.measurement_type,
+        # where its data comes from and under which licence (an attribution upstream requires,
+        # such as DustBoy's, is in data_source)
+        "source": {"type": row.source_type, "name": row.source_name, "data_source": row.data_source,
+                   "license_id": row.license_id},
         "latest": latest_record(row.latest_pm25, row.latest_pm25_24h, row.latest_hour, freshness, language),
     }
 

@@ -14,6 +14,7 @@ from ckanext.pm25.common.times import PeriodError, parse_instant, read_instant
 from ckanext.pm25.dataset import dates
 from ckanext.pm25.geo import provinces
 from ckanext.pm25.provinces.query import SearchParameterError, parse_bbox
+from ckanext.pm25.readings.station_kinds import pm25_station_kind, pm25_station_source
 
 AGGREGATES = ("hour", "day")
 _TRUE = ("true", "1", "yes", "t", "y")
@@ -158,6 +159,8 @@ def station_list_schema() -> Schema:
         "bbox": [_v("ignore_missing"), pm25_plain_text, pm25_bbox],
         "organization": [_v("ignore_missing"), pm25_plain_text, _v("unicode_safe")],
         "active": [_v("ignore_missing"), pm25_plain_text, pm25_strict_boolean],
+        "kind": [_v("ignore_missing"), pm25_plain_text, _v("unicode_safe"), pm25_station_kind],
+        "source": [_v("ignore_missing"), pm25_plain_text, _v("unicode_safe"), pm25_station_source],
         "limit": [_v("default")(max_page_size()), pm25_page_size],
         "offset": [_v("default")(0), pm25_offset],
     }

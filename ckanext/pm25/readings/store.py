@@ -46,6 +46,12 @@ class StationInfo:
     lon: float | None
     lat: float | None
     active: bool
+    measurement_type: str | None = None
+    data_source: str | None = None
+    in_province_mean: bool = True
+
+
+LOW_COST = "low_cost_sensor"
 
 
 @dataclass(frozen=True)
@@ -75,8 +81,11 @@ def _location(spatial: Any) -> tuple[float | None, float | None]:
         return None, None
 
 
-def station_info(dataset: Mapping[str, Any]) -> StationInfo:
-    """From a station dataset dict (package_show/package_update output or validated data)."""
+def station_info(dataset: Mapping[str, Any], *, low_cost_in_mean: bool = False) -> StationInfo:
+    """From a station dataset dict (package_show/package_update output or validated data). A
+    low-cost sensor's readings count in its province's mean only with ``low_cost_in_mean``
+    (config ``ckanext.pm25.dashboard.low_cost_in_province_mean``)."""
+    kind = dataset.get("measurement_type") or None
     provinces = [code for code in map(normalise_code, stored_list(dataset.get("provinces"))) if code]
     lon, lat = _location(dataset.get("spatial"))
     return StationInfo(
@@ -87,6 +96,9 @@ def station_info(dataset: Mapping[str, Any]) -> StationInfo:
         lon=lon,
         lat=lat,
         active=dataset.get("station_status") != "inactive",
+        measurement_type=kind,
+        data_source=dataset.get("data_source") or None,
+        in_province_mean=kind != LOW_COST or low_cost_in_mean,
     )
 
 
@@ -122,6 +134,8 @@ def _station_values(station: StationInfo, resource_id: str | None) -> dict[str, 
         "package_id": station.package_id, "station_id": station.station_id,
         "station_type": station.station_type, "province": station.province, "lon": station.lon,
         "lat": station.lat, "active": station.active, "updated_at": sa.func.now(),
+        "measurement_type": station.measurement_type, "data_source": station.data_source,
+        "in_province_mean": station.in_province_mean,
     }
     if resource_id:
         values["resource_id"] = resource_id
@@ -129,6 +143,23 @@ def _station_values(station: StationInfo, resource_id: str | None) -> dict[str, 
 
 
 def upsert_station(conn: Connection, station: StationInfo, resource_id: str | None = None) -> int:
+    """The station's row, made or updated; when whether it counts in its province's mean
+    changed, the province hours of its readings are recomputed at once, so the province sums
+    and the hidden stations taken out of them (``queries``) always agree."""
+    counted_before = conn.execute(sa.select(station_latest.c.in_province_mean)
+                                  .where(station_latest.c.package_id == station.package_id)).scalar_one_or_none()
+    key = _upsert_station(conn, station, resource_id)
+    if counted_before is not None and counted_before != station.in_province_mean:
+        for province, low, high in conn.execute(
+                sa.select(station_hourly.c.province, sa.func.min(station_hourly.c.hour_utc),
+                          sa.func.max(station_hourly.c.hour_utc))
+                .where(station_hourly.c.station_key == key, station_hourly.c.province.is_not(None))
+                .group_by(station_hourly.c.province)):
+            refresh_province_hours(conn, province, low, high)
+    return key
+
+
+def _upsert_station(conn: Connection, station: StationInfo, resource_id: str | None) -> int:
     values = _station_values(station, resource_id)
     statement = pg_insert(station_latest).values(**values)
     upsert = statement.on_conflict_do_update(
@@ -199,8 +230,8 @@ def record_many(conn: Connection, batches: Iterable[tuple[StationInfo, str | Non
 
 
 def record_readings(conn: Connection, dataset: Mapping[str, Any], resource_id: str | None,
-                    rows: Iterable[Mapping[str, Any]]) -> int:
-    return record_many(conn, [(station_info(dataset), resource_id, rows)])
+                    rows: Iterable[Mapping[str, Any]], *, low_cost_in_mean: bool = False) -> int:
+    return record_many(conn, [(station_info(dataset, low_cost_in_mean=low_cost_in_mean), resource_id, rows)])
 
 
 _UPSERT_READINGS = sa.text("""
@@ -227,6 +258,10 @@ def _insert_readings(conn: Connection, rows: list[dict[str, Any]]) -> None:
         conn.execute(_UPSERT_READINGS, {column: [row[column] for row in chunk] for column in _READING_COLUMNS})
 
 
+# The stations whose readings make their province's figures (not low-cost sensors, by default).
+_COUNTED = sa.select(station_latest.c.station_key).where(station_latest.c.in_province_mean)
+
+
 def refresh_province_hours(conn: Connection, province: str, low: datetime, high: datetime) -> None:
     """Recompute the province's hourly sums between ``low`` and ``high`` (inclusive)."""
     conn.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext("pm25_province:" + province))))
@@ -236,7 +271,7 @@ def refresh_province_hours(conn: Connection, province: str, low: datetime, high:
         sa.select(station_hourly.c.province, station_hourly.c.hour_utc, sa.func.sum(station_hourly.c.pm25),
                   sa.func.count(station_hourly.c.pm25))
         .where(station_hourly.c.province == province, station_hourly.c.hour_utc.between(low, high),
-               station_hourly.c.pm25.is_not(None))
+               station_hourly.c.pm25.is_not(None), station_hourly.c.station_key.in_(_COUNTED))
         .group_by(station_hourly.c.province, station_hourly.c.hour_utc)
     )
     conn.execute(province_hourly.insert().from_select(["province", "hour_utc", "pm25_total", "pm25_count"], aggregate))
@@ -281,7 +316,8 @@ def rebuild_aggregates(conn: Connection) -> None:
     aggregate = (
         sa.select(station_hourly.c.province, station_hourly.c.hour_utc, sa.func.sum(station_hourly.c.pm25),
                   sa.func.count(station_hourly.c.pm25))
-        .where(station_hourly.c.province.is_not(None), station_hourly.c.pm25.is_not(None))
+        .where(station_hourly.c.province.is_not(None), station_hourly.c.pm25.is_not(None),
+               station_hourly.c.station_key.in_(_COUNTED))
         .group_by(station_hourly.c.province, station_hourly.c.hour_utc)
     )
     conn.execute(province_hourly.insert().from_select(["province", "hour_utc", "pm25_total", "pm25_count"], aggregate))

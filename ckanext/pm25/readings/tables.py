@@ -24,7 +24,13 @@ station_latest = sa.Table(
     sa.Column("latest_pm25", sa.Float),
     sa.Column("latest_pm25_24h", sa.Float),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    # migration 3b1f6d2c9a41: the station's kind, its data source, and whether its readings
+    # count in its province's mean (store.station_info)
+    sa.Column("measurement_type", sa.UnicodeText),
+    sa.Column("data_source", sa.UnicodeText),
+    sa.Column("in_province_mean", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Index("pm25_station_latest_province_idx", "province"),
+    sa.Index("pm25_station_latest_measurement_type_idx", "measurement_type"),
     extend_existing=True,
 )
 

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, request
 from flask_login import current_user
 
 from ckanext.pm25.readings.actions import measurements_download
-from ckanext.pm25.readings import api_guard, exports
+from ckanext.pm25.readings import api_guard, exports, sensor_layer
 from ckanext.pm25.readings.records import sort_by_aqi
 from ckanext.pm25.provinces.lookups import province_or_404
 
@@ -91,13 +91,15 @@ def measurements_csv() -> Any:
         result = measurements_download(_context(), data_dict)
     except tk.ValidationError as error:
         return tk.abort(400, _error_message(error))
-    columns = exports.DAILY_READING_COLUMNS if result["aggregate"] == "day" else exports.READING_COLUMNS
-    rows = result["results"]
+    columns = (exports.DAILY_READING_COLUMNS if result["aggregate"] == "day" else exports.READING_COLUMNS) \
+        + exports.SOURCE_COLUMNS
+    rows = exports.with_sources(result["results"], result["stations"])
     names = "-".join(station["name"] for station in result["stations"])[:80]
     return _csv(exports.to_csv(columns, rows), f"pm25-{names}-{result['aggregate']}.csv")
 
 
 blueprint.add_url_rule("/pm25", view_func=index, endpoint="index")
+blueprint.add_url_rule("/pm25/sensors.geojson", view_func=sensor_layer.sensors_geojson, endpoint="sensors")
 blueprint.add_url_rule("/pm25/measurements.csv", view_func=measurements_csv, endpoint="measurements_csv")
 blueprint.add_url_rule("/province/<code>/readings.csv", view_func=province_csv, endpoint="province_csv")
 blueprint.add_url_rule("/province/<code>/stations.geojson", view_func=province_stations, endpoint="province_stations")

@@ -7,14 +7,18 @@ through ``tests.upstream``.
 - :class:`Air4ThaiServer`: PCD Air4Thai latest snapshot and both hourly-history forms.
 - :class:`OpenAQServer`: OpenAQ v3 locations, sensors' hourly values, licences, key and rate
   limits.
+- :class:`DustBoyServer`: CCDC CMU's DustBoy sensors (bearer key, both field shapes, caretakers'
+  personal data in its records).
 - :class:`ImitationServer`: the base, with the request log and switchable HTTP faults.
 """
 from __future__ import annotations
 
 from ckanext.pm25.demo.upstream.air4thai import (DEFAULT_STATIONS, PROVINCE_CENTRES,
                                                  Air4ThaiServer, StationSpec)
+from ckanext.pm25.demo.upstream.dustboy import DEFAULT_SENSORS, DustBoyServer, Sensor
 from ckanext.pm25.demo.upstream.openaq import LocationSpec, OpenAQServer
 from ckanext.pm25.demo.upstream.server import Fault, ImitationServer, RecordedRequest, Reply
 
-__all__ = ["DEFAULT_STATIONS", "PROVINCE_CENTRES", "Air4ThaiServer", "Fault", "ImitationServer",
-           "LocationSpec", "OpenAQServer", "RecordedRequest", "Reply", "StationSpec"]
+__all__ = ["DEFAULT_SENSORS", "DEFAULT_STATIONS", "PROVINCE_CENTRES", "Air4ThaiServer", "DustBoyServer", "Fault",
+           "ImitationServer", "LocationSpec", "OpenAQServer", "RecordedRequest", "Reply", "Sensor",
+           "StationSpec"]

@@ -45,7 +45,8 @@ def test_the_demo_harvest_fills_the_portal_with_current_readings(cli) -> None:
                       for hour in (current, current - timedelta(hours=1))}
     assert len(rows(sing_buri)) == 30
     assert "Imitation DustBoy serving 8 sensors × 30 hours" in result.output
-    sensors = helpers.call_action("pm25_station_list", kind="low_cost_sensor", province="TH-50")["results"]
+    sensors = helpers.call_action("pm25_station_list", kind="low_cost_sensor", province="TH-50",
+                                  source="pm25_dustboy")["results"]
     assert len(sensors) == 6 and all(s["latest"]["status"] == "current" for s in sensors)
     assert len(rows(dataset("dustboy-4001"))) == 30
 

@@ -25,8 +25,12 @@ def _network_is_current(publisher: Publisher, private: bool) -> bool:
             and resource is not None and resource.state == "active")
 
 
-def _save_network(publisher: Publisher, data_source: str, private: bool) -> None:
-    desired = network_dataset(publisher, data_source=data_source, private=private)
+NetworkDescription = Callable[..., dict[str, Any]]  # network_dataset's signature
+
+
+def _save_network(publisher: Publisher, data_source: str, private: bool,
+                  describe: NetworkDescription) -> None:
+    desired = describe(publisher, data_source=data_source, private=private)
     resource = store_resource(publisher.source_id, private)
     package = model.Package.get(desired["id"])
     if package is None:
@@ -53,23 +57,26 @@ class Stores:
         return self.private if private else self.public
 
 
-def _ensure_store(publisher: Publisher, data_source: str, private: bool) -> str:
+def _ensure_store(publisher: Publisher, data_source: str, private: bool,
+                  describe: NetworkDescription) -> str:
     resource_id = store_resource_id(publisher.source_id, private)
     if _network_is_current(publisher, private) and store_exists(resource_id):
         return resource_id  # three look-ups by key: checked on every import, never cached
     with locks.item_lock(f"pm25-store:{publisher.source_id}"):
         if not _network_is_current(publisher, private):
-            _save_network(publisher, data_source, private)
+            _save_network(publisher, data_source, private, describe)
         if not store_exists(resource_id):
             create_store(site_user.action_context(), resource_id)
     return resource_id
 
 
-def ensure_stores(publisher: Publisher, data_source: str) -> Stores:
+def ensure_stores(publisher: Publisher, data_source: str,
+                  describe: NetworkDescription = network_dataset) -> Stores:
     """The source's two stores, with their datasets and tables made if missing (both at once,
-    so that a station made private later moves without making a dataset mid-update)."""
-    return Stores(public=_ensure_store(publisher, data_source, False),
-                  private=_ensure_store(publisher, data_source, True))
+    so that a station made private later moves without making a dataset mid-update);
+    ``describe`` makes the network dataset (a model source describes its own)."""
+    return Stores(public=_ensure_store(publisher, data_source, False, describe),
+                  private=_ensure_store(publisher, data_source, True, describe))
 
 
 @tk.chained_action

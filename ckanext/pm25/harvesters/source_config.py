@@ -19,6 +19,8 @@ before the last stored reading fetched again, for late corrections), ``max_catch
 (cap on the history fetched after an outage), ``history_endpoint`` (``webV2`` or ``forweb``)
 and ``data_source``. ``pm25_agency_ckan`` adds ``query`` (a term or a list of terms, each
 searched separately and the results united), ``fq``, ``page_size`` and ``max_datasets``.
+``pm25_gistda`` adds ``districts`` and ``forecast`` (false: the province values only, or no
+3-day district forecast) and ``data_source``.
 """
 from __future__ import annotations
 
@@ -78,6 +80,14 @@ class Air4ThaiConfig(SourceConfig):
     max_catchup_hours: int = 168
     history_endpoint: Literal["webV2", "forweb"] = "webV2"
     data_source: str = "กรมควบคุมมลพิษ (Pollution Control Department), Air4Thai"
+
+
+@dataclass(frozen=True)
+class GistdaConfig(SourceConfig):
+    interval_minutes: int = 60
+    districts: bool = True
+    forecast: bool = True
+    data_source: str = "สำนักงานพัฒนาเทคโนโลยีอวกาศและภูมิสารสนเทศ (GISTDA), PM2.5 model"
 
 
 @dataclass(frozen=True)
@@ -208,6 +218,11 @@ _AIR4THAI_READERS: dict[str, Reader] = {
     "history_endpoint": _choice(HISTORY_ENDPOINTS),
     "data_source": _text,
 }
+_GISTDA_READERS: dict[str, Reader] = {
+    "districts": _boolean,
+    "forecast": _boolean,
+    "data_source": _text,
+}
 _AGENCY_READERS: dict[str, Reader] = {
     "query": _terms,
     "fq": _optional_text,
@@ -265,3 +280,8 @@ def parse_air4thai_config(text: str | None) -> Air4ThaiConfig:
 def parse_agency_config(text: str | None) -> AgencyConfig:
     values = _read(_load(text), {**_HTTP_READERS, **_COMMON_READERS, **_AGENCY_READERS})
     return _build(AgencyConfig, values)
+
+
+def parse_gistda_config(text: str | None) -> GistdaConfig:
+    values = _read(_load(text), {**_HTTP_READERS, **_COMMON_READERS, **_GISTDA_READERS})
+    return _build(GistdaConfig, values)

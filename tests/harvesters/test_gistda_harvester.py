@@ -11,13 +11,14 @@ from ckan.tests import helpers
 
 from ckanext.pm25.common.times import THAI_TZ
 from ckanext.pm25.harvesters.datasets import network_package_id
-from tests.harvesters.harvesting import (gather_messages, make_source, now_thai_hour, object_messages,
-                                         object_notes, report, run_job, stats)
+from tests.harvesters.harvesting import (gather_messages, make_source, now_thai_hour,
+                                         object_messages, object_notes, report, run_job, stats)
 from tests.upstream.gistda import DISTRICT, FORECAST, PROVINCES, GistdaServer
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore", "clean_queues")
 
-FAST = {"maintainer_email": "pm25@example.go.th", "retries": 0, "backoff_factor": 0, "read_timeout": 1.5, "connect_timeout": 1.5}
+FAST = {"maintainer_email": "pm25@example.go.th", "retries": 0, "backoff_factor": 0,
+        "read_timeout": 1.5, "connect_timeout": 1.5}
 LAMPANG, SING_BURI = "52", "17"
 
 
@@ -91,7 +92,7 @@ def test_stamps_in_thai_time_and_in_utc_give_the_same_hours(allow_upstream) -> N
             job = run_job(source)
             assert (gather_messages(job), object_messages(job)) == ([], {})
             hours[form] = [hour_of(r) for r in series(source, "gistda:district:5202")]
-            notes[form] = " ".join(sum(object_notes(job).values(), []))
+            notes[form] = " ".join([n for ns in object_notes(job).values() for n in ns])
             assert hours[form][-1] == expected_utc(server)
     assert hours["thai"] == hours["utc"]
     assert "Timestamps read as Thai local time" in notes["thai"]
@@ -164,7 +165,7 @@ def test_faulty_districts_and_forecast_are_recorded_and_the_rest_stored(server) 
     gathered = " ".join(gather_messages(job))
     assert "unknown_province: unknown province code 99" in gathered
     assert "bad_record: a province record is not an object" in gathered
-    errors = " ".join(sum(object_messages(job).values(), []))
+    errors = " ".join([m for ms in object_messages(job).values() for m in ms])
     assert "Could not fetch district" in errors and "502" in errors
     assert "wrong_type: pm25Pred3 of gistda:district:1702 is not a list" in errors
     assert "bad_record: an entry of graphHistory24hrs of gistda:district:5204" in errors
@@ -182,7 +183,8 @@ def test_when_the_forecast_fails_the_districts_stored_before_are_fetched(server)
 
     job = run_job(source)
 
-    assert "the districts stored before are fetched" in " ".join(sum(object_messages(job).values(), []))
+    errors = " ".join(m for ms in object_messages(job).values() for m in ms)
+    assert "the districts stored before are fetched" in errors
     assert hour_of(series(source, "gistda:district:5201")[-1]) == expected_utc(server)
 
 
@@ -199,7 +201,7 @@ def test_wrong_types_and_sentinels_in_a_province_record_are_survived(server) -> 
 
 
 def test_report_lists_the_time_reading_as_a_note_not_an_error(server) -> None:
-    job = run_job(source := gistda_source(server))
+    job = run_job(gistda_source(server))
     shown = report(job)
     assert shown["notes"]
     assert job["stats"].get("errored", 0) == 0

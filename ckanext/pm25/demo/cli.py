@@ -27,7 +27,9 @@ def demo_load() -> None:
               help="Hours of history the imitation server serves (and the harvest backfills).")
 def demo_harvest(hours: int) -> None:
     """Harvest a local imitation of Air4Thai (stations in Sing Buri, Lampang, Chiang Mai and
-    Bangkok, several days of hourly readings up to now) into the portal."""
-    from ckanext.pm25.demo.harvest import harvest_demo
+    Bangkok, several days of hourly readings up to now) and of GISTDA (model estimates of every
+    province and district) into the portal."""
+    from ckanext.pm25.demo.harvest import harvest_demo, harvest_gistda_demo
 
     print_job(harvest_demo(hours=hours, echo=click.echo))
+    print_job(harvest_gistda_demo(echo=click.echo))

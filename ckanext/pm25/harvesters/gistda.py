@@ -21,6 +21,7 @@ province's object as a note.
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -57,6 +58,7 @@ FORECAST_PATH = "/rest/getPm25byAmphoePred3"
 PM25 = "pm25"
 FORECAST = "pm25_forecast"
 GUID_PREFIX = "gistda:province:"
+DISTRICT_FETCHERS = 6  # requests to upstream at once, one province's districts
 MODEL_TAGS = ("PM2.5", "ฝุ่นละออง", "คุณภาพอากาศ", "air quality", "GISTDA", "แบบจำลอง", "model")
 
 
@@ -183,7 +185,7 @@ class GistdaHarvester(stages.Pm25HarvesterBase):
             if codes is None:
                 with hooks.reading() as conn:
                     codes = area_store.known_districts(conn, obj.harvest_source_id, province.code)
-            districts, issues = self._districts(obj, session, policy, root, province.code, codes)
+            districts, issues = self._districts(obj, policy, root, province.code, codes)
         finally:
             session.close()
         issues += forecast.issues if forecast else []
@@ -210,31 +212,38 @@ class GistdaHarvester(stages.Pm25HarvesterBase):
                                           url=where, snippet=snippet)
             return None
 
-    def _districts(self, obj: HarvestObject, session: requests.Session, policy: HttpPolicy,
-                   root: str, province: str, codes: list[str]
-                   ) -> tuple[list[AreaSeries], list[Issue]]:
+    def _districts(self, obj: HarvestObject, policy: HttpPolicy, root: str, province: str,
+                   codes: list[str]) -> tuple[list[AreaSeries], list[Issue]]:
+        """Each district fetched and parsed, a few at once (upstream answers one district per
+        request); failures recorded here, in order, on this thread's database session."""
         url = root + DISTRICT_PATH
+        now = utcnow()
+
+        def one(code: str) -> Parsed | FetchError | PayloadError:
+            try:
+                fetched = fetch_json(url, policy, params={"ap_idn": code})
+                return parse_district(fetched.data, province=province, now=now,
+                                      tolerance=tolerance())
+            except (FetchError, PayloadError) as error:
+                return error
+
         found: list[AreaSeries] = []
         issues: list[Issue] = []
-        now = utcnow()
-        for code in codes:
-            try:
-                fetched = fetch_json(url, policy, params={"ap_idn": code}, session=session)
-                parsed = parse_district(fetched.data, province=province, now=now,
-                                        tolerance=tolerance())
-            except (FetchError, PayloadError) as error:
+        with ThreadPoolExecutor(max_workers=DISTRICT_FETCHERS) as pool:
+            for code, outcome in zip(codes, pool.map(one, codes), strict=True):
+                if isinstance(outcome, Parsed):
+                    found.extend(outcome.series)
+                    issues.extend(outcome.issues)
+                    continue
                 message, where, snippet = recording.upstream_failure(
-                    f"district {code}", error, f"{url}?ap_idn={code}")
-                if isinstance(error, FetchError) and error.kind == "out_of_time":
+                    f"district {code}", outcome, f"{url}?ap_idn={code}")
+                if isinstance(outcome, FetchError) and outcome.kind == "out_of_time":
                     recording.record_object_error(obj, budget.stopped(
-                        budget.spent(obj.job, obj), f"at district {code}; the districts after it "
-                                                    f"are fetched next run"), "Fetch", url=where)
-                    break
+                        budget.spent(obj.job, obj), f"at district {code}; its stored values are "
+                                                    f"unchanged"), "Fetch", url=where)
+                    continue
                 recording.record_object_error(obj, message + "; its stored values are unchanged",
                                               "Fetch", url=where, snippet=snippet)
-                continue
-            found.extend(parsed.series)
-            issues.extend(parsed.issues)
         return found, issues
 
     # --- import ------------------------------------------------------------------------------

@@ -228,7 +228,7 @@ def _records(payload: Any, what: str, many: bool) -> list[Any]:
         raise PayloadError(f"the {what} has no list under data", snippet_of(payload))
     if not many and not isinstance(data, Mapping):
         raise PayloadError(f"the {what} has no record under data", snippet_of(payload))
-    return list(data) if many else [data]
+    return list(data) if isinstance(data, list) else [data]
 
 
 def parse_provinces(raw: Any, *, now: datetime, tolerance: timedelta) -> Parsed:

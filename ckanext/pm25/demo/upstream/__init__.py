@@ -15,5 +15,5 @@ from ckanext.pm25.demo.upstream.air4thai import (DEFAULT_STATIONS, PROVINCE_CENT
 from ckanext.pm25.demo.upstream.gistda import GistdaServer, generated_districts
 from ckanext.pm25.demo.upstream.server import Fault, ImitationServer, RecordedRequest, Reply
 
-__all__ = ["DEFAULT_STATIONS", "PROVINCE_CENTRES", "Air4ThaiServer", "Fault", "GistdaServer", "generated_districts", "ImitationServer",
-           "RecordedRequest", "Reply", "StationSpec"]
+__all__ = ["DEFAULT_STATIONS", "PROVINCE_CENTRES", "Air4ThaiServer", "Fault", "GistdaServer",
+           "ImitationServer", "RecordedRequest", "Reply", "StationSpec", "generated_districts"]

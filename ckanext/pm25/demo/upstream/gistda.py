@@ -63,10 +63,8 @@ def generated_districts() -> tuple[DistrictSpec, ...]:
     share, extra = divmod(DISTRICTS_OUTSIDE_BANGKOK, len(others))
     districts = []
     for index, province in enumerate(provinces.all_provinces()):
-        if province.code == "TH-10":
-            count = BANGKOK_KHET
-        else:
-            count = share + (1 if others.index(province) < extra else 0)
+        count = BANGKOK_KHET if province.code == "TH-10" \
+            else share + (1 if others.index(province) < extra else 0)
         for number in range(1, count + 1):
             code = f"{province.dopa}{number:02d}"
             if province.code == "TH-10":
@@ -143,11 +141,11 @@ class GistdaServer(ImitationServer):
 
     def province_values(self, dopa: str) -> list[float]:
         members = [self.district_values(d) for d in self.districts if d.province_dopa == dopa]
-        return [round(sum(column) / len(column), 1) for column in zip(*members)]
+        return [round(sum(column) / len(column), 1) for column in zip(*members, strict=True)]
 
     def _history(self, values: list[float], quirky: bool) -> list[list[Any]]:
         history: list[list[Any]] = [[value, self.stamp(hour)]
-                                    for value, hour in zip(values, self.hours())]
+                                    for value, hour in zip(values, self.hours(), strict=True)]
         if quirky and not self.without_history_quirks:
             history[2][0], history[5][0], history[9][0] = None, "-", -999
         return history

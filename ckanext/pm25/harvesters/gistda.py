@@ -262,11 +262,12 @@ class GistdaHarvester(stages.Pm25HarvesterBase):
             recording.record_object_error(obj, f"{issue['code']}: {issue['message']}", "Import",
                                           snippet=issue["snippet"])
         future = content.get("future") or []
+        notes = time_notes([*series, *forecasts])
         if future:
-            recording.record_object_note(obj, f"future: {future[0]['message']} ({len(future)} "
-                                              f"values held back)", snippet=future[0]["snippet"])
-        for note in time_notes([*series, *forecasts]):
-            recording.record_object_note(obj, note)
+            notes.append(f"future: {future[0]['message']} ({len(future)} values held back)")
+        if notes:  # one note (one commit) per province
+            recording.record_object_note(obj, "\n".join(notes),
+                                         snippet=future[0]["snippet"] if future else None)
         try:
             store_id = network.ensure_stores(publisher, config.data_source,
                                              describe=model_network_dataset).public

@@ -20,28 +20,29 @@ _LATEST_VALUES = ("source_id", "kind", "code", "province", "name_th", "name_en",
 
 def record_areas(conn: Connection, areas: Sequence[Mapping[str, Any]]) -> int:
     """Upsert each area's latest value (keys of :data:`area_latest`; ``forecast``: a list of
-    (day, pm25) replacing the area's stored forecast days from the first given on). An area
-    whose new hour is older than the stored one keeps the stored value. Returns the areas
-    written."""
-    written = 0
-    for area in areas:
-        row = {key: area.get(key) for key in ("series_id", *_LATEST_VALUES)}
-        statement = pg_insert(area_latest).values(**row, updated_at=sa.func.now())
-        excluded = statement.excluded
-        statement = statement.on_conflict_do_update(
-            index_elements=[area_latest.c.series_id],
-            set_={**{key: excluded[key] for key in _LATEST_VALUES}, "updated_at": sa.func.now()},
-            where=sa.or_(area_latest.c.hour_utc.is_(None), excluded.hour_utc.is_(None),
-                         excluded.hour_utc >= area_latest.c.hour_utc))
-        written += conn.execute(statement).rowcount
-        forecast: list[tuple[date, float | None]] = list(area.get("forecast") or [])
-        if forecast:
-            first = min(day for day, _ in forecast)
-            conn.execute(area_forecast.delete().where(
-                area_forecast.c.series_id == row["series_id"], area_forecast.c.day >= first))
-            conn.execute(area_forecast.insert(), [
-                {"series_id": row["series_id"], "day": day, "province": row["province"], "pm25": value}
-                for day, value in forecast])
+    (day, pm25) replacing the area's stored forecast days from the first given on), in three
+    statements for the whole batch. An area whose new hour is older than the stored one keeps
+    the stored value. Returns the areas written."""
+    if not areas:
+        return 0
+    rows = [{key: area.get(key) for key in ("series_id", *_LATEST_VALUES)} for area in areas]
+    statement = pg_insert(area_latest).values(rows)
+    excluded = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=[area_latest.c.series_id],
+        set_={**{key: excluded[key] for key in _LATEST_VALUES}, "updated_at": sa.func.now()},
+        where=sa.or_(area_latest.c.hour_utc.is_(None), excluded.hour_utc.is_(None),
+                     excluded.hour_utc >= area_latest.c.hour_utc))
+    written = conn.execute(statement).rowcount
+    days: list[dict[str, Any]] = [
+        {"series_id": area["series_id"], "day": day, "province": area["province"], "pm25": value}
+        for area in areas for day, value in (area.get("forecast") or [])]
+    if days:
+        first = min(row["day"] for row in days)
+        conn.execute(area_forecast.delete().where(
+            area_forecast.c.series_id.in_({row["series_id"] for row in days}),
+            area_forecast.c.day >= first))
+        conn.execute(area_forecast.insert(), days)
     return written
 
 

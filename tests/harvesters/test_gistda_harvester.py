@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import ckan.plugins.toolkit as tk
 import pytest
 from ckan.tests import helpers
 
 from ckanext.pm25.common.times import THAI_TZ
-from ckanext.pm25.harvesters.datasets import network_package_id
+from ckanext.pm25.harvesters.datasets import network_package_id, store_resource_id
 from tests.harvesters.harvesting import (gather_messages, make_source, now_thai_hour,
                                          object_messages, object_notes, report, run_job, stats)
 from tests.upstream.gistda import DISTRICT, FORECAST, PROVINCES, GistdaServer
@@ -205,3 +206,17 @@ def test_report_lists_the_time_reading_as_a_note_not_an_error(server) -> None:
     shown = report(job)
     assert shown["notes"]
     assert job["stats"].get("errored", 0) == 0
+
+
+def test_clearing_the_source_takes_its_store_and_its_model_values_away(server) -> None:
+    source = gistda_source(server)
+    run_job(source)
+    assert helpers.call_action("pm25_province_show", id="TH-17")["value_source"] is not None
+
+    helpers.call_action("harvest_source_clear", id=source["id"])
+
+    assert helpers.call_action("pm25_province_show", id="TH-17")["model"] is None
+    with pytest.raises(tk.ObjectNotFound):
+        helpers.call_action("package_show", id=network_package_id(source["id"]))
+    with pytest.raises(tk.ObjectNotFound):
+        helpers.call_action("datastore_search", resource_id=store_resource_id(source["id"]))

@@ -16,7 +16,7 @@ from ckanext.pm25.harvesters import locks, site_user
 from ckanext.pm25.harvesters.datasets import (Publisher, network_dataset, network_name,
                                               network_package_id, store_resource,
                                               store_resource_id)
-from ckanext.pm25.measurements.store import create_store, store_exists
+from ckanext.pm25.measurements.store import create_store, drop_store, store_exists
 
 def _network_is_current(publisher: Publisher, private: bool) -> bool:
     package = model.Package.get(network_package_id(publisher.source_id, private))
@@ -93,7 +93,10 @@ def harvest_source_clear(up: Callable[[Context, dict[str, Any]], Any], context: 
         for private in (False, True):
             store_id = store_resource_id(source.id, private)
             if store_exists(store_id):
-                site_user.call("datastore_delete", {"resource_id": store_id, "force": True})
+                if model.Resource.get(store_id) is not None:
+                    site_user.call("datastore_delete", {"resource_id": store_id, "force": True})
+                else:  # its objects named the network dataset (pm25_gistda): cleared with them
+                    drop_store(store_id)
             if model.Package.get(network_package_id(source.id, private)) is not None:
                 site_user.call("dataset_purge", {"id": network_package_id(source.id, private)})
     return result

@@ -269,8 +269,8 @@ class GistdaHarvester(stages.Pm25HarvesterBase):
             recording.record_object_note(obj, "\n".join(notes),
                                          snippet=future[0]["snippet"] if future else None)
         try:
-            store_id = network.ensure_stores(publisher, config.data_source,
-                                             describe=model_network_dataset).public
+            store_id = network.ensure_public_store(publisher, config.data_source,
+                                                   describe=model_network_dataset)
         except tk.ValidationError as error:
             model.Session.rollback()
             recording.record_object_error(

@@ -79,6 +79,13 @@ def ensure_stores(publisher: Publisher, data_source: str,
                   private=_ensure_store(publisher, data_source, True, describe))
 
 
+def ensure_public_store(publisher: Publisher, data_source: str,
+                        describe: NetworkDescription = network_dataset) -> str:
+    """The public store alone, for a source whose series are never private (a model's areas:
+    nothing to move, so no private twin to keep)."""
+    return _ensure_store(publisher, data_source, False, describe)
+
+
 @tk.chained_action
 def harvest_source_clear(up: Callable[[Context, dict[str, Any]], Any], context: Context,
                          data_dict: dict[str, Any]) -> Any:

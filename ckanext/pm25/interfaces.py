@@ -18,3 +18,10 @@ class IPm25Readings(Interface):
 
     def station_status_changed(self, dataset: dict[str, Any]) -> None:
         """A station dataset was marked active/inactive, or moved (new geometry and provinces)."""
+
+    def areas_stored(self, areas: list[dict[str, Any]]) -> None:
+        """A model source (GISTDA) stored values of areas (provinces, districts) in its
+        measurement store: each dict has ``series_id``, ``source_id``, ``kind`` (province or
+        district), ``code``, ``province``, ``name_th``, ``name_en``, ``hour_utc``, ``pm25``,
+        ``pm25_24h``, ``data_source``, ``licence``, ``resource_id`` and ``forecast`` (a list of
+        (Thai day, PM2.5))."""

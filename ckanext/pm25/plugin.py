@@ -141,3 +141,6 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
 
     def station_status_changed(self, dataset: dict[str, Any]) -> None:
         readings_hooks.station_status_changed(dataset)
+
+    def areas_stored(self, areas: list[dict[str, Any]]) -> None:
+        readings_hooks.areas_stored(areas)

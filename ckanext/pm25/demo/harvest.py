@@ -23,7 +23,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.pm25.demo.upstream import Air4ThaiServer, DustBoyServer
+from ckanext.pm25.demo.upstream import Air4ThaiServer, DustBoyServer, GistdaServer
 from ckanext.pm25.harvesters import runner, site_user
 from ckanext.pm25.common.times import THAI_TZ
 
@@ -126,6 +126,42 @@ def harvest_dustboy_demo(hours: int = 72, echo: Callable[[str], Any] = print) ->
             except tk.ObjectNotFound:
                 source_id = site_user.call("harvest_source_create", data)["id"]
             job = runner.run_inline(source_id)
+    finally:
+        server.stop()
+    return job
+
+
+GISTDA_SOURCE_NAME = "gistda-demo"
+GISTDA_ORG_NAME = "gistda"
+GISTDA_ORG_TITLE = "สำนักงานพัฒนาเทคโนโลยีอวกาศและภูมิสารสนเทศ (GISTDA)"
+
+
+def _ensure_gistda_source(url: str) -> str:
+    group = model.Group.get(GISTDA_ORG_NAME)
+    org_id = group.id if group is not None and group.state == "active" else site_user.call(
+        "organization_create", {"name": GISTDA_ORG_NAME, "title": GISTDA_ORG_TITLE})["id"]
+    data = {"name": GISTDA_SOURCE_NAME, "title": "GISTDA PM2.5 model (local imitation, demo)",
+            "url": url, "source_type": "pm25_gistda", "owner_org": org_id, "frequency": "MANUAL",
+            "config": json.dumps({"interval_minutes": 60,
+                                  "maintainer_email": "gistda-demo@example.org"}),
+            "active": True, "notes": "A local imitation of GISTDA's PM2.5 model service."}
+    try:
+        existing = site_user.call("harvest_source_show", {"id": GISTDA_SOURCE_NAME})
+    except tk.ObjectNotFound:
+        return site_user.call("harvest_source_create", data)["id"]
+    site_user.call("harvest_source_update", {**data, "id": existing["id"]})
+    return existing["id"]
+
+
+def harvest_gistda_demo(echo: Callable[[str], Any] = print) -> dict[str, Any]:
+    """GISTDA's model estimates of all 77 provinces and 928 districts from its imitation, so
+    every province on /pm25 has a value; returns the finished job."""
+    server = GistdaServer(now_local=current_thai_hour()).start()
+    try:
+        echo(f"Imitation GISTDA serving 77 provinces and {len(server.districts)} districts at "
+             f"{server.url}")
+        with _loopback_allowed(server.url):
+            job = runner.run_inline(_ensure_gistda_source(server.url))
     finally:
         server.stop()
     return job

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -16,7 +17,7 @@ from ckanext.pm25.harvesters import locks, site_user
 from ckanext.pm25.harvesters.datasets import (AIR4THAI, Publisher, StationNetwork, network_dataset, network_name,
                                               network_package_id, store_resource,
                                               store_resource_id)
-from ckanext.pm25.measurements.store import create_store, store_exists
+from ckanext.pm25.measurements.store import create_store, drop_store, store_exists
 
 def _network_is_current(publisher: Publisher, private: bool) -> bool:
     package = model.Package.get(network_package_id(publisher.source_id, private))
@@ -25,10 +26,12 @@ def _network_is_current(publisher: Publisher, private: bool) -> bool:
             and resource is not None and resource.state == "active")
 
 
+NetworkDescription = Callable[..., dict[str, Any]]  # network_dataset's signature
+
+
 def _save_network(publisher: Publisher, data_source: str, private: bool,
-                  station_network: StationNetwork) -> None:
-    desired = network_dataset(publisher, data_source=data_source, private=private,
-                              network=station_network)
+                  describe: NetworkDescription) -> None:
+    desired = describe(publisher, data_source=data_source, private=private)
     resource = store_resource(publisher.source_id, private)
     package = model.Package.get(desired["id"])
     if package is None:
@@ -56,13 +59,13 @@ class Stores:
 
 
 def _ensure_store(publisher: Publisher, data_source: str, private: bool,
-                  station_network: StationNetwork) -> str:
+                  describe: NetworkDescription) -> str:
     resource_id = store_resource_id(publisher.source_id, private)
     if _network_is_current(publisher, private) and store_exists(resource_id):
         return resource_id  # three look-ups by key: checked on every import, never cached
     with locks.item_lock(f"pm25-store:{publisher.source_id}"):
         if not _network_is_current(publisher, private):
-            _save_network(publisher, data_source, private, station_network)
+            _save_network(publisher, data_source, private, describe)
         if not store_exists(resource_id):
             create_store(site_user.action_context(), resource_id)
     return resource_id
@@ -71,9 +74,19 @@ def _ensure_store(publisher: Publisher, data_source: str, private: bool,
 def ensure_stores(publisher: Publisher, data_source: str,
                   station_network: StationNetwork = AIR4THAI) -> Stores:
     """The source's two stores, with their datasets and tables made if missing (both at once,
-    so that a station made private later moves without making a dataset mid-update)."""
-    return Stores(public=_ensure_store(publisher, data_source, False, station_network),
-                  private=_ensure_store(publisher, data_source, True, station_network))
+    so that a station made private later moves without making a dataset mid-update), their
+    network dataset that of ``station_network``."""
+    describe = partial(network_dataset, network=station_network)
+    return Stores(public=_ensure_store(publisher, data_source, False, describe),
+                  private=_ensure_store(publisher, data_source, True, describe))
+
+
+def ensure_public_store(publisher: Publisher, data_source: str,
+                        describe: NetworkDescription = network_dataset) -> str:
+    """The public store alone, for a source whose series are never private (a model's areas:
+    nothing to move, so no private twin to keep); ``describe`` makes the network dataset (a
+    model source describes its own)."""
+    return _ensure_store(publisher, data_source, False, describe)
 
 
 @tk.chained_action
@@ -90,7 +103,10 @@ def harvest_source_clear(up: Callable[[Context, dict[str, Any]], Any], context: 
         for private in (False, True):
             store_id = store_resource_id(source.id, private)
             if store_exists(store_id):
-                site_user.call("datastore_delete", {"resource_id": store_id, "force": True})
+                if model.Resource.get(store_id) is not None:
+                    site_user.call("datastore_delete", {"resource_id": store_id, "force": True})
+                else:  # its objects named the network dataset (pm25_gistda): cleared with them
+                    drop_store(store_id)
             if model.Package.get(network_package_id(source.id, private)) is not None:
                 site_user.call("dataset_purge", {"id": network_package_id(source.id, private)})
     return result

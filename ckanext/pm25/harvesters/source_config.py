@@ -23,6 +23,8 @@ OpenAQ's 60 and 2,000), ``values_endpoint`` (``hours`` or ``measurements``),
 ``match_distance_m`` and ``primary_providers`` (how a location is found to republish an Air4Thai
 station). ``pm25_agency_ckan`` adds ``query`` (a term or a list of terms, each searched
 separately and the results united), ``fq``, ``page_size`` and ``max_datasets``.
+``pm25_gistda`` adds ``districts`` and ``forecast`` (false: the province values only, or no
+3-day district forecast) and ``data_source``.
 """
 from __future__ import annotations
 
@@ -121,6 +123,14 @@ class DustBoyConfig(StationSourceConfig):
     revisit_hours: int = 6
     max_catchup_hours: int = 24 * 30
     data_source: str = DUSTBOY_ATTRIBUTION
+
+
+@dataclass(frozen=True)
+class GistdaConfig(SourceConfig):
+    interval_minutes: int = 60
+    districts: bool = True
+    forecast: bool = True
+    data_source: str = "สำนักงานพัฒนาเทคโนโลยีอวกาศและภูมิสารสนเทศ (GISTDA), PM2.5 model"
 
 
 @dataclass(frozen=True)
@@ -265,6 +275,11 @@ _AIR4THAI_READERS: dict[str, Reader] = {
     **_STATION_READERS,
     "history_endpoint": _choice(HISTORY_ENDPOINTS),
 }
+_GISTDA_READERS: dict[str, Reader] = {
+    "districts": _boolean,
+    "forecast": _boolean,
+    "data_source": _text,
+}
 _AGENCY_READERS: dict[str, Reader] = {
     "query": _terms,
     "fq": _optional_text,
@@ -342,3 +357,8 @@ def parse_openaq_config(text: str | None) -> OpenAQConfig:
         raise ConfigError([("max_catchup_hours", N_("must not be smaller than revisit_hours "
                                "(%(revisit)s)"), {"revisit": config.revisit_hours})])
     return config
+
+
+def parse_gistda_config(text: str | None) -> GistdaConfig:
+    values = _read(_load(text), {**_HTTP_READERS, **_COMMON_READERS, **_GISTDA_READERS})
+    return _build(GistdaConfig, values)

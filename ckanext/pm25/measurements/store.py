@@ -50,3 +50,10 @@ def store_exists(resource_id: str) -> bool:
             sa.text("SELECT to_regclass(:table) IS NOT NULL"),
             {"table": identifier(resource_id)}).scalar()
     return bool(found)
+
+
+def drop_store(resource_id: str) -> None:
+    """Drop the store table of a resource that no longer exists in CKAN (``datastore_delete``
+    needs the resource), so no table outlives its resource."""
+    with get_write_engine().begin() as connection:
+        connection.execute(sa.text(f"DROP TABLE IF EXISTS {identifier(resource_id)}"))

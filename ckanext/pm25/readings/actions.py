@@ -43,7 +43,11 @@ def pm25_province_list(context: Context, data_dict: DataDict) -> list[dict[str, 
         ``hour_local``, ``status`` (current, stale, no_data), ``aqi_th``, ``aqi_us`` (of
         ``pm25_24h``; null without it), ``advice`` ({``key``: the Thai band, ``general_public``,
         ``sensitive_groups``: texts in the request's language}, or null),
-        ``stations_reporting``})
+        ``stations_reporting``}, ``model``: the latest model estimate of the province (GISTDA)
+        as the same block with ``kind`` (model_estimate), ``source``, ``licence``,
+        ``series_id`` and ``resource_id`` (its measurement store), or null, and
+        ``value_source``: ``stations`` when the stations' value is current, else ``model``
+        when the model's is, else whichever has a value, or null)
     """
     tk.check_access("pm25_province_list", context, data_dict)
     _validated(data_dict, schemas.province_list_schema(), context)
@@ -65,7 +69,9 @@ def pm25_province_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
         ``standard_pm25_24h``, ``days_over_standard``, ``stations`` (station records, as in
         ``pm25_station_list``), ``daily`` ({``date``, ``pm25``, ``hours``, ``values``,
         ``over_standard``} per Thai day) and, for ``aggregate=hour``, ``hourly`` ({``hour_utc``,
-        ``hour_local``, ``pm25``, ``stations_reporting``} per hour with data)
+        ``hour_local``, ``pm25``, ``stations_reporting``} per hour with data); ``districts``:
+        each modelled district ({``code``, ``name_th``, ``name_en``, ``latest`` (as ``model``),
+        ``forecast``: [{``date`` (Thai day), ``pm25``}] from today on})
     """
     tk.check_access("pm25_province_show", context, data_dict)
     data = _validated(data_dict, schemas.province_show_schema(), context)

@@ -18,7 +18,9 @@ from ckanext.pm25.advice import advice_for
 from ckanext.pm25.aqi import THAI_24H_STANDARD, thai_bands
 from ckanext.pm25.geo.provinces import Province, find_province
 from ckanext.pm25.readings import hooks, sensor_layer
+from ckanext.pm25.measurements.links import series_download_url
 from ckanext.pm25.readings.chart import ChartLabels, render_chart
+from ckanext.pm25.readings.records import MODEL, shown_value
 from ckanext.pm25.common.times import THAI_TZ, iso_utc, parse_instant
 from ckanext.pm25.readings.series import (DEFAULT_RANGE, RANGES, DailyMean, HourlyValue, daily_means,
                                          days_over_standard, last_period)
@@ -126,12 +128,14 @@ def pm25_map_provinces(records: list[dict[str, Any]]) -> str:
     english = _english()
     data = {}
     for record in records:
-        latest = record["latest"]
+        latest = shown_value(record)
+        model = tk._("Model estimate ({source})").format(source=latest["source"]) + ": " \
+            if record.get("value_source") == MODEL else ""
         data[record["code"]] = {
             "name": record["name_en"] if english else record["name_th"],
             "fill": pm25_fill(latest),
             "status": latest["status"],
-            "text": pm25_latest_text(latest),
+            "text": model + pm25_latest_text(latest),
         }
     return json.dumps(data, ensure_ascii=False)
 
@@ -264,8 +268,25 @@ def pm25_station_readings(package: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+def pm25_series_csv_url(resource_id: str, series_id: str) -> str:
+    """The CSV of one series of a measurement store (CKAN's DataStore dump, filtered)."""
+    return series_download_url(tk.config.get("ckan.site_url"), resource_id, series_id)
+
+
+def pm25_data_until_by_source(records: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The newest hour of each model source behind the province records ({source, hour_utc})."""
+    newest: dict[str, str] = {}
+    for record in records:
+        model = record.get("model") or {}
+        if model.get("hour_utc") and model.get("source"):
+            newest[model["source"]] = max(newest.get(model["source"], ""), model["hour_utc"])
+    return [{"source": source, "hour_utc": hour} for source, hour in sorted(newest.items())]
+
+
 HELPERS: dict[str, Callable[..., Any]] = {
     **sensor_layer.HELPERS,
+    "pm25_series_csv_url": pm25_series_csv_url,
+    "pm25_data_until_by_source": pm25_data_until_by_source,
     "pm25_aqi_bands": pm25_aqi_bands,
     "pm25_band_name": pm25_band_name,
     "pm25_local_time": pm25_local_time,

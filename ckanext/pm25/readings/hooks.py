@@ -17,7 +17,7 @@ from ckan import model
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import ProgrammingError
 
-from ckanext.pm25.readings import store
+from ckanext.pm25.readings import area_store, store
 from ckanext.pm25.readings.records import Freshness
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,12 @@ def readings_stored(dataset: dict[str, Any], resource_id: str, rows: list[dict[s
     with writing() as conn:
         count = store.record_readings(conn, dataset, resource_id, rows, low_cost_in_mean=low_cost_in_mean())
     log.debug("Summary: %s readings of %s", count, dataset.get("name"))
+
+
+def areas_stored(areas: list[dict[str, Any]]) -> None:
+    with writing() as conn:
+        count = area_store.record_areas(conn, areas)
+    log.debug("Summary: %s modelled areas", count)
 
 
 def station_status_changed(dataset: dict[str, Any]) -> None:

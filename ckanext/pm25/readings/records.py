@@ -80,6 +80,41 @@ def province_record(province: Province, *, station_count: int, latest_total: flo
     }
 
 
+MODEL = "model"
+STATIONS = "stations"
+
+
+def model_record(row: Any, freshness: Freshness, language: str) -> dict[str, Any]:
+    """A modelled area's latest value (``row``: of ``area_store``) as a ``latest`` block, with
+    the model's source, licence and series."""
+    return latest_record(row.pm25, row.pm25_24h, row.hour_utc, freshness, language,
+                         kind="model_estimate", source=row.data_source, licence=row.licence,
+                         series_id=row.series_id, resource_id=row.resource_id)
+
+
+def with_model(record: dict[str, Any], model: dict[str, Any] | None) -> dict[str, Any]:
+    """A province record with its model estimate and ``value_source``: the stations' value when
+    it is current, else the model's when that is current, else whichever has a value (the
+    stations' first); None when neither has."""
+    latest = record["latest"]
+    if latest["status"] == CURRENT:
+        source: str | None = STATIONS
+    elif model is not None and model["status"] == CURRENT:
+        source = MODEL
+    elif latest["status"] != NO_DATA:
+        source = STATIONS
+    elif model is not None and model["status"] != NO_DATA:
+        source = MODEL
+    else:
+        source = None
+    return {**record, "model": model, "value_source": source}
+
+
+def shown_value(record: dict[str, Any]) -> dict[str, Any]:
+    """The block a page shows for a province: its model estimate when that is its value."""
+    return record["model"] if record.get("value_source") == MODEL else record["latest"]
+
+
 def station_record(row: Any, freshness: Freshness, language: str) -> dict[str, Any]:
     """``row``: a result row of :func:`ckanext.pm25.readings.queries.stations`."""
     return {
@@ -107,7 +142,7 @@ def sort_by_aqi(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Worst first by the AQI of the 24-hour mean; current ones without a 24-hour mean after
     them, then stale and empty ones, each group by name."""
     def key(record: dict[str, Any]) -> tuple[int, float, str]:
-        latest = record["latest"]
+        latest = shown_value(record)
         rank = {CURRENT: 0, STALE: 1, NO_DATA: 2}[latest["status"]]
         aqi = latest["aqi_th"]["value"] if latest["aqi_th"] else -1
         return rank, -aqi if rank == 0 else 0, record.get("name_en") or record.get("title") or ""

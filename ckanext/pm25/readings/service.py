@@ -11,10 +11,11 @@ from sqlalchemy.engine import Connection, Row
 from ckanext.pm25.aqi import THAI_24H_STANDARD, AqiResult, thai_aqi, us_aqi
 from ckanext.pm25.geo import provinces
 from ckanext.pm25.geo.provinces import Province
-from ckanext.pm25.readings import queries
+from ckanext.pm25.readings import area_store, queries
 from ckanext.pm25.readings.exports import daily_items, hourly_items
-from ckanext.pm25.readings.records import Freshness, province_record, station_record
-from ckanext.pm25.common.times import iso_local, iso_utc
+from ckanext.pm25.readings.records import (Freshness, model_record, province_record, station_record,
+                                           with_model)
+from ckanext.pm25.common.times import iso_local, iso_utc, thai_day
 from ckanext.pm25.readings.series import (DailyMean, HourlyValue, Period, daily_means, days_over_standard, mean_24h,
                                           round1)
 
@@ -27,14 +28,17 @@ def province_records(conn: Connection, freshness: Freshness, language: str,
     chosen = list(only) if only is not None else list(provinces.all_provinces())
     latest = queries.province_latest(conn, [province.code for province in chosen])
     counts = queries.station_counts(conn)
+    models = area_store.province_models(conn, [province.code for province in chosen])
     records = []
     for province in chosen:
         last = latest.get(province.code)
-        records.append(province_record(
+        modelled = models.get(province.code)
+        model = model_record(modelled, freshness, language) if modelled else None
+        records.append(with_model(province_record(
             province, station_count=counts.get(province.code, 0), latest_total=last.total if last else None,
             latest_count=last.count if last else 0, latest_hour=last.hour_utc if last else None,
             mean_24h=mean_24h(last.day_total, last.day_count, last.day_hours) if last else None,
-            freshness=freshness, language=language))
+            freshness=freshness, language=language), model))
     return records
 
 
@@ -72,11 +76,24 @@ def province_show(conn: Connection, province: Province, period: Period, aggregat
         "days_over_standard": series.days_over_standard,
         "stations": [station_record(row, freshness, language) for row in stations],
         "daily": daily_items(None, series.days),
+        "districts": district_records(conn, province, freshness, language),
     }
     if aggregate == "hour":
         result["hourly"] = [{key: value for key, value in item.items() if key != "province"}
                             for item in hourly_items(province.code, series.hours)]
     return result
+
+
+def district_records(conn: Connection, province: Province, freshness: Freshness,
+                     language: str) -> list[dict[str, Any]]:
+    """The province's modelled districts, each with its latest model estimate and its forecast
+    days from today (Thai) on."""
+    forecasts = area_store.forecasts(conn, province.code, thai_day(freshness.now))
+    return [{"code": row.code, "name_th": row.name_th, "name_en": row.name_en,
+             "latest": model_record(row, freshness, language),
+             "forecast": [{"date": day.day.isoformat(), "pm25": day.pm25}
+                          for day in forecasts.get(row.series_id, [])]}
+            for row in area_store.district_models(conn, province.code)]
 
 
 def station_list(conn: Connection, filters: queries.StationFilter, limit: int, offset: int,

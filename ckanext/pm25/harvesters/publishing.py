@@ -32,6 +32,15 @@ def publisher_for(source: HarvestSource, config: SourceConfig) -> Publisher:
     )
 
 
+def check_contact(config: SourceConfig) -> None:
+    """Raise ValueError (for the source form) when neither the source's config nor the site
+    names the contact e-mail every harvested dataset publishes."""
+    if not config.maintainer_email and not tk.config.get("ckanext.pm25.harvest.maintainer_email"):
+        raise ValueError("maintainer_email: " + tk._(
+            "required: the contact e-mail published on every station dataset (or set "
+            "ckanext.pm25.harvest.maintainer_email for the whole site)"))
+
+
 def _schema(dataset_type: str) -> dict[str, Any]:
     return tk.get_action("scheming_dataset_schema_show")(
         {"ignore_auth": True}, {"type": dataset_type})

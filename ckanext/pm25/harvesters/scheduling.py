@@ -29,7 +29,8 @@ from ckan import model
 from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestSource
 from ckanext.pm25.harvesters import pruning, settings, site_user, solr_commits
 from ckanext.pm25.harvesters.source_config import (ConfigError, SourceConfig,
-                                                   parse_agency_config, parse_air4thai_config)
+                                                   parse_agency_config, parse_air4thai_config,
+                                                   parse_firms_config)
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ PRUNE_EVERY_SECONDS = 24 * 3600  # the harvest history is pruned once a day (pru
 CONFIG_PARSERS: dict[str, Callable[[str | None], SourceConfig]] = {
     "pm25_air4thai": parse_air4thai_config,
     "pm25_agency_ckan": parse_agency_config,
+    "pm25_firms": parse_firms_config,
 }
 
 Action = Literal["started", "running", "aborted", "not_due", "invalid_config", "failed"]

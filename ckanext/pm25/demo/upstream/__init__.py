@@ -5,13 +5,15 @@ harvest a believable Air4Thai without the internet; the test suite imports them 
 through ``tests.upstream``.
 
 - :class:`Air4ThaiServer`: PCD Air4Thai latest snapshot and both hourly-history forms.
+- :class:`FirmsServer`: NASA FIRMS' VIIRS and MODIS CSV API (the MAP_KEY in the path).
 - :class:`ImitationServer`: the base, with the request log and switchable HTTP faults.
 """
 from __future__ import annotations
 
 from ckanext.pm25.demo.upstream.air4thai import (DEFAULT_STATIONS, PROVINCE_CENTRES,
                                                  Air4ThaiServer, StationSpec)
+from ckanext.pm25.demo.upstream.firms import DEMO_MAP_KEY, Detection, FirmsServer, demo_detections
 from ckanext.pm25.demo.upstream.server import Fault, ImitationServer, RecordedRequest, Reply
 
-__all__ = ["DEFAULT_STATIONS", "PROVINCE_CENTRES", "Air4ThaiServer", "Fault", "ImitationServer",
-           "RecordedRequest", "Reply", "StationSpec"]
+__all__ = ["DEFAULT_STATIONS", "DEMO_MAP_KEY", "PROVINCE_CENTRES", "Air4ThaiServer", "Detection", "Fault",
+           "FirmsServer", "ImitationServer", "RecordedRequest", "Reply", "StationSpec", "demo_detections"]

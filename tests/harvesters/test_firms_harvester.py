@@ -16,7 +16,7 @@ from ckan.tests import helpers
 from ckanext.datastore.backend.postgres import get_read_engine
 
 from ckanext.pm25.demo.upstream import Detection, FirmsServer
-from ckanext.pm25.harvesters.datasets import hotspot_store_id
+from ckanext.pm25.measurements.hotspots import hotspot_store_id
 from tests.harvesters.harvesting import (CONTACT, gather_messages, make_source, object_messages,
                                          object_notes, report, run_job, stats)
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from ckanext.pm25.geo.provinces import Province
 from ckanext.pm25.harvesters.normalise import Station
-from ckanext.pm25.measurements.hotspots import HOTSPOT_STORE_NAME
+from ckanext.pm25.measurements.hotspots import HOTSPOT_STORE_NAME, hotspot_store_id
 
 NAMESPACE = uuid.UUID("5d0c7c8e-0c1b-4e55-9a63-6c1f3f0b2a25")
 HOURLY_RESOURCE_NAME = "Hourly measurements"
@@ -290,10 +290,6 @@ FIRMS_CITATION = ("NASA FIRMS: MODIS Collection 61 NRT Hotspot/Active Fire Detec
 
 def hotspot_package_id(source_id: str) -> str:
     return stable_id("hotspot-network", source_id)
-
-
-def hotspot_store_id(source_id: str) -> str:
-    return stable_id("hotspot-store", source_id)
 
 
 def hotspot_network_name(source_name: str) -> str:

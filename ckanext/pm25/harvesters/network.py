@@ -19,11 +19,11 @@ from ckan.types import Context
 from ckanext.pm25.harvesters import locks, site_user
 from ckanext.pm25.harvesters.datasets import (Publisher, hotspot_network_dataset,
                                               hotspot_network_name, hotspot_package_id,
-                                              hotspot_store_id, hotspot_store_resource,
+                                              hotspot_store_resource,
                                               network_dataset, network_name, network_package_id,
                                               store_resource, store_resource_id)
 from ckanext.pm25.measurements.fields import MEASUREMENTS
-from ckanext.pm25.measurements.hotspots import HOTSPOTS
+from ckanext.pm25.measurements.hotspots import HOTSPOTS, hotspot_store_id
 from ckanext.pm25.measurements.shapes import TableShape
 from ckanext.pm25.measurements.store import create_store, store_exists
 

@@ -9,6 +9,7 @@ that counts per province and day are an index range, not a time-zone computation
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -23,6 +24,13 @@ from ckanext.pm25.measurements.shapes import TableShape
 CONFIDENCE_CLASSES: tuple[str, ...] = ("low", "nominal", "high")
 DAY_NIGHT: tuple[str, ...] = ("day", "night")
 HOTSPOT_STORE_NAME = "Hotspots, every detection"
+_STORE_NAMESPACE = uuid.UUID("0b6f3d1e-5a43-4c1f-9d0e-6a2f1f2c9e71")
+
+
+def hotspot_store_id(source_id: str) -> str:
+    """The resource id of the hotspot store of harvest source ``source_id``: the harvester
+    makes it, the dashboard finds it, from the source alone."""
+    return str(uuid.uuid5(_STORE_NAMESPACE, f"hotspot-store:{source_id}"))
 
 
 class InvalidHotspot(InvalidMeasurement):

@@ -79,8 +79,8 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
         # source_privacy: package_list lists datasets only; harvest_source_list and the activity
         # stream keep a harvest source's config for those who may edit the source; previews: a
         # DataStore table gets its table preview; network: clearing a source clears its stores
-        return {**province_actions.ACTIONS, **readings_actions.ACTIONS, **hotspot_actions.ACTIONS, **unknown_keys.ACTIONS,
-                **source_privacy.actions(), **previews.ACTIONS,
+        return {**province_actions.ACTIONS, **readings_actions.ACTIONS, **unknown_keys.ACTIONS,
+                **source_privacy.actions(), **previews.ACTIONS, **hotspot_actions.ACTIONS,
                 **(network.ACTIONS if plugins.plugin_loaded("harvest") else {})}
 
     def get_auth_functions(self) -> dict[str, Any]:

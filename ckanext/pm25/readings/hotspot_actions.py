@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
-from ckan.types import Context, DataDict, Schema
+from ckan.types import Context, ContextValidator, DataDict, Schema
 
 from ckanext.pm25.common.times import PeriodError, iso_utc, thai_day_start
 from ckanext.pm25.readings import hooks, hotspots, schemas
@@ -19,15 +19,18 @@ DEFAULT_COUNT_DAYS = 30
 
 
 def pm25_day_count(value: Any, context: Context) -> Any:
-    days = tk.get_validator("int_validator")(value, context)
+    days = cast(ContextValidator, tk.get_validator("int_validator"))(value, context)
     if days is None or not 1 <= days <= schemas.max_period_days():
         raise tk.Invalid(tk._("Must be a whole number of days from 1 to %(max)s")
                          % {"max": schemas.max_period_days()})
     return days
 
 
+def v(name: str) -> Callable[..., Any]:
+    return tk.get_validator(name)
+
+
 def hotspot_list_schema() -> Schema:
-    v = tk.get_validator
     return {
         "province": [v("ignore_missing"), schemas.pm25_plain_text, schemas.pm25_province_code],
         "start": [v("ignore_missing"), schemas.pm25_plain_text, schemas.pm25_instant],
@@ -38,7 +41,6 @@ def hotspot_list_schema() -> Schema:
 
 
 def hotspot_counts_schema() -> Schema:
-    v = tk.get_validator
     return {"id": [v("not_empty"), schemas.pm25_plain_text, schemas.pm25_province_code],
             "days": [v("default")(DEFAULT_COUNT_DAYS), schemas.pm25_plain_text, pm25_day_count]}
 

@@ -44,7 +44,7 @@ def _csv(body: str, filename: str) -> Response:
 
 
 def _refused(error: tk.ValidationError) -> Any:
-    text = ". ".join(f"{field}: {'; '.join(map(str, messages))}"
+    text = ". ".join(f"{field}: {'; '.join(str(m) for m in messages) if isinstance(messages, list) else messages}"
                      for field, messages in (error.error_dict or {}).items())
     return tk.abort(400, text or str(error))
 

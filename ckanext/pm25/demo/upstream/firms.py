@@ -96,7 +96,7 @@ def demo_detections(today: date, days: int = 30, per_day: int = 40, seed: int = 
                 round(place[1] + rng.uniform(-0.25, 0.25), 5), acquired, confidence,
                 round(rng.uniform(0.8, 45.0), 2), round(rng.uniform(300, 367), 2),
                 round(rng.uniform(280, 300), 2)))
-        for name, (lat, lon) in ACROSS_THE_BORDER.items():
+        for lat, lon in ACROSS_THE_BORDER.values():
             detections.append(Detection("VIIRS_SNPP_NRT", lat, lon,
                                         datetime(day.year, day.month, day.day, 6, 24,
                                                  tzinfo=timezone.utc), "n", 12.5))

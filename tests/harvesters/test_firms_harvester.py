@@ -91,7 +91,7 @@ def test_viirs_and_modis_hotspots_are_stored_with_their_province_and_normalised_
     assert (aqua["confidence"], aqua["confidence_pct"]) == ("low", 25)
     assert float(terra["brightness"]) == 330.5 and float(terra["brightness_2"]) == 292.1
     assert snpp["day_th"].startswith(str(TODAY))
-    assert any("1 hotspots outside Thailand dropped" in note
+    assert any("outside_thailand: 1 hotspots outside Thailand dropped" in note
                for note in object_notes(job)["firms:VIIRS_SNPP_NRT"])
     # the key went to FIRMS in the path, and only there
     paths = [request.path for request in server.requests]

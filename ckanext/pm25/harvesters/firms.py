@@ -32,7 +32,7 @@ from ckanext.pm25.harvesters import (api_keys, budget, network, objects, publish
 from ckanext.pm25.harvesters.datasets import DEFAULT_LICENSE
 from ckanext.pm25.harvesters.firms_csv import parse_firms_csv
 from ckanext.pm25.harvesters.http import FetchError, fetch_text
-from ckanext.pm25.harvesters.normalise import Issue, PayloadError
+from ckanext.pm25.harvesters.normalise import PayloadError
 from ckanext.pm25.harvesters.source_config import FirmsConfig, parse_firms_config
 from ckanext.pm25.measurements.bulk import merge_records
 from ckanext.pm25.measurements.hotspots import HOTSPOTS, Hotspot, InvalidHotspot
@@ -41,7 +41,6 @@ from ckanext.pm25.provinces import gazetteer
 SOURCE_TYPE = "firms"
 GUID_PREFIX = "firms:"
 COUNTRY = "THA"
-MAX_SNIPPET = 300
 
 
 def base_url(url: str) -> str:
@@ -192,11 +191,11 @@ class FirmsHarvester(stages.Pm25HarvesterBase):
             else:
                 kept[hotspot.key] = replace(hotspot, province=province.code, source=source,
                                             licence=licence)
-        issues = [Issue("outside_thailand", f"{len(outside)} hotspots outside Thailand dropped "
-                                            f"(first at {outside[0].latitude}, "
-                                            f"{outside[0].longitude})", "")] if outside else []
-        issues += [Issue("duplicate_hotspot", f"{len(duplicates)} detections listed twice; the "
-                                              f"first kept", "")] if duplicates else []
-        for issue in issues:
-            recording.record_object_note(obj, f"{issue.code}: {issue.message}")
+        if outside:
+            recording.record_object_note(obj, f"outside_thailand: {len(outside)} hotspots outside "
+                                              f"Thailand dropped (the first at "
+                                              f"{outside[0].latitude}, {outside[0].longitude})")
+        if duplicates:
+            recording.record_object_note(obj, f"duplicate_hotspot: {len(duplicates)} detections "
+                                              f"listed twice; the first kept")
         return list(kept.values())

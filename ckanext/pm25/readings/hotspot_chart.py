@@ -72,7 +72,7 @@ def render_hotspot_chart(days: Sequence[HotspotDay], labels: HotspotChartLabels,
         level = pm25_top * step / 4
         parts.append(f'<text class="pm25-axis pm25-axis-right" x="{WIDTH - RIGHT + 6}" '
                      f'y="{y_pm25(level) + 4}">{level:g}</text>')
-    parts.append(f'<text class="pm25-axis" x="{LEFT - 6}" y="{TOP - 8}" text-anchor="end">'
+    parts.append(f'<text class="pm25-axis" x="{LEFT}" y="{TOP - 8}" text-anchor="start">'
                  f'{escape(labels.hotspots)}</text>')
     parts.append(f'<text class="pm25-axis" x="{WIDTH - RIGHT + 6}" y="{TOP - 8}">'
                  f'{escape(labels.unit)}</text>')

@@ -274,3 +274,17 @@ def test_the_map_key_is_absent_from_reports_database_logs_and_index(server, allo
     assert helpers.call_action("package_search", q=f'"{KEY}"', include_private=True)["count"] == 0
     # the index holds the network dataset (so the search above could have found the key there)
     assert helpers.call_action("package_search", fq="measurement_type:hotspot_detection")["count"] == 1
+
+
+@pytest.mark.usefixtures("with_key")
+def test_clearing_the_source_takes_its_hotspot_store_and_network_dataset(server) -> None:
+    source = firms_source(server)
+    run_job(source)
+    network_id = model.Resource.get(hotspot_store_id(source["id"])).package_id
+
+    helpers.call_action("harvest_source_clear", id=source["id"])
+
+    with pytest.raises(tk.ObjectNotFound):
+        helpers.call_action("datastore_search", resource_id=hotspot_store_id(source["id"]))
+    assert model.Package.get(network_id) is None
+    assert helpers.call_action("pm25_hotspot_list", context={"user": "", "ignore_auth": False})["count"] == 0

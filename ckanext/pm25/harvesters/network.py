@@ -123,11 +123,10 @@ def ensure_stores(publisher: Publisher, data_source: str) -> Stores:
 def harvest_source_clear(up: Callable[[Context, dict[str, Any]], Any], context: Context,
                          data_dict: dict[str, Any]) -> Any:
     """Clearing a source (ckanext-harvest deletes the datasets its objects made) takes its
-    stores too: their tables and their network datasets, which no harvest object names.
-    ckanext-harvest has checked that the caller may clear the source."""
-    result = up(context, data_dict)
-    # its SQL commits inside the session's transaction (BEGIN ... COMMIT): start afresh
-    model.Session.remove()
+    stores too: their tables and their network datasets. They go first, once the caller is
+    known to be allowed: a hotspot source's objects name its network dataset, which
+    ckanext-harvest's clear deletes with SQL, leaving no resource to delete a table by."""
+    tk.check_access("harvest_source_clear", context, data_dict)
     source = model.Package.get(str(data_dict.get("id") or ""))
     if source is not None:
         for kind in KINDS:
@@ -136,6 +135,9 @@ def harvest_source_clear(up: Callable[[Context, dict[str, Any]], Any], context: 
                 site_user.call("datastore_delete", {"resource_id": store_id, "force": True})
             if model.Package.get(kind.package_id(source.id)) is not None:
                 site_user.call("dataset_purge", {"id": kind.package_id(source.id)})
+    result = up(context, data_dict)
+    # its SQL commits inside the session's transaction (BEGIN ... COMMIT): start afresh
+    model.Session.remove()
     return result
 
 

@@ -14,7 +14,8 @@ import urllib.request
 from upgrade_check import action, datastore_rows  # dev/, beside this script
 
 PLUGINS = ("pm25", "scheming_datasets", "spatial_metadata", "spatial_query", "harvest", "pm25_air4thai",
-           "pm25_agency_ckan", "pm25_openaq", "pm25_dustboy", "pm25_gistda", "datastore", "dcat", "activity")
+           "pm25_agency_ckan", "pm25_openaq", "pm25_dustboy", "pm25_gistda",
+           "pm25_firms", "datastore", "dcat", "activity")
 PAGES = ("/pm25", "/en/pm25", "/dataset/", "/dataset/?ext_province=TH-52", "/province/TH-52", "/harvest/",
          "/pm25/provinces.geojson")
 LAMPANG = "TH-52"

@@ -26,6 +26,7 @@ from ckanext.pm25.readings import embed
 from ckanext.pm25.readings.embed_headers import EmbedHeaders
 from ckanext.pm25.readings import helpers as readings_helpers
 from ckanext.pm25.readings import hooks as readings_hooks
+from ckanext.pm25.readings import hotspot_actions, hotspot_views
 from ckanext.pm25.readings import views as readings_views
 
 LICENSES_FILE = Path(__file__).parent / "schemas" / "licenses.json"
@@ -69,7 +70,8 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
     # ITemplateHelpers
 
     def get_helpers(self) -> dict[str, Any]:
-        return {**province_helpers.HELPERS, **readings_helpers.HELPERS, **embed.HELPERS, **harvest_helpers.HELPERS}
+        return {**province_helpers.HELPERS, **readings_helpers.HELPERS, **embed.HELPERS, **harvest_helpers.HELPERS,
+                **hotspot_views.HELPERS}
 
     # IActions, IAuthFunctions (CKAN convention: check_access → validate → act in each action)
 
@@ -78,17 +80,17 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
         # stream keep a harvest source's config for those who may edit the source; previews: a
         # DataStore table gets its table preview; network: clearing a source clears its stores
         return {**province_actions.ACTIONS, **readings_actions.ACTIONS, **unknown_keys.ACTIONS,
-                **source_privacy.actions(), **previews.ACTIONS,
+                **source_privacy.actions(), **previews.ACTIONS, **hotspot_actions.ACTIONS,
                 **(network.ACTIONS if plugins.plugin_loaded("harvest") else {})}
 
     def get_auth_functions(self) -> dict[str, Any]:
-        return {**province_actions.AUTH, **readings_actions.AUTH}
+        return {**province_actions.AUTH, **readings_actions.AUTH, **hotspot_actions.AUTH}
 
     # IBlueprint
 
     def get_blueprint(self) -> list[Blueprint]:
         return [province_views.blueprint, readings_views.blueprint, embed.blueprint, harvest_admin_views.blueprint,
-                csrf_guard.blueprint]
+                csrf_guard.blueprint, hotspot_views.blueprint]
 
     # IMiddleware: the app is built (CSRF protection set up); what is exempt now is exempt on purpose;
     # the widget's responses leave with their own headers

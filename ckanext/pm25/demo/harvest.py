@@ -23,6 +23,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.pm25.demo.firms import harvest_firms_demo
 from ckanext.pm25.demo.upstream import Air4ThaiServer, DustBoyServer, GistdaServer
 from ckanext.pm25.harvesters import runner, site_user
 from ckanext.pm25.common.times import THAI_TZ
@@ -83,6 +84,7 @@ def harvest_demo(hours: int = 72, echo: Callable[[str], Any] = print) -> dict[st
             job = runner.run_inline(source_id)
     finally:
         server.stop()
+    harvest_firms_demo(_loopback_allowed, echo)
     return job
 
 

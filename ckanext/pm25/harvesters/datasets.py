@@ -27,6 +27,7 @@ from typing import Any
 
 from ckanext.pm25.geo.provinces import Province
 from ckanext.pm25.harvesters.normalise import Station
+from ckanext.pm25.measurements.hotspots import HOTSPOT_STORE_NAME, hotspot_store_id
 
 NAMESPACE = uuid.UUID("5d0c7c8e-0c1b-4e55-9a63-6c1f3f0b2a25")
 HOURLY_RESOURCE_NAME = "Hourly measurements"
@@ -311,6 +312,74 @@ def store_resource(source_id: str, private: bool = False) -> dict[str, Any]:
         "url": "_datastore_only_resource",
         "url_type": "datastore",
         "resource_unit_of_measure": "ไมโครกรัมต่อลูกบาศก์เมตร (µg/m³)",
+    }
+
+
+# --- a hotspot source's store (NASA FIRMS) -------------------------------------------------
+
+HOTSPOT_TAGS = ("ไฟป่า", "จุดความร้อน", "hotspots", "active fires", "NASA FIRMS", "PM2.5")
+FIRMS_CITATION = ("NASA FIRMS: MODIS Collection 61 NRT Hotspot/Active Fire Detections MCD14DL and "
+                  "VIIRS 375 m NRT Active Fire products (VNP14IMGTDL_NRT, VJ114IMGTDL_NRT, "
+                  "VJ214IMGTDL_NRT), https://firms.modaps.eosdis.nasa.gov")
+
+
+def hotspot_package_id(source_id: str) -> str:
+    return stable_id("hotspot-network", source_id)
+
+
+def hotspot_network_name(source_name: str) -> str:
+    return bounded_name(source_name, "hotspots")
+
+
+def hotspot_network_dataset(publisher: Publisher, *, data_source: str) -> dict[str, Any]:
+    """The dataset of a hotspot source's store: every satellite fire detection over Thailand
+    in one DataStore table (without resources or state). Events, not hourly values."""
+    return {
+        "id": hotspot_package_id(publisher.source_id),
+        "type": "dataset",
+        "private": False,
+        "title": f"จุดความร้อนจากดาวเทียม ({publisher.org_title}) | Satellite fire hotspots, "
+                 f"Thailand",
+        "notes": (
+            f"จุดความร้อน (ไฟที่ดาวเทียมตรวจพบ) ในประเทศไทยจาก {data_source} หนึ่งแถวต่อการตรวจพบ: "
+            f"ตำแหน่ง เวลา (UTC) วันตามเวลาประเทศไทย จังหวัด ความเชื่อมั่น กำลังการแผ่รังสีของไฟ "
+            f"(FRP) ดาวเทียมและเครื่องวัด ค้นด้วย datastore_search หรือ datastore_search_sql\n\n"
+            f"Satellite fire detections (hotspots) over Thailand from {data_source}, one row per "
+            f"detection: point, time (UTC), Thai day, province, confidence, fire radiative "
+            f"power (FRP), satellite and instrument. Query it with datastore_search or "
+            f"datastore_search_sql.\n\n{FIRMS_CITATION}"),
+        "owner_org": publisher.owner_org,
+        "data_type": "ข้อมูลระเบียน",
+        "maintainer": publisher.maintainer or publisher.org_title,
+        "maintainer_email": publisher.maintainer_email,
+        "objective": ["เพื่อการให้บริการประชาชน"],
+        "update_frequency_unit": "ชั่วโมง",
+        "update_frequency_interval": "3",
+        "data_source": data_source,
+        "data_format": ["CSV", "JSON"],
+        "data_category": "ข้อมูลสาธารณะ",
+        "license_id": publisher.license_id or DEFAULT_LICENSE,
+        "data_language": ["ไทย", "อังกฤษ"],
+        "allow_harvest": "True",
+        "data_support": "หน่วยงานของรัฐ",
+        "measurement_type": "hotspot_detection",
+        "quality_level": "raw",
+        "tags": [{"name": tag} for tag in HOTSPOT_TAGS],
+        "geo_coverage": "ประเทศ",
+    }
+
+
+def hotspot_store_resource(source_id: str) -> dict[str, Any]:
+    return {
+        "id": hotspot_store_id(source_id),
+        "name": HOTSPOT_STORE_NAME,
+        "description": (
+            "จุดความร้อนทุกจุดที่ตรวจพบในประเทศไทย หนึ่งแถวต่อการตรวจพบ (satellite, instrument, "
+            "acquired_utc, latitude, longitude) / Every hotspot detected over Thailand, one row "
+            "per detection (satellite, instrument, acquired_utc, latitude, longitude)."),
+        "format": "CSV",
+        "url": "_datastore_only_resource",
+        "url_type": "datastore",
     }
 
 

@@ -23,6 +23,10 @@ Every fetch:
 - ignores proxy and ``.netrc`` settings from the environment (``trust_env`` off) so the
   destination checked is the destination contacted.
 
+A source whose key travels in the URL (FIRMS puts its MAP_KEY in the path) passes ``redact``:
+every URL and message of the result, of a :class:`FetchError` and of the log records this
+module and urllib3 write during the fetch goes through it (:func:`fetch_text`).
+
 Failures raise :class:`FetchError` with a ``kind`` a harvester can act on. A body is quoted
 (``snippet``) only when it could not be decoded (not JSON, an error page), never when it was
 too large.
@@ -149,6 +153,74 @@ def fetch_json(
     data = _decode_json(raw)
     return FetchResult(data, raw.final_url, raw.used_http_fallback, raw.status,
                        time.monotonic() - started, len(raw.body), raw.headers)
+
+
+def fetch_text(
+    url: str,
+    policy: HttpPolicy,
+    params: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+    session: requests.Session | None = None,
+    redact: Callable[[str], str] | None = None,
+) -> FetchResult:
+    """GET ``url`` and decode its body as text (UTF-8; undecodable bytes replaced): a CSV, say.
+    What the text is (an error page, a truncated CSV) is for the caller's parser to judge.
+
+    ``redact`` rewrites every URL and message that leaves this call (the result's
+    ``final_url``, a :class:`FetchError`, the log lines of this module and of urllib3 during
+    the call), for a key carried in the URL itself."""
+    started = time.monotonic()
+    scrub = redact or _unchanged
+    with _scrubbed_logs(scrub):
+        try:
+            raw = _fetch(url, policy, params, {"Accept": "text/csv, text/plain;q=0.9, */*;q=0.1",
+                                               **(headers or {})}, session)
+        except FetchError as error:
+            if redact is None:
+                raise
+            raise FetchError(error.kind, scrub(error.message), scrub(error.url),
+                             scrub(error.snippet), error.status) from None
+    text = raw.body.decode("utf-8", errors="replace")
+    return FetchResult(text, scrub(raw.final_url), raw.used_http_fallback, raw.status,
+                       time.monotonic() - started, len(raw.body))
+
+
+def _unchanged(text: str) -> str:
+    return text
+
+
+class _ScrubbingFilter(logging.Filter):
+    """Rewrites the records of the loggers it sits on with every active redaction, so a key in
+    a URL never reaches a log handler (urllib3 writes request lines at DEBUG)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.active: list[Callable[[str], str]] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.active:
+            text = record.getMessage()
+            for scrub in list(self.active):
+                text = scrub(text)
+            record.msg, record.args = text, ()
+        return True
+
+
+_SCRUBBER = _ScrubbingFilter()
+for _name in (__name__, "urllib3.connectionpool", "urllib3.util.retry", "urllib3.connection"):
+    logging.getLogger(_name).addFilter(_SCRUBBER)
+
+
+@contextlib.contextmanager
+def _scrubbed_logs(scrub: Callable[[str], str]) -> Any:
+    if scrub is _unchanged:
+        yield
+        return
+    _SCRUBBER.active.append(scrub)
+    try:
+        yield
+    finally:
+        _SCRUBBER.active.remove(scrub)
 
 
 def make_session(policy: HttpPolicy) -> requests.Session:

@@ -30,7 +30,8 @@ from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestSource
 from ckanext.pm25.harvesters import pruning, settings, site_user, solr_commits
 from ckanext.pm25.harvesters.source_config import (ConfigError, SourceConfig,
                                                    parse_agency_config, parse_air4thai_config,
-                                                   parse_dustboy_config)
+                                                   parse_dustboy_config, parse_firms_config,
+                                                   parse_gistda_config, parse_openaq_config)
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,9 @@ CONFIG_PARSERS: dict[str, Callable[[str | None], SourceConfig]] = {
     "pm25_air4thai": parse_air4thai_config,
     "pm25_agency_ckan": parse_agency_config,
     "pm25_dustboy": parse_dustboy_config,
+    "pm25_firms": parse_firms_config,
+    "pm25_gistda": parse_gistda_config,
+    "pm25_openaq": parse_openaq_config,
 }
 
 Action = Literal["started", "running", "aborted", "not_due", "invalid_config", "failed"]

@@ -25,6 +25,10 @@ station). ``pm25_agency_ckan`` adds ``query`` (a term or a list of terms, each s
 separately and the results united), ``fq``, ``page_size`` and ``max_datasets``.
 ``pm25_gistda`` adds ``districts`` and ``forecast`` (false: the province values only, or no
 3-day district forecast) and ``data_source``.
+``pm25_firms`` adds ``sensors`` (FIRMS SOURCE names: ``VIIRS_SNPP_NRT``, ``VIIRS_NOAA20_NRT``,
+``VIIRS_NOAA21_NRT``, ``MODIS_NRT``), ``day_range`` (1–10 days ending today, UTC, fetched each
+run), ``area`` (``W,S,E,N``: the area form instead of the country form over Thailand) and
+``data_source``. Its MAP_KEY is never an option here (``harvesters/api_keys.py``).
 """
 from __future__ import annotations
 
@@ -41,6 +45,7 @@ DEFAULT_AGENCY_QUERY: tuple[str, ...] = (
     "PM2.5", "PM 2.5", "ฝุ่น", "ฝุ่นละออง", "ฝุ่น PM2.5", "คุณภาพอากาศ", "มลพิษทางอากาศ",
 )
 HISTORY_ENDPOINTS = ("webV2", "forweb")
+FIRMS_SENSORS = ("VIIRS_SNPP_NRT", "VIIRS_NOAA20_NRT", "VIIRS_NOAA21_NRT", "MODIS_NRT")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 Problem = tuple[str, str, dict[str, Any]]  # (option, English msgid with %(name)s, params)
@@ -142,6 +147,15 @@ class AgencyConfig(SourceConfig):
     max_datasets: int = 5000
 
 
+@dataclass(frozen=True)
+class FirmsConfig(SourceConfig):
+    interval_minutes: int = 180
+    sensors: tuple[str, ...] = FIRMS_SENSORS
+    day_range: int = 2
+    area: tuple[float, float, float, float] | None = None
+    data_source: str = "NASA FIRMS (Fire Information for Resource Management System)"
+
+
 # --- option readers --------------------------------------------------------------------------
 
 T = TypeVar("T", bound=SourceConfig)
@@ -241,6 +255,30 @@ def _terms(value: Any, problems: list[Problem], option: str) -> tuple[str, ...] 
     return tuple(dict.fromkeys(item.strip() for item in items))
 
 
+def _sensors(value: Any, problems: list[Problem], option: str) -> tuple[str, ...] | None:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not items or not all(item in FIRMS_SENSORS for item in items):
+        problems.append((option, N_("must be a list of FIRMS sources from %(choices)s, not %(value)s"),
+                         {"choices": ", ".join(FIRMS_SENSORS), "value": json.dumps(value)}))
+        return None
+    return tuple(dict.fromkeys(items))
+
+
+def _area(value: Any, problems: list[Problem], option: str) -> tuple[float, ...] | None:
+    parts = value.split(",") if isinstance(value, str) else value
+    numbers = [_any_number(part) for part in parts] if isinstance(parts, list) else []
+    if len(numbers) != 4 or any(number is None for number in numbers):
+        problems.append((option, N_("must be four numbers W,S,E,N (e.g. 97.3,5.6,105.7,20.5), "
+                                    "not %(value)s"), {"value": json.dumps(value)}))
+        return None
+    west, south, east, north = (float(number) for number in numbers if number is not None)
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        problems.append((option, N_("must be W,S,E,N with west < east and south < north, within "
+                                    "-180..180 and -90..90"), {}))
+        return None
+    return (west, south, east, north)
+
+
 _HTTP_READERS: dict[str, Reader] = {
     "allow_http_fallback": _boolean,
     "connect_timeout": _number(0.1, 300),
@@ -285,6 +323,14 @@ _AGENCY_READERS: dict[str, Reader] = {
     "fq": _optional_text,
     "page_size": _integer(1, 1000),
     "max_datasets": _integer(1, 100_000),
+}
+
+
+_FIRMS_READERS: dict[str, Reader] = {
+    "sensors": _sensors,
+    "day_range": _integer(1, 10),
+    "area": _area,
+    "data_source": _text,
 }
 
 
@@ -362,3 +408,8 @@ def parse_openaq_config(text: str | None) -> OpenAQConfig:
 def parse_gistda_config(text: str | None) -> GistdaConfig:
     values = _read(_load(text), {**_HTTP_READERS, **_COMMON_READERS, **_GISTDA_READERS})
     return _build(GistdaConfig, values)
+
+
+def parse_firms_config(text: str | None) -> FirmsConfig:
+    values = _read(_load(text), {**_HTTP_READERS, **_COMMON_READERS, **_FIRMS_READERS})
+    return _build(FirmsConfig, values)

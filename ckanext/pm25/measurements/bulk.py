@@ -27,48 +27,60 @@ import ckan.plugins.toolkit as tk
 import psycopg2.errors
 from ckanext.datastore.backend.postgres import get_write_engine, identifier
 
-from ckanext.pm25.measurements.rows import COLUMNS, KEY, VALUES, LinesFile, Measurement, copy_lines
+from ckanext.pm25.measurements.rows import COLUMNS, KEY, VALUES, LinesFile, Measurement
+from ckanext.pm25.measurements.shapes import TableShape
+from ckanext.pm25.measurements.fields import MEASUREMENTS
 
-_STAGING = "pm25_measurements_staging"
 _WORK_MEM = "64MB"
-_STAGING_SQL = f"""
-    CREATE TEMPORARY TABLE {_STAGING} (
-        series_id text NOT NULL, parameter text NOT NULL, hour_utc timestamptz NOT NULL,
-        value numeric, mean_24h numeric, aqi_th int, aqi_us int, quality_flag text,
-        source text, licence text,
+
+
+def _staging(shape: TableShape) -> str:
+    return f"pm25_{shape.name}_staging"
+
+
+def _staging_sql(shape: TableShape) -> str:
+    columns = ", ".join(f"{name} {sql_type}{' NOT NULL' if name in shape.not_null else ''}"
+                        for name, sql_type in shape.column_types)
+    return f"""
+    CREATE TEMPORARY TABLE {_staging(shape)} (
+        {columns},
         position bigint GENERATED ALWAYS AS IDENTITY
     ) ON COMMIT DROP"""
-_COLUMN_LIST = ", ".join(COLUMNS)
-_COPY_SQL = f"COPY {_STAGING} ({_COLUMN_LIST}) FROM STDIN WITH (FORMAT csv)"
 
 
-def _merge_sql(table: str) -> str:
-    """The one merge. Within the batch the last measurement of a key wins. ``_full_text`` is
+def _copy_sql(shape: TableShape) -> str:
+    return f"COPY {_staging(shape)} ({', '.join(shape.columns)}) FROM STDIN WITH (FORMAT csv)"
+
+
+def _merge_sql(table: str, shape: TableShape) -> str:
+    """The one merge. Within the batch the last record of a key wins. ``_full_text`` is
     what the DataStore's trigger would index, made set-wise: the words of the text columns
     parsed once per distinct combination in the batch (a series has the same few), and the
-    numbers as the lexemes ``to_tsvector`` makes of them; the hour is left out (filters and SQL
+    numbers as the lexemes ``to_tsvector`` makes of them; times are left out (filters and SQL
     select time). ``xmax = 0`` tells an inserted row from an updated one."""
-    key = ", ".join(KEY)
-    words = "series_id, parameter, quality_flag, source, licence"
-    staged = ", ".join(f"s.{column}" for column in COLUMNS)
-    target = ", ".join(f"t.{column}" for column in VALUES)
-    excluded = ", ".join(f"EXCLUDED.{column}" for column in VALUES)
-    assignments = ", ".join(f"{column} = EXCLUDED.{column}" for column in VALUES)
+    key = ", ".join(shape.key)
+    column_list = ", ".join(shape.columns)
+    words = ", ".join(shape.words)
+    staged = ", ".join(f"s.{column}" for column in shape.columns)
+    target = ", ".join(f"t.{column}" for column in shape.values)
+    excluded = ", ".join(f"EXCLUDED.{column}" for column in shape.values)
+    assignments = ", ".join(f"{column} = EXCLUDED.{column}" for column in shape.values)
+    numbers = ", ".join(f"s.{column}::text" for column in shape.numbers)
+    joined = " AND ".join(f"w.{column} = s.{column}" if column in shape.not_null
+                          else f"w.{column} IS NOT DISTINCT FROM s.{column}"
+                          for column in shape.words)
     return f"""
         WITH staged AS (
-            SELECT DISTINCT ON ({key}) {_COLUMN_LIST} FROM {_STAGING}
+            SELECT DISTINCT ON ({key}) {column_list} FROM {_staging(shape)}
             ORDER BY {key}, position DESC
         ), worded AS MATERIALIZED (  -- parsed once per distinct combination, not per row
             SELECT {words}, to_tsvector(concat_ws(' ', {words})) AS words
             FROM (SELECT DISTINCT {words} FROM staged) AS distinct_words
         ), merged AS (
-            INSERT INTO {table} AS t ({_COLUMN_LIST}, _full_text)
+            INSERT INTO {table} AS t ({column_list}, _full_text)
             SELECT {staged}, w.words || array_to_tsvector(array_remove(
-                ARRAY[s.value::text, s.mean_24h::text, s.aqi_th::text, s.aqi_us::text], NULL))
-            FROM staged AS s JOIN worded AS w
-              ON w.series_id = s.series_id AND w.parameter = s.parameter
-             AND w.quality_flag = s.quality_flag AND w.source = s.source
-             AND w.licence IS NOT DISTINCT FROM s.licence
+                ARRAY[{numbers}]::text[], NULL))
+            FROM staged AS s JOIN worded AS w ON {joined}
             ON CONFLICT ({key}) DO UPDATE SET {assignments}, _full_text = EXCLUDED._full_text
             WHERE ({target}) IS DISTINCT FROM ({excluded})
             RETURNING (t.xmax = 0) AS inserted
@@ -126,11 +138,17 @@ def _add_to_row_count(cursor: Any, resource_id: str, inserted: int) -> None:
 
 
 def merge(resource_id: str, measurements: Iterable[Measurement]) -> MergeCounts:
-    """Write one batch into the store table of ``resource_id`` (made by
+    """Write one batch into the measurement store table of ``resource_id`` (made by
     :func:`ckanext.pm25.measurements.store.create_store`) in one transaction. Raises
     :class:`~ckanext.pm25.measurements.rows.InvalidMeasurement` for a measurement the store
     refuses and ``toolkit.ObjectNotFound`` when there is no such table; either way nothing of
     the batch is stored."""
+    return merge_records(resource_id, measurements, MEASUREMENTS)
+
+
+def merge_records(resource_id: str, records: Iterable[Any], shape: TableShape) -> MergeCounts:
+    """:func:`merge` for a store table of any ``shape`` (made with that shape): one COPY into
+    a staging table, one merge on the shape's key, one transaction."""
     table = identifier(resource_id)
     with _transaction() as cursor:
         with_stats = _has_table_stats(cursor)
@@ -139,17 +157,17 @@ def merge(resource_id: str, measurements: Iterable[Measurement]) -> MergeCounts:
                 _hold_row_count(cursor, resource_id)
             # the batch's sorts (one key, last wins; the words join) in memory, not on disk
             cursor.execute(f"SET LOCAL work_mem = '{_WORK_MEM}'")
-            cursor.execute(_STAGING_SQL)
-            source = LinesFile(copy_lines(measurements))
+            cursor.execute(_staging_sql(shape))
+            source = LinesFile(shape.copy_lines(records))
             try:
-                cursor.copy_expert(_COPY_SQL, source)
+                cursor.copy_expert(_copy_sql(shape), source)
             except psycopg2.Error:
                 if source.error is not None:
                     raise source.error from None
                 raise
-            cursor.execute(_merge_sql(table))
+            cursor.execute(_merge_sql(table, shape))
         except psycopg2.errors.UndefinedTable as error:
-            raise tk.ObjectNotFound(f"No measurement store table {resource_id}") from error
+            raise tk.ObjectNotFound(f"No {shape.name} store table {resource_id}") from error
         inserted, updated, staged = cursor.fetchone()
         if with_stats and inserted:
             _add_to_row_count(cursor, resource_id, inserted)

@@ -1,9 +1,11 @@
-"""The DataStore fields, key and indexes of a measurement store table. Pure: no CKAN."""
+"""The DataStore fields, key and indexes of a measurement store table, and its shape for the bulk
+merge. Pure: no CKAN."""
 from __future__ import annotations
 
 from typing import Any
 
-from ckanext.pm25.measurements.rows import KEY
+from ckanext.pm25.measurements.rows import COLUMNS, KEY, copy_lines
+from ckanext.pm25.measurements.shapes import TableShape
 
 FIELDS: tuple[dict[str, Any], ...] = (
     {"id": "series_id", "type": "text",
@@ -36,3 +38,18 @@ FIELDS: tuple[dict[str, Any], ...] = (
 PRIMARY_KEY: tuple[str, ...] = KEY
 # One series over time (across parameters), and one hour across every series.
 INDEXES: tuple[str, ...] = ("series_id,hour_utc", "hour_utc")
+
+_TYPES = {"series_id": "text", "parameter": "text", "hour_utc": "timestamptz", "value": "numeric",
+          "mean_24h": "numeric", "aqi_th": "int", "aqi_us": "int"}
+MEASUREMENTS = TableShape(
+    name="measurements",
+    column_types=tuple((column, _TYPES.get(column, "text")) for column in COLUMNS),
+    key=KEY,
+    # every line fills these (rows.py refuses an empty one); licence may be NULL
+    not_null=frozenset({*KEY, "quality_flag", "source"}),
+    words=("series_id", "parameter", "quality_flag", "source", "licence"),
+    numbers=("value", "mean_24h", "aqi_th", "aqi_us"),
+    fields=FIELDS,
+    indexes=INDEXES,
+    copy_lines=copy_lines,
+)

@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from ckan.types import Context
 from ckanext.datastore.backend.postgres import get_write_engine, identifier
 
-from ckanext.pm25.measurements.fields import FIELDS, INDEXES, PRIMARY_KEY
+from ckanext.pm25.measurements.fields import MEASUREMENTS
+from ckanext.pm25.measurements.shapes import TableShape
 
 _GIST_FULL_TEXT = sa.text("""
     SELECT index.relname
@@ -25,12 +26,13 @@ _GIST_FULL_TEXT = sa.text("""
       AND pg_get_indexdef(pg_index.indexrelid) LIKE '%(_full_text)'""")
 
 
-def create_store(context: Context, resource_id: str) -> None:
-    """Make (or bring up to date) the store table of the resource ``resource_id``; the caller's
-    context decides who may (``datastore_create``'s own auth: editing the resource)."""
+def create_store(context: Context, resource_id: str, shape: TableShape = MEASUREMENTS) -> None:
+    """Make (or bring up to date) the store table of the resource ``resource_id`` (a
+    measurement store unless another ``shape`` is given); the caller's context decides who may
+    (``datastore_create``'s own auth: editing the resource)."""
     tk.get_action("datastore_create")(context, {
-        "resource_id": resource_id, "fields": [dict(field) for field in FIELDS],
-        "primary_key": list(PRIMARY_KEY), "indexes": list(INDEXES), "force": True,
+        "resource_id": resource_id, "fields": [dict(field) for field in shape.fields],
+        "primary_key": list(shape.key), "indexes": list(shape.indexes), "force": True,
         "calculate_record_count": False})
     table = identifier(resource_id)
     with get_write_engine().begin() as connection:

@@ -75,6 +75,17 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@pytest.fixture(autouse=True)
+def fresh_client_limits() -> None:
+    """Every test's visitors start the day with no requests counted (the counts live in Redis,
+    which no database reset empties)."""
+    from ckan.lib.redis import connect_to_redis
+
+    redis = connect_to_redis()
+    for key in redis.scan_iter("*pm25:alerts:client:*"):
+        redis.delete(key)
+
+
 @pytest.fixture
 def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sink]:
     """aiosmtpd on 127.0.0.1, with CKAN's smtp.* settings pointing at it for this test."""

@@ -20,7 +20,7 @@ ADDRESS = "somchai@example.org"
 DAY = timedelta(days=1)
 
 
-def SITE() -> str:  # noqa: N802 (reads as the constant it is within a test)
+def site() -> str:
     return str(tk.config["ckan.site_url"]).rstrip("/")
 
 
@@ -68,7 +68,7 @@ def test_an_english_subscriber_confirms_then_gets_one_mail_up_and_one_back_under
     assert "The 24-hour mean of PM2.5 in Lampang province is now 50.0 µg/m³" in up.body
     assert "Starting to affect health" in up.body
     assert "Advice for everyone: Watch your health." in up.body
-    assert f"{SITE()}/en/province/TH-52" in up.body
+    assert f"{site()}/en/province/TH-52" in up.body
     unsubscribe_link = link_in(up.body, "/pm25/alerts/unsubscribe")
     assert up.message["List-Unsubscribe"].startswith(f"<{unsubscribe_link}>, <mailto:{MAIL_FROM}?subject=")
     assert up.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -103,7 +103,7 @@ def test_a_thai_subscriber_gets_thai_mail_and_unsubscribes_with_the_pages_button
     subscribe(app, {"email": "malee@example.org", "province": "TH-52", "threshold": "30"}, prefix="")
     [confirmation] = smtp_server.take()
     assert confirmation.message["Subject"] == "ยืนยันการรับการแจ้งเตือน PM2.5 ของจังหวัดลำปาง"
-    assert f"{SITE()}/pm25/alerts/confirm?token=" in confirmation.body
+    assert f"{site()}/pm25/alerts/confirm?token=" in confirmation.body
     _confirm(app, confirmation.body)
 
     lampang.set_mean(31.0)
@@ -112,7 +112,7 @@ def test_a_thai_subscriber_gets_thai_mail_and_unsubscribes_with_the_pages_button
     assert up.message["Subject"] == "PM2.5 ในจังหวัดลำปางเกิน 30.0 µg/m³: 31.0 µg/m³"
     assert "ปานกลาง" in up.body  # the Thai band of 31.0
     assert "สามารถทำกิจกรรมกลางแจ้งได้ตามปกติ" in up.body  # PCD's advice for everyone
-    assert f"{SITE()}/province/TH-52" in up.body
+    assert f"{site()}/province/TH-52" in up.body
 
     client = app.test_client()
     link = _local(link_in(up.body, "/pm25/alerts/unsubscribe"))

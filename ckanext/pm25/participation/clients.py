@@ -17,7 +17,7 @@ def allow(client: str, now: datetime) -> bool:
     """Count one request of ``client`` (its IP address); False once it is over today's limit."""
     limit = int(tk.config.get("ckanext.pm25.alerts.max_requests_per_client"))
     salt = str(tk.config.get("ckan.site_id") or "")
-    digest = hashlib.sha256(f"{salt}:{client}".encode("utf-8")).hexdigest()[:32]
+    digest = hashlib.sha256(f"{salt}:{client}".encode()).hexdigest()[:32]
     key = f"{salt}:pm25:alerts:client:{digest}:{rules.thai_day(now).isoformat()}"
     redis = connect_to_redis()
     count = int(redis.incr(key))

@@ -10,7 +10,6 @@ Reply-To, Date) are the same."""
 from __future__ import annotations
 
 import smtplib
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import utils
@@ -89,6 +88,6 @@ def send(smtp: smtplib.SMTP, message: EmailMessage, recipient: str) -> bool:
         except (OSError, smtplib.SMTPException) as error:
             raise MailError(f"the SMTP session was lost: {error!r}") from error
         return False
-    except (OSError, socket.timeout, smtplib.SMTPException) as error:
+    except (OSError, smtplib.SMTPException) as error:  # a timeout is an OSError
         raise MailError(f"the SMTP session was lost: {error!r}") from error
     return True

@@ -22,16 +22,13 @@ MAX_THRESHOLD = 500.0
 LANGUAGES = ("th", "en")
 PENDING = "pending"
 CONFIRMED = "confirmed"
-ABOVE = "above"
-BELOW = "below"
 THAI_TIME = timezone(timedelta(hours=7))
 
+# What an area is for a subscription: "above" only when its mean is strictly over the threshold,
+# as a day is over the standard (evaluation.py applies it in SQL)
 State = Literal["above", "below"]
-
-
-def state_of(mean: float, threshold: float) -> State:
-    """Over the threshold only when strictly above it, as a day is over the standard."""
-    return ABOVE if mean > threshold else BELOW
+ABOVE: State = "above"
+BELOW: State = "below"
 
 
 def thai_day(moment: datetime) -> date:
@@ -44,11 +41,11 @@ def new_token() -> str:
 
 
 def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def unsubscribe_token(secret: str, subscription_id: str) -> str:
-    digest = hmac.new(secret.encode("utf-8"), f"pm25-alerts-unsubscribe:{subscription_id}".encode("utf-8"),
+    digest = hmac.new(secret.encode(), f"pm25-alerts-unsubscribe:{subscription_id}".encode(),
                       hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 

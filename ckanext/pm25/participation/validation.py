@@ -54,7 +54,7 @@ def language(value: Any, default: str) -> str:
 
 def subscription_request(form: dict[str, Any], page_language: str) -> Request:
     """The form's fields as a Request; ValidationError naming each refused field."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, Any] = {}
     values: dict[str, Any] = {}
     checks = {"email": email_address, "province": area_code, "threshold": threshold,
               "language": lambda value: language(value, page_language if page_language in rules.LANGUAGES else "th")}

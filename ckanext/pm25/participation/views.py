@@ -10,6 +10,7 @@ posts it with no session), and its token is the proof."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -29,7 +30,7 @@ def _page_language() -> str:
     return "en" if tk.h.lang() == "en" else "th"
 
 
-def _form(data: dict[str, Any], errors: dict[str, list[str]], status: int = 200) -> Any:
+def _form(data: dict[str, Any], errors: Mapping[str, Any], status: int = 200) -> Any:
     return tk.render("pm25/alerts/form.html", {
         "data": data, "errors": errors, "provinces": all_provinces(),
         "default_threshold": rules.DEFAULT_THRESHOLD, "min_threshold": rules.MIN_THRESHOLD,

@@ -13,7 +13,7 @@ import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import utils
-from email.message import EmailMessage
+from email.message import Message
 
 import ckan.plugins.toolkit as tk
 
@@ -28,9 +28,9 @@ def mail_from() -> str:
     return str(tk.config.get("smtp.mail_from") or "")
 
 
-def envelope(message: EmailMessage, recipient: str) -> EmailMessage:
+def envelope(message: Message, recipient: str) -> Message:
     """The headers every mail of ours carries, as CKAN's mailer sets them."""
-    message["From"] = utils.formataddr((str(tk.config.get("ckan.site_title") or ""), mail_from()))
+    message["From"] = utils.formataddr((str(tk.config.get("ckan.site_title") or ""), mail_from()), charset="utf-8")
     message["To"] = recipient
     message["Date"] = utils.formatdate(localtime=False)
     domain = mail_from().rpartition("@")[2] or None
@@ -77,7 +77,7 @@ def _close(smtp: smtplib.SMTP) -> None:
         smtp.close()
 
 
-def send(smtp: smtplib.SMTP, message: EmailMessage, recipient: str) -> bool:
+def send(smtp: smtplib.SMTP, message: Message, recipient: str) -> bool:
     """Send one message on an open session: True if accepted, False if the server refused this
     recipient or message (the session stays usable); MailError if the session is lost."""
     try:

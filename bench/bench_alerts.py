@@ -154,6 +154,15 @@ def main() -> int:
     print(f"Province alerts: {args.subscriptions} confirmed subscriptions over 77 provinces, every one due "
           f"(one mail each), SMTP sink on 127.0.0.1:{port} (aiosmtpd, its own process), batches of {batch}")
     try:
+        from ckanext.pm25.participation import evaluation, rules
+        from ckanext.pm25.readings.records import Freshness
+
+        started = time.perf_counter()
+        with model.meta.engine.connect() as conn:
+            due = evaluation.due(conn, evaluation.area_means(conn, Freshness(now, timedelta(hours=3))),
+                                 rules.thai_day(now))
+        print(f"\nEvaluation alone (the 77 means, then one query for every due subscription): {len(due)} due "
+              f"in {(time.perf_counter() - started) * 1000:.0f} ms")
         started = time.perf_counter()
         report = send_alerts(now)
         ours = time.perf_counter() - started

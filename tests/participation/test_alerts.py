@@ -172,3 +172,16 @@ def test_one_smtp_connection_per_batch(app: Any, smtp_server: Sink, lampang: Pro
     assert send_alerts(present()).sent == 5
     assert len(smtp_server.take()) == 5
     assert smtp_server.connections == 3  # batches of 2, 2 and 1
+
+
+def test_the_harvest_schedulers_pass_sends_the_alerts(app: Any, smtp_server: Sink, lampang: Province) -> None:
+    from ckanext.pm25.harvesters.scheduling import run_every
+
+    subscribe(app, {"email": ADDRESS, "province": "TH-52", "threshold": "40", "language": "en"})
+    _confirm(app, smtp_server.take()[0].body)
+    lampang.set_mean(41.0)
+    run_every(0, passes=1)
+    [up] = smtp_server.take()
+    assert up.message["Subject"] == "PM2.5 in Lampang province is above 40.0 µg/m³: 41.0 µg/m³"
+    run_every(0, passes=1)
+    assert smtp_server.take() == []

@@ -66,7 +66,7 @@ def _message(recipient: str, subject: str, body: str, language: str) -> Message:
     # which was most of a run's cost (bench/bench_alerts.py); UTF-8, base64 and RFC 2047 alike
     message = MIMEText(f"{body}\n\n-- \n{tk.config.get('ckan.site_title')}\n{page_url(language, '/pm25')}\n",
                        "plain", "utf-8", policy=UNFOLDED)
-    message["Subject"] = Header(subject, "utf-8")
+    message["Subject"] = Header(subject, "utf-8")  # type: ignore[assignment]  # compat32 takes a Header
     return mailing.envelope(message, recipient)
 
 

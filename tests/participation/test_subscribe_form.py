@@ -3,6 +3,7 @@ whatever the address's standing, the CSRF token, the limits per address and per 
 and no address on any page or API answer."""
 from __future__ import annotations
 
+import logging
 import re
 from datetime import timedelta
 from html import unescape
@@ -117,7 +118,30 @@ def test_an_unconfirmed_subscription_expires(app: Any, smtp_server: Sink, lampan
     assert late.status_code == 404 and "has expired" in words(late)
 
 
-def test_no_address_is_on_any_page_or_api_answer(app: Any, smtp_server: Sink, lampang: Province) -> None:
+def test_no_address_is_on_any_page_or_api_answer_or_in_the_log(
+        app: Any, smtp_server: Sink, lampang: Province, caplog: pytest.LogCaptureFixture) -> None:
+    # every log line of CKAN and the extensions, at every level: test.ini keeps them at WARNING or
+    # INFO, not propagated to the root, and its fileConfig disabled the loggers made before it
+    silenced = [logger for name, logger in logging.root.manager.loggerDict.items()
+                if name.startswith("ckan") and isinstance(logger, logging.Logger) and logger.disabled]
+    for logger in silenced:
+        logger.disabled = False
+    for name in ("ckan", "ckanext"):
+        caplog.set_level(logging.DEBUG, logger=name)
+        logging.getLogger(name).addHandler(caplog.handler)
+    try:
+        _everything_without_the_address(app, smtp_server, lampang)
+    finally:
+        for name in ("ckan", "ckanext"):
+            logging.getLogger(name).removeHandler(caplog.handler)
+        for logger in silenced:
+            logger.disabled = True
+    ours = [record.getMessage() for record in caplog.records if record.name.startswith(("ckan", "ckanext"))]
+    assert any(line.startswith("Province alerts: 1 due, 1 sent") for line in ours), ours[-20:]
+    assert not [line for line in ours if "somchai" in line.lower()]
+
+
+def _everything_without_the_address(app: Any, smtp_server: Sink, lampang: Province) -> None:
     subscribe(app, {"email": ADDRESS, "province": "TH-52", "language": "en"})
     [confirmation] = smtp_server.take()
     token = link_in(confirmation.body, "/pm25/alerts/confirm").split("token=", 1)[1]
@@ -135,7 +159,7 @@ def test_no_address_is_on_any_page_or_api_answer(app: Any, smtp_server: Sink, la
         "/api/3/action/pm25_province_show?id=TH-52", "/api/3/action/pm25_province_list",
         "/api/3/action/status_show")]
     site_user = helpers.call_action("get_site_user")
-    answers = [helpers.call_action("package_search", q="somchai", include_private=True),
+    answers = [helpers.call_action("package_search", q="example.org", include_private=True),
                helpers.call_action("user_list", context={"user": site_user["name"]})]
     for page in pages:
         assert page.status_code == 200

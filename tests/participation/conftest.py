@@ -69,7 +69,7 @@ class Sink:
         return responses
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -90,7 +90,7 @@ def fresh_client_limits() -> None:
 def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sink]:
     """aiosmtpd on 127.0.0.1, with CKAN's smtp.* settings pointing at it for this test."""
     sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
     monkeypatch.setitem(tk.config, "smtp.server", f"127.0.0.1:{controller.port}")
     monkeypatch.setitem(tk.config, "smtp.mail_from", MAIL_FROM)

@@ -17,6 +17,7 @@ from ckanext.pm25.harvesters import admin_views as harvest_admin_views
 from ckanext.pm25.harvesters import helpers as harvest_helpers
 from ckanext.pm25.harvesters import network, source_privacy, station_privacy
 from ckanext.pm25.interfaces import IPm25Readings
+from ckanext.pm25.participation import views as alert_views
 from ckanext.pm25.provinces import actions as province_actions
 from ckanext.pm25.provinces import helpers as province_helpers
 from ckanext.pm25.provinces import search
@@ -71,7 +72,7 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
 
     def get_helpers(self) -> dict[str, Any]:
         return {**province_helpers.HELPERS, **readings_helpers.HELPERS, **embed.HELPERS, **harvest_helpers.HELPERS,
-                **hotspot_views.HELPERS}
+                **hotspot_views.HELPERS, **alert_views.HELPERS}
 
     # IActions, IAuthFunctions (CKAN convention: check_access → validate → act in each action)
 
@@ -90,7 +91,7 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
 
     def get_blueprint(self) -> list[Blueprint]:
         return [province_views.blueprint, readings_views.blueprint, embed.blueprint, harvest_admin_views.blueprint,
-                csrf_guard.blueprint, hotspot_views.blueprint]
+                csrf_guard.blueprint, hotspot_views.blueprint, alert_views.blueprint]
 
     # IMiddleware: the app is built (CSRF protection set up); what is exempt now is exempt on purpose;
     # the widget's responses leave with their own headers

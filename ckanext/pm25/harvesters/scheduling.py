@@ -28,6 +28,7 @@ from ckan import model
 
 from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestSource
 from ckanext.pm25.harvesters import pruning, settings, site_user, solr_commits
+from ckanext.pm25.participation.sending import send_alerts
 from ckanext.pm25.harvesters.source_config import (ConfigError, SourceConfig,
                                                    parse_agency_config, parse_air4thai_config,
                                                    parse_dustboy_config, parse_firms_config,
@@ -103,8 +104,9 @@ def run_due(now: datetime | None = None) -> list[Decision]:
 def run_every(every: float, *, passes: int | None = None,
               report: Callable[[Decision], None] = lambda decision: None) -> None:
     """:func:`run_due` every ``every`` seconds, ``passes`` times (None: until the process is
-    stopped). A pass that fails is logged and the next one runs: a scheduler that stops on a
-    database hiccup would leave every job "Running" again."""
+    stopped), each pass followed by the province alerts (``ckan pm25 alerts send``). A pass
+    that fails is logged and the next one runs: a scheduler that stops on a database hiccup
+    would leave every job "Running" again."""
     done = 0
     pruned_at: float | None = None
     while passes is None or done < passes:
@@ -117,6 +119,9 @@ def run_every(every: float, *, passes: int | None = None,
                 pruned_at = time.monotonic()
                 pruned = pruning.prune()
                 log.info("Harvest history pruned: %s objects, %s jobs", pruned.objects, pruned.jobs)
+            # after the harvests: province alerts on the summary they have just updated (cheap
+            # when nothing crossed: one query; never more than one mail a day per subscription)
+            send_alerts()
         except Exception:
             model.Session.rollback()
             log.exception("a pass of the harvest scheduler failed; the next runs in %s s", every)

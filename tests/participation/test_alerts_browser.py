@@ -1,0 +1,97 @@
+"""A subscriber's journey in headless Chromium, on a portal of its own whose CKAN smtp.* settings
+(CKAN's environment variables) point at a real SMTP server on 127.0.0.1: subscribe in a province
+page's box, open the mailed link and confirm, the province crosses the threshold and the alert
+arrives, unsubscribe from the alert's link. Screenshots go to the artifacts folder."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from ckanext.pm25.participation.sending import send_alerts
+from ckanext.pm25.readings.hooks import now as present
+from tests.conftest import ROOT, _wait_for_http
+from tests.logs import logs_folder
+from tests.participation.conftest import MAIL_FROM, Province, Sink, free_port, link_in
+
+pytestmark = pytest.mark.usefixtures("with_plugins")
+
+
+@pytest.fixture
+def mailing_portal(smtp_server: Sink) -> Iterator[str]:
+    """`ckan run` on the test configuration, sending its mail to the test's SMTP server."""
+    port = free_port()
+    site = f"http://127.0.0.1:{port}"
+    import ckan.plugins.toolkit as tk
+
+    env = {**os.environ, "CKAN_SITE_URL": site, "CKAN_SMTP_SERVER": str(tk.config["smtp.server"]),
+           "CKAN_SMTP_MAIL_FROM": MAIL_FROM}
+    ckan = shutil.which("ckan", path=os.path.dirname(sys.executable)) or "ckan"
+    with open(logs_folder() / f"alerts-portal-{port}.log", "w") as log:
+        process = subprocess.Popen([ckan, "-c", str(ROOT / "test.ini"), "run", "-H", "127.0.0.1", "-p", str(port),
+                                    "--disable-reloader", "--threaded"], stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        _wait_for_http(f"{site}/api/3/action/status_show", process, timeout=90)
+        yield site
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _on(site: str, link: str) -> str:
+    parts = urlsplit(link)
+    return f"{site}{parts.path}?{parts.query}"
+
+
+def _text(browser: Any) -> str:
+    return str(browser.find_element(By.TAG_NAME, "body").text)
+
+
+def test_subscribe_confirm_alert_and_unsubscribe_in_a_browser(
+        mailing_portal: str, smtp_server: Sink, lampang: Province, browser: Any, artifacts: Path) -> None:
+    # a page being replaced by the next one (after a click) is read again, not an error
+    wait = WebDriverWait(browser, 30, ignored_exceptions=[StaleElementReferenceException])
+    browser.set_window_size(1280, 1000)
+    browser.get(f"{mailing_portal}/en/province/TH-52")
+    box = wait.until(lambda driver: driver.find_element(By.ID, "pm25-alerts"))
+    box.find_element(By.NAME, "email").send_keys("browser@example.org")
+    threshold = box.find_element(By.NAME, "threshold")
+    threshold.clear()
+    threshold.send_keys("30")
+    button = box.find_element(By.CSS_SELECTOR, "button[type=submit]")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    browser.save_screenshot(str(artifacts / "alerts-province-box-en.png"))
+    button.click()
+    wait.until(lambda driver: "Check your inbox" in _text(driver))
+
+    [confirmation] = smtp_server.take()
+    assert confirmation.recipients == ["browser@example.org"]
+    browser.get(_on(mailing_portal, link_in(confirmation.body, "/pm25/alerts/confirm")))
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit], .primary button[type=submit]").click()
+    wait.until(lambda driver: "Your alerts are on" in _text(driver))
+
+    lampang.set_mean(42.0)
+    send_alerts(present())
+    [alert] = smtp_server.take()
+    assert "above 30.0 µg/m³: 42.0 µg/m³" in str(alert.message["Subject"])
+    browser.get(_on(mailing_portal, link_in(alert.body, "/pm25/alerts/unsubscribe")))
+    assert "Stop the PM2.5 alerts for Lampang province?" in _text(browser)
+    browser.save_screenshot(str(artifacts / "alerts-unsubscribe-en.png"))
+    browser.find_element(By.CSS_SELECTOR, ".primary button[type=submit]").click()
+    wait.until(lambda driver: "You will get no more alerts" in _text(driver))
+
+    lampang.set_mean(20.0)
+    assert send_alerts(present()).due == 0

@@ -89,6 +89,6 @@ start_background harvest-scheduler "${ckan[@]}" pm25 harvest schedule --every 60
 
 # as in production: uWSGI's worker processes behind nginx (static files, proxy cache), dev/serve.sh
 bash dev/serve.sh start "$INI"
-say "Serving the portal at http://127.0.0.1:$PM25_WEB_PORT: uWSGI (${PM25_WEB_WORKERS:-4} workers) behind nginx (Ctrl-C or 'make stop' to stop)"
+say "Serving the portal at http://127.0.0.1:$PM25_WEB_PORT: uWSGI (${PM25_WEB_WORKERS:-2} processes x ${PM25_WEB_THREADS:-4} threads) behind nginx (Ctrl-C or 'make stop' to stop)"
 trap 'bash dev/serve.sh stop; exit 0' INT TERM
 while [ -f "$RUN/web.pid" ] && kill -0 "$(cat "$RUN/web.pid")" 2>/dev/null; do sleep 2 & wait $!; done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The portal served as in production (`make run`; the serving stack test): uWSGI with
-# $PM25_WEB_WORKERS worker processes (default 4: two per core of a two-core machine, so a worker
-# waiting on PostgreSQL or Solr leaves the core to another) on a Unix socket, and nginx on
+# $PM25_WEB_WORKERS processes of $PM25_WEB_THREADS threads (default 2 x 4: a process per core of a
+# two-core machine, threads to overlap the waits on PostgreSQL and Solr; docs/architecture.md
+# says what was measured) on a Unix socket, and nginx on
 # 127.0.0.1:$PM25_WEB_PORT in front: CKAN's public folders and webassets output served from disk,
 # everything else through a proxy cache (anonymous answers CKAN marks public; a request with a
 # session, "remember me" or API token bypasses it). Header X-Cache-Status: HIT, MISS, BYPASS, ….
@@ -12,7 +13,8 @@
 source "$(dirname "$0")/env.sh"
 
 SERVE_DIR="${PM25_SERVE_DIR:-$PM25_VAR/run}"
-WORKERS="${PM25_WEB_WORKERS:-4}"
+WORKERS="${PM25_WEB_WORKERS:-2}"
+THREADS="${PM25_WEB_THREADS:-4}"
 PORT="$PM25_WEB_PORT"
 NGINX_DIR="$SERVE_DIR/nginx"
 SOCKET="$SERVE_DIR/uwsgi.sock"
@@ -126,10 +128,11 @@ start() {
   mkdir -p "$NGINX_DIR/temp" "$NGINX_DIR/cache"
   rm -rf "${NGINX_DIR:?}/cache/"*   # a new start serves nothing an earlier code or database made
   # the official images' options: a master, lazy apps (each worker opens its own connections),
-  # 32 kB headers, a worker stuck for 60 s is replaced; -L: CKAN logs each request itself
+  # 32 kB headers, a worker stuck for 60 s is replaced; -L: CKAN logs each request itself;
+  # threads as well (the images run 2 single-threaded processes)
   CKAN_INI="$ini" "$VENV/bin/uwsgi" --socket "$SOCKET" --chmod-socket=660 \
     --wsgi-file "$PM25_ROOT/dev/serve/wsgi.py" --callable application --need-app \
-    --master --enable-threads --lazy-apps --processes "$WORKERS" -L --buffer-size 32768 --vacuum \
+    --master --enable-threads --lazy-apps --processes "$WORKERS" --threads "$THREADS" -L --buffer-size 32768 --vacuum \
     --harakiri 60 --die-on-term --listen 1024 \
     --pidfile "$UWSGI_PID" --daemonize "$PM25_LOGS/uwsgi-$PORT.log" \
     || die "uWSGI did not start: see $PM25_LOGS/uwsgi-$PORT.log"
@@ -162,7 +165,7 @@ status() {
   local workers
   if pid_alive "$UWSGI_PID"; then
     workers="$(pgrep -c -P "$(cat "$UWSGI_PID")" || true)"
-    say "uWSGI: master $(cat "$UWSGI_PID"), $workers worker processes, socket $SOCKET"
+    say "uWSGI: master $(cat "$UWSGI_PID"), $workers worker processes of $THREADS threads, socket $SOCKET"
   else
     say "uWSGI: not running"
   fi

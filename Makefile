@@ -12,7 +12,7 @@ help:
 	@echo "make test   - the same set-up without the web server, then the whole test suite"
 	@echo "make lint   - ruff, mypy and the import contracts (as CI runs them)"
 	@echo "make stop   - stop what make run / make test started"
-	@echo "make status - check the services"
+	@echo "make status - check the services and the web server (uWSGI, nginx)"
 	@echo "make bench  - run the benchmarks (ratios measured side by side)"
 	@echo "make test-installed - build the wheel, install it into a clean virtualenv, run the site-facing tests on it"
 	@echo "make test-upgrade - a site of the previous release, with data, upgraded to this code as README.rst says"
@@ -39,6 +39,7 @@ stop:
 
 status:
 	@bash dev/services.sh status
+	@bash dev/serve.sh status
 
 bench: install
 	@bash dev/bench.sh

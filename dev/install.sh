@@ -5,7 +5,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 DEBIAN_PACKAGES=(postgresql postgresql-contrib redis-server openjdk-17-jre-headless maven
                  libpq-dev build-essential chromium chromium-driver curl nodejs
-                 fonts-thai-tlwg)  # Thai glyphs in the browser tests' screenshots
+                 fonts-thai-tlwg   # Thai glyphs in the browser tests' screenshots
+                 nginx-light)      # make run: static files and the proxy cache in front of uWSGI
 
 # The Debian packages named (default: DEBIAN_PACKAGES) that are not installed yet.
 install_debian_packages() {
@@ -51,7 +52,7 @@ install_virtualenv() {
   local log="$PM25_LOGS/pip-$CKAN_VERSION.log"
   {
     install_ckan_into "$VENV"
-    "$VENV/bin/python" -m pip --disable-pip-version-check -q install -e "$PM25_ROOT[test,lint]"
+    "$VENV/bin/python" -m pip --disable-pip-version-check -q install -e "$PM25_ROOT[test,lint,serve]"
   } >"$log" 2>&1 || { tail -n 30 "$log" >&2; die "pip install failed: see $log (is the PyPI registry reachable?)"; }
   echo "$want" >"$stamp"
 }

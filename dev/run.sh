@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: the services, the portal's databases, a sysadmin, demo data, background workers,
-# then the portal at http://127.0.0.1:$PM25_WEB_PORT until stopped (Ctrl-C or `make stop`).
+# then the portal at http://127.0.0.1:$PM25_WEB_PORT (uWSGI behind nginx, dev/serve.sh) until stopped
+# (Ctrl-C or `make stop`).
 source "$(dirname "$0")/env.sh"
 cd "$PM25_ROOT"
 
@@ -86,8 +87,8 @@ start_background harvest-fetch "${ckan[@]}" pm25 harvest consume fetch
 # the harvest scheduler: starts due jobs and marks finished ones (with their report) every minute
 start_background harvest-scheduler "${ckan[@]}" pm25 harvest schedule --every 60
 
-say "Serving the portal at http://127.0.0.1:$PM25_WEB_PORT (Ctrl-C or 'make stop' to stop)"
-"${ckan[@]}" run -H 127.0.0.1 -p "$PM25_WEB_PORT" --disable-reloader --threaded &
-echo $! >"$RUN/web.pid"
-trap 'kill "$(cat "$RUN/web.pid")" 2>/dev/null; exit 0' INT TERM
-wait
+# as in production: uWSGI's worker processes behind nginx (static files, proxy cache), dev/serve.sh
+bash dev/serve.sh start "$INI"
+say "Serving the portal at http://127.0.0.1:$PM25_WEB_PORT: uWSGI (${PM25_WEB_WORKERS:-2} processes x ${PM25_WEB_THREADS:-4} threads) behind nginx (Ctrl-C or 'make stop' to stop)"
+trap 'bash dev/serve.sh stop; exit 0' INT TERM
+while [ -f "$RUN/web.pid" ] && kill -0 "$(cat "$RUN/web.pid")" 2>/dev/null; do sleep 2 & wait $!; done

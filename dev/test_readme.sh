@@ -5,8 +5,9 @@
 # `ckan generate config` pointed at this stack's services, fresh databases on slot 11 (default)
 # initialised by CKAN, and a Solr core of its own. Then each literal block of the section runs as
 # the README gives it (only placeholders are filled in: <ckan>, /etc/ckan/ckan.ini, and psql's
-# connection, which is this stack's), and the portal must serve the platform: the plugins
-# loaded, the dashboard, the province filter on Solr's spatial field, a demo harvest, the cron line.
+# connection, which is this stack's), and the portal, served by the README's uWSGI command behind
+# its nginx server block, must serve the platform: the plugins loaded, the dashboard, the province
+# filter on Solr's spatial field, a demo harvest, the cron line, a repeat visit from the cache.
 source "$(dirname "$0")/env.sh"
 SOLR_HOME="$PM25_VAR/solr/home"      # dev/services.sh's
 
@@ -20,7 +21,6 @@ checkout="$home/checkout"
 ini="$home/ckan.ini"
 core="ckan_readme_${CKAN_VERSION//./_}"
 log="$home/commands.log"
-portal_pid=""
 
 pm25_own_services || die "the README test makes its own databases and Solr core: it runs on this stack's services only"
 mkdir -p "$home" && : >"$log"
@@ -43,7 +43,11 @@ site_ckan() { "$site_venv/bin/ckan" "$@" >>"$log" 2>&1 || { tail -n 30 "$log" >&
 ckan() { site_ckan -c "$ini" "$@"; }
 
 stop_portal() {
-  [ -z "$portal_pid" ] || { kill "$portal_pid" 2>/dev/null; wait "$portal_pid" 2>/dev/null || true; portal_pid=""; }
+  local pidfile
+  for pidfile in "$home/nginx.pid" "$home/uwsgi.pid"; do
+    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+  done
+  rm -f "$home/nginx.pid"
 }
 solr_cores() { curl -fsS "http://127.0.0.1:$PM25_SOLR_PORT/solr/admin/cores?action=$1&$2" >>"$log" 2>&1; }
 unload_core() { solr_cores UNLOAD "core=$core&deleteInstanceDir=true" || true; }
@@ -131,13 +135,33 @@ solr_cores RELOAD "core=$core" || die "Solr did not take the README's schema: se
 # 4. the databases
 run_block "$home" "$(block 4)"
 
-# --- the site works ----------------------------------------------------------------------------
-say "Serving the README's site on port $port"
-"$site_venv/bin/ckan" -c "$ini" run -H 127.0.0.1 -p "$port" --disable-reloader >"$home/portal.log" 2>&1 &
-portal_pid=$!
+# 7. served as written: its wsgi.py, its uWSGI command and its nginx server block (only the
+# socket, cache folder, port and the <storage>/<ckan> placeholders are this site's)
+say "Serving the README's site on port $port (uWSGI behind nginx, step 7)"
+"$site_venv/bin/python" -m pip --disable-pip-version-check -q install pyuwsgi >>"$log" 2>&1 \
+  || die "pip install pyuwsgi failed: see $log"
+block 6 >"$home/wsgi.py"
+socket_path="$home/uwsgi.sock"
+rm -rf "$home/nginx" && mkdir -p "$home/nginx/cache" "$home/nginx/temp"
+(cd "$home" && PATH="$site_venv/bin:$PATH" bash -euo pipefail -c \
+  "$(block 7 | sed "s|/run/ckan/uwsgi.sock|$socket_path|; s|/etc/ckan/ckan.ini|$ini|") \
+     --pidfile $home/uwsgi.pid --daemonize $home/portal.log") || die "README's uWSGI command failed: see $home/portal.log"
+{
+  echo "pid $home/nginx.pid; error_log $home/nginx-error.log; events {}"
+  [ "$(id -u)" != 0 ] || echo "user $(id -un) $(id -gn);"
+  echo "http { include /etc/nginx/mime.types; access_log off;"
+  for temp in client_body proxy fastcgi uwsgi scgi; do echo "${temp}_temp_path $home/nginx/temp/$temp;"; done
+  block 8 | sed "s|/var/cache/nginx/ckan|$home/nginx/cache|; s|listen 80;|listen 127.0.0.1:$port;|;
+                 s|<storage>|$home/storage|; s|<ckan>|$ckan_dir|; s|unix:/run/ckan/uwsgi.sock|unix:$socket_path|;
+                 s|include uwsgi_params;|include /etc/nginx/uwsgi_params;|"
+  echo "}"
+} >"$home/nginx/nginx.conf"
+nginx -p "$home/nginx" -c "$home/nginx/nginx.conf" -e "$home/nginx-error.log" \
+  || die "nginx refused the README's server block: see $home/nginx-error.log and $home/nginx/nginx.conf"
 for _ in $(seq 1 300); do
   curl -fsS "http://127.0.0.1:$port/api/3/action/status_show" >/dev/null 2>&1 && break
-  kill -0 "$portal_pid" 2>/dev/null || { tail -n 30 "$home/portal.log" >&2; die "the portal did not start: see $home/portal.log"; }
+  [ -f "$home/uwsgi.pid" ] && kill -0 "$(cat "$home/uwsgi.pid")" 2>/dev/null \
+    || { tail -n 30 "$home/portal.log" >&2; die "the portal did not start: see $home/portal.log"; }
   sleep 1
 done
 ckan pm25 demo load
@@ -145,4 +169,10 @@ ckan pm25 demo harvest --hours 6
 # the background processes' cron line (step 6), with this site's configuration
 run_block "$home" "$(block 5 | sed -n 's|^[^c]*\(ckan .*\)$|\1|p' | sed "s|/etc/ckan/ckan.ini|$ini|")"
 "$site_venv/bin/python" "$PM25_ROOT/dev/readme_check.py" "http://127.0.0.1:$port"
+# a repeat anonymous visit is the cache's, static files nginx's own
+curl -fsS -o /dev/null "http://127.0.0.1:$port/pm25"
+curl -fsS -D - -o /dev/null "http://127.0.0.1:$port/pm25" | grep -qi '^X-Cache-Status: HIT' \
+  || die "the README's nginx did not serve a repeat /pm25 from its cache"
+curl -fsS -D - -o /dev/null "http://127.0.0.1:$port/base/images/ckan-logo.png" | grep -qi '^Cache-Control: max-age=86400' \
+  || die "the README's nginx did not serve CKAN's public files itself"
 say "README.rst's installation steps work as written (CKAN $CKAN_PIN)"

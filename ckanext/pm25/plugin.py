@@ -25,6 +25,7 @@ from ckanext.pm25.provinces import views as province_views
 from ckanext.pm25.readings import actions as readings_actions
 from ckanext.pm25.readings import embed
 from ckanext.pm25.readings.embed_headers import EmbedHeaders
+from ckanext.pm25.readings.cache_headers import CacheHeaders
 from ckanext.pm25.readings import helpers as readings_helpers
 from ckanext.pm25.readings import hooks as readings_hooks
 from ckanext.pm25.readings import hotspot_actions, hotspot_views
@@ -102,6 +103,8 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
             # the embeddable widget's headers, settled after CKAN's after-request handler and
             # the session's cookie (readings/embed_headers.py)
             app.wsgi_app = EmbedHeaders(app.wsgi_app)
+            # the readings' pages: validators, public or private (readings/cache_headers.py)
+            app.wsgi_app = CacheHeaders(app.wsgi_app)
         return app
 
     # IFacets

@@ -13,12 +13,14 @@ from flask import Blueprint, Response, request
 from flask_login import current_user
 
 from ckanext.pm25.readings.actions import measurements_download
-from ckanext.pm25.readings import api_guard, exports, sensor_layer
+from ckanext.pm25.readings import api_guard, exports, http_cache, sensor_layer
 from ckanext.pm25.readings.records import sort_by_aqi
 from ckanext.pm25.provinces.lookups import province_or_404
 
 blueprint = Blueprint("pm25_dashboard", __name__)
 blueprint.before_app_request(api_guard.refuse_deep_bodies)
+# validators and 304s of the readings' pages, API answers and downloads (http_cache.py)
+blueprint.before_app_request(http_cache.answer_unchanged)
 
 
 def _context() -> Context:

@@ -1,0 +1,60 @@
+"""What a readings page's HTTP validator is made of, read in one cheap query (no CKAN imports).
+
+The summary's station rows (one per station, a few thousand) give the newest hour shown (of a
+province or one station, or of all) and when any reading last changed; CKAN's ``package`` table
+when any dataset last changed (an edit, a deletion, made private) and how many there are (a
+purge); ``system_info`` the site's settings edited in the admin pages (title, logo, …). Each is
+an aggregate over a small table, a millisecond or two at the scale of a national catalogue.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+_STAMP = sa.text("""
+    SELECT latest.changed, latest.stations, latest.newest, latest.station_rows,
+           datasets.changed, datasets.total, settings.digest
+      FROM (SELECT max(updated_at) AS changed, count(*) AS stations,
+                   max(latest_hour) FILTER (WHERE (CAST(:province AS text) IS NULL OR province = :province)
+                                              AND (CAST(:station AS text) IS NULL OR package_id IN (
+                                                   SELECT id FROM package WHERE id = :station OR name = :station)))
+                       AS newest,
+                   count(*) FILTER (WHERE package_id IN (
+                                    SELECT id FROM package WHERE id = :station OR name = :station)) AS station_rows
+              FROM pm25_station_latest) AS latest,
+           (SELECT max(metadata_modified) AS changed, count(*) AS total FROM package) AS datasets,
+           (SELECT md5(coalesce(string_agg(key || '=' || coalesce(value, ''), ',' ORDER BY key), '')) AS digest
+              FROM system_info) AS settings
+""")
+
+
+@dataclass(frozen=True)
+class DataStamp:
+    """The state of what a page shows: ``newest_hour`` (of its scope), ``readings_changed``
+    (any station's readings), ``datasets_changed`` (any dataset) and the counts and digest that
+    catch what leaves no time behind (a purge, a setting)."""
+
+    newest_hour: datetime | None
+    readings_changed: datetime | None
+    stations: int
+    datasets_changed: datetime | None
+    datasets: int
+    settings: str
+    is_station: bool
+
+    def parts(self) -> tuple[object, ...]:
+        return (self.newest_hour, self.readings_changed, self.stations, self.datasets_changed, self.datasets,
+                self.settings)
+
+
+def data_stamp(conn: Connection, province: str | None = None, station: str | None = None) -> DataStamp:
+    """The stamp of everything, of one province's readings (``province``: its code) or of one
+    station dataset's (``station``: its id or name; ``is_station`` says whether it is one)."""
+    row = conn.execute(_STAMP, {"province": province, "station": station}).one()
+    readings_changed, stations, newest, station_rows, datasets_changed, datasets, settings = row
+    return DataStamp(newest_hour=newest, readings_changed=readings_changed, stations=int(stations),
+                     datasets_changed=datasets_changed, datasets=int(datasets), settings=str(settings),
+                     is_station=bool(station_rows))

@@ -3,8 +3,11 @@
 The summary's station rows (one per station, a few thousand) give the newest hour shown (of a
 province or one station, or of all) and when any reading last changed; CKAN's ``package`` table
 when any dataset last changed (an edit, a deletion, made private) and how many there are (a
-purge); ``system_info`` the site's settings edited in the admin pages (title, logo, …). Each is
-an aggregate over a small table, a millisecond or two at the scale of a national catalogue.
+purge); ``system_info`` the site's settings edited in the admin pages (title, logo, …); the
+model estimates' summary when an area's value last changed; ``harvest_job`` when a harvest last
+finished (the hotspots live in the DataStore's database, out of this query's reach, and are
+written only by harvests). Each is an aggregate over a small table (or an index), a
+millisecond or two at the scale of a national catalogue.
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 _STAMP = sa.text("""
     SELECT latest.changed, latest.stations, latest.newest, latest.station_rows,
-           datasets.changed, datasets.total, settings.digest
+           datasets.changed, datasets.total, settings.digest, areas.changed, harvests.finished
       FROM (SELECT max(updated_at) AS changed, count(*) AS stations,
                    max(latest_hour) FILTER (WHERE (CAST(:province AS text) IS NULL OR province = :province)
                                               AND (CAST(:station AS text) IS NULL OR package_id IN (
@@ -27,7 +30,9 @@ _STAMP = sa.text("""
               FROM pm25_station_latest) AS latest,
            (SELECT max(metadata_modified) AS changed, count(*) AS total FROM package) AS datasets,
            (SELECT md5(coalesce(string_agg(key || '=' || coalesce(value, ''), ',' ORDER BY key), '')) AS digest
-              FROM system_info) AS settings
+              FROM system_info) AS settings,
+           (SELECT max(updated_at) AS changed FROM pm25_area_latest) AS areas,
+           (SELECT max(finished) AS finished FROM harvest_job) AS harvests
 """)
 
 
@@ -44,17 +49,21 @@ class DataStamp:
     datasets: int
     settings: str
     is_station: bool
+    areas_changed: datetime | None = None
+    harvest_finished: datetime | None = None
 
     def parts(self) -> tuple[object, ...]:
         return (self.newest_hour, self.readings_changed, self.stations, self.datasets_changed, self.datasets,
-                self.settings)
+                self.settings, self.areas_changed, self.harvest_finished)
 
 
 def data_stamp(conn: Connection, province: str | None = None, station: str | None = None) -> DataStamp:
     """The stamp of everything, of one province's readings (``province``: its code) or of one
     station dataset's (``station``: its id or name; ``is_station`` says whether it is one)."""
     row = conn.execute(_STAMP, {"province": province, "station": station}).one()
-    readings_changed, stations, newest, station_rows, datasets_changed, datasets, settings = row
+    (readings_changed, stations, newest, station_rows, datasets_changed, datasets, settings,
+     areas_changed, harvest_finished) = row
     return DataStamp(newest_hour=newest, readings_changed=readings_changed, stations=int(stations),
                      datasets_changed=datasets_changed, datasets=int(datasets), settings=str(settings),
-                     is_station=bool(station_rows))
+                     is_station=bool(station_rows), areas_changed=areas_changed,
+                     harvest_finished=harvest_finished)

@@ -60,6 +60,13 @@ def _text(browser: Any) -> str:
     return str(browser.find_element(By.TAG_NAME, "body").text)
 
 
+def _click(browser: Any, css: str) -> None:
+    """Click the page's button as a person would: scrolled into view first."""
+    button = browser.find_element(By.CSS_SELECTOR, css)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+
+
 def test_subscribe_confirm_alert_and_unsubscribe_in_a_browser(
         mailing_portal: str, smtp_server: Sink, lampang: Province, browser: Any, artifacts: Path) -> None:
     # a page being replaced by the next one (after a click) is read again, not an error
@@ -80,7 +87,7 @@ def test_subscribe_confirm_alert_and_unsubscribe_in_a_browser(
     [confirmation] = smtp_server.take()
     assert confirmation.recipients == ["browser@example.org"]
     browser.get(_on(mailing_portal, link_in(confirmation.body, "/pm25/alerts/confirm")))
-    browser.find_element(By.CSS_SELECTOR, "main button[type=submit], .primary button[type=submit]").click()
+    _click(browser, "main button[type=submit], .primary button[type=submit]")
     wait.until(lambda driver: "Your alerts are on" in _text(driver))
 
     lampang.set_mean(42.0)
@@ -90,7 +97,7 @@ def test_subscribe_confirm_alert_and_unsubscribe_in_a_browser(
     browser.get(_on(mailing_portal, link_in(alert.body, "/pm25/alerts/unsubscribe")))
     assert "Stop the PM2.5 alerts for Lampang province?" in _text(browser)
     browser.save_screenshot(str(artifacts / "alerts-unsubscribe-en.png"))
-    browser.find_element(By.CSS_SELECTOR, ".primary button[type=submit]").click()
+    _click(browser, ".primary button[type=submit]")
     wait.until(lambda driver: "You will get no more alerts" in _text(driver))
 
     lampang.set_mean(20.0)

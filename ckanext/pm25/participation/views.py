@@ -4,9 +4,10 @@ one-click POST of RFC 8058).
 
 No page ever shows an address or says whether one is subscribed: a request is answered "check
 your inbox" whether the address is new, pending, already confirmed or over its daily limit.
-The subscribe form's CSRF token is checked here even for anonymous visitors, whom CKAN's own
-check lets through; the one-click unsubscribe is exempt, as RFC 8058 requires (a mail client
-posts it with no session), and its token is the proof."""
+The subscribe form is not CSRF-checked for anonymous visitors (as CKAN does not check them): it
+sits on publicly cached pages, and it only asks for a confirmation mail. The one-click
+unsubscribe is exempt, as RFC 8058 requires (a mail client posts it with no session), and its
+token is the proof."""
 from __future__ import annotations
 
 import logging
@@ -15,7 +16,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.config.middleware.flask_app import csrf
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 
 from ckanext.pm25.geo.provinces import all_provinces, by_code
 from ckanext.pm25.participation import clients, letters, mailing, rules, subscriptions, validation
@@ -48,9 +49,11 @@ def form() -> Any:
 
 
 def subscribe() -> Any:
-    protect = current_app.extensions.get("csrf")
-    if protect is not None and current_app.config.get("WTF_CSRF_ENABLED", True):
-        protect.protect()  # CKAN waives the check for anonymous visitors; this form is theirs
+    # No CSRF check of our own for anonymous visitors (CKAN's applies to signed-in sessions): the
+    # box is on province pages that shared caches serve without a session (readings/
+    # cache_headers.py), so no token in them could match one; and a forged post can do nothing
+    # the forger could not do directly: it only asks for a confirmation mail (double opt-in,
+    # limits per address and per client, the same answer for every address).
     data = {key: request.form.get(key, "") for key in ("email", "province", "threshold", "language")}
     try:
         wanted = validation.subscription_request(data, _page_language())

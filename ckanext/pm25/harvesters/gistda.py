@@ -116,11 +116,7 @@ class GistdaHarvester(stages.Pm25HarvesterBase):
 
     def validate_config(self, config: str | None) -> str | None:
         validated = super().validate_config(config)
-        if not parse_gistda_config(config).maintainer_email \
-                and not tk.config.get("ckanext.pm25.harvest.maintainer_email"):
-            raise ValueError("maintainer_email: " + tk._(
-                "required: the contact e-mail published on every station dataset (or set "
-                "ckanext.pm25.harvest.maintainer_email for the whole site)"))
+        publishing.require_contact(parse_gistda_config(config))
         return validated
 
     def get_original_url(self, harvest_object_id: str) -> str | None:

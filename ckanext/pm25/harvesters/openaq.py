@@ -8,13 +8,14 @@
   ``/measurements``), paged, since its last stored hour as Air4Thai does (``revisit_hours``
   before it, ``backfill_hours`` on the first run, never more than ``max_catchup_hours``).
 - A location harvested before and missing from a usable, non-empty list is marked inactive,
-  never deleted (``station_absence.py``, as for Air4Thai).
+  never deleted, as every station source's (``station_import.py``).
 - Import: a location that republishes a station we harvest from its primary source (Air4Thai,
   ``duplicates.py``) gets no station dataset: its readings go to this source's store under its
   own series (with their provider and licence, for the record) and the primary station's dataset
   names it (``also_published_by_openaq``), so the dashboard and the province means count the
   station once. Other locations get a station dataset (reference station or low-cost sensor as
-  ``isMonitor`` says) written the way every station is (``station_writer.py``).
+  ``isMonitor`` says) written the way every station is (``station_import.py``, with the
+  ``OPENAQ`` network: ``openaq-<id>`` datasets, ``openaq:<id>`` series).
 
 Every request carries the ``X-API-Key`` of :mod:`.api_keys` (never the source's config; the
 HTTP layer drops it on a redirect that leaves the source's origin) and waits its turn under the
@@ -27,32 +28,31 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, replace
-from datetime import datetime, timedelta, timezone
-from typing import Any
+from datetime import datetime, timezone
+from typing import Any, cast
 
-import ckan.plugins.toolkit as tk
 import requests
 from ckan import model
 
 from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.pm25.common.messages import N_
 from ckanext.pm25.common.times import HOUR, floor_hour, parse_utc, utcnow
-from ckanext.pm25.harvesters import (api_keys, budget, locks, network, objects, openaq_links,
-                                     publishing, rate_limits, readings_writer, recording,
-                                     settings, solr_commits, stages, station_absence,
-                                     station_places,
-                                     station_writer)
-from ckanext.pm25.harvesters.datasets import Publisher, fingerprint, store_resource_id
+from ckanext.pm25.geo.provinces import Province
+from ckanext.pm25.harvesters import (api_keys, budget, network, objects, openaq_links, publishing,
+                                     rate_limits, recording, settings)
+from ckanext.pm25.harvesters.datasets import Publisher, store_resource_id
 from ckanext.pm25.harvesters.http import FetchError, FetchResult, HttpPolicy, fetch_json, make_session
 from ckanext.pm25.harvesters.normalise import PayloadError, Station, reading_to_row
-from ckanext.pm25.harvesters.openaq_datasets import (GUID_PREFIX, location_dataset, location_name,
+from ckanext.pm25.harvesters.openaq_datasets import (GUID_PREFIX, OPENAQ, location_dataset,
                                                      location_package_id, reading_licence,
-                                                     reading_source, series_id)
+                                                     reading_source)
 from ckanext.pm25.harvesters.openaq_format import (Location, licence_names, page_of,
                                                    parse_locations, parse_values)
 from ckanext.pm25.harvesters.pacing import Pacer
 from ckanext.pm25.harvesters.series import history_window, with_rolling_means
-from ckanext.pm25.harvesters.source_config import OpenAQConfig, parse_openaq_config
+from ckanext.pm25.harvesters.source_config import OpenAQConfig, StationSourceConfig, parse_openaq_config
+from ckanext.pm25.harvesters.station_import import (StationHarvesterBase, future_tolerance, is_private,
+                                                    stored_readings, window_stored_rows)
 
 LOCATIONS_PATH = "/v3/locations"
 LICENCES_PATH = "/v3/licenses"
@@ -114,11 +114,10 @@ def _missing_key(source_name: str) -> str:
             f"ckanext.pm25.openaq.api_key.{source_name} for this source alone)")
 
 
-def future_tolerance() -> timedelta:
-    return timedelta(minutes=int(tk.config.get("ckanext.pm25.harvest.future_tolerance_minutes")))
+class OpenAQHarvester(StationHarvesterBase):
 
-
-class OpenAQHarvester(stages.Pm25HarvesterBase):
+    station_network = OPENAQ
+    content_key = "location"
 
     def info(self) -> dict[str, str]:
         return {
@@ -131,11 +130,6 @@ class OpenAQHarvester(stages.Pm25HarvesterBase):
 
     def parse_config(self, text: str | None) -> OpenAQConfig:
         return parse_openaq_config(text)
-
-    def validate_config(self, config: str | None) -> str | None:
-        validated = super().validate_config(config)
-        publishing.require_contact(parse_openaq_config(config))
-        return validated
 
     def get_original_url(self, harvest_object_id: str) -> str | None:
         obj = HarvestObject.get(harvest_object_id)
@@ -176,7 +170,7 @@ class OpenAQHarvester(stages.Pm25HarvesterBase):
                 yield {"guid": GUID_PREFIX + location.location_id,
                        "content": json.dumps({"location": asdict(location), "seen_at": seen_at},
                                              ensure_ascii=False)}
-            yield from station_absence.gone_objects(job.source_id, GUID_PREFIX, listed)
+            yield from self._gone(job.source_id, listed)
 
         return objects.insert_objects(job, items())
 
@@ -296,66 +290,42 @@ class OpenAQHarvester(stages.Pm25HarvesterBase):
         obj.save()
         return True
 
-    # --- import ------------------------------------------------------------------------------
+    # --- import: station_import.py's, with a location's own dataset and provenance ----------
 
-    def do_import(self, obj: HarvestObject, config: OpenAQConfig) -> bool | str:
-        content = json.loads(obj.content or "{}")
-        try:
-            publisher = publishing.publisher_for(obj.source, config)
-        except ValueError as error:
-            recording.record_object_error(obj, f"Cannot import: {error}", "Import")
-            return False
-        location_id = content["station_id"] if content.get("gone") \
-            else content["location"]["location_id"]
-        package_id = location_package_id(obj.harvest_source_id, location_id)
-        with locks.item_lock(f"pm25-harvest:{obj.harvest_source_id}:{obj.guid}"), \
-                solr_commits.batched_solr_commits():
-            if content.get("gone"):
-                return station_absence.mark_inactive(obj, package_id, GUID_PREFIX)
-            location = _location(content["location"])
-            try:
-                return self._import_location(obj, config, publisher, location, content,
-                                             package_id)
-            except tk.ValidationError as error:
-                model.Session.rollback()
-                recording.record_object_error(
-                    obj, f"The station dataset did not pass validation: "
-                         f"{recording.validation_message(error)}; stored data left as it was",
-                    "Import", snippet=json.dumps(content.get("location"), ensure_ascii=False))
-                return False
+    def _station(self, content: dict[str, Any]) -> Station:
+        return _as_station(_location(content["location"]))
 
-    def _import_location(self, obj: HarvestObject, config: OpenAQConfig, publisher: Publisher,
-                         location: Location, content: dict[str, Any],
-                         package_id: str) -> bool | str:
-        rows: list[dict[str, Any]] = content.get("rows") or []
-        store_id = network.ensure_stores(publisher, config.data_source).of(_is_private(package_id))
-        series = series_id(location.location_id)
-        stored = _stored(obj.harvest_source_id, location.location_id,
-                         _hours_between(content.get("window")) + 48)
-        source, licence = reading_source(location, config.data_source), reading_licence(location)
-        match = openaq_links.primary_of(location, config)
-        if match is not None:
-            written = openaq_links.keep_as_republished(obj, location, match, package_id,
-                                                       store_id=store_id, series=series,
-                                                       rows=rows, stored=stored, source=source,
-                                                       licence=licence)
-            return True if written else "unchanged"
-        known = _stored_fields(package_id)
-        spatial, places = station_places.place(obj, _as_station(location), known)
-        desired = location_dataset(location, publisher, data_source=config.data_source,
-                                   spatial=spatial, provinces=places,
-                                   last_seen=_last_seen(rows, known, content))
-        desired.update(_temporal(rows, known))
-        digest = fingerprint({k: v for k, v in desired.items() if k != "station_last_seen"})
-        saved = station_writer.save_station(
-            obj, package_id=package_id, desired=desired, digest=digest, store_id=store_id,
-            series=series, ideal_name=location_name(location.location_id),
-            source_name=publisher.source_name, known=known)
-        written = station_writer.store_rows(obj, saved, store_id=store_id, series=series,
-                                            rows=rows, stored=stored, fill_only=[],
-                                            source=source, licence=licence)
-        objects.make_current(obj, package_id, digest)
-        return True if (saved.metadata_changed or written) else "unchanged"
+    def _dataset(self, content: dict[str, Any], config: StationSourceConfig, publisher: Publisher,
+                 *, spatial: str | None, places: list[Province], last_seen: str) -> dict[str, Any]:
+        return location_dataset(_location(content["location"]), publisher,
+                                data_source=config.data_source, spatial=spatial,
+                                provinces=places, last_seen=last_seen)
+
+    def _provenance(self, content: dict[str, Any], config: StationSourceConfig,
+                    publisher: Publisher) -> tuple[str, str | None]:
+        location = _location(content["location"])
+        return reading_source(location, config.data_source), reading_licence(location)
+
+    def _stores(self, publisher: Publisher, config: StationSourceConfig) -> network.Stores:
+        # the stores OpenAQ sources had before they shared station_import.py
+        return network.ensure_stores(publisher, config.data_source)
+
+    def _republished(self, obj: HarvestObject, content: dict[str, Any], config: StationSourceConfig,
+                     package_id: str, *, store_id: str, series: str, rows: list[dict[str, Any]],
+                     provenance: tuple[str, str | None]) -> bool | str | None:
+        """A location republishing a station harvested from its primary source: its readings
+        kept under its own series, no dataset of its own, the primary's dataset naming it."""
+        location = _location(content["location"])
+        # the config is this harvester's own parse_config's
+        match = openaq_links.primary_of(location, cast(OpenAQConfig, config))
+        if match is None:
+            return None
+        stored = window_stored_rows(store_id, location.location_id, content, OPENAQ)
+        source, licence = provenance
+        written = openaq_links.keep_as_republished(obj, location, match, package_id,
+                                                   store_id=store_id, series=series, rows=rows,
+                                                   stored=stored, source=source, licence=licence)
+        return True if written else "unchanged"
 
 
 def _as_station(location: Location) -> Station:
@@ -364,53 +334,13 @@ def _as_station(location: Location) -> Station:
                    lat=location.lat, lon=location.lon)
 
 
-def _is_private(package_id: str) -> bool:
-    package = model.Package.get(package_id)
-    return bool(package.private) if package is not None else False
-
-
 def _stored(source_id: str, location_id: str, limit: int) -> list[dict[str, Any]]:
     """The location's newest stored rows, newest first (from the public or the private
     store, wherever its series is); none before its store exists."""
-    if not limit:
-        return []
     package_id = location_package_id(source_id, location_id)
-    try:
-        return readings_writer.stored_rows(store_resource_id(source_id, _is_private(package_id)),
-                                           series_id(location_id), location_id, limit)
-    except tk.ObjectNotFound:
-        return []
-
-
-def _stored_fields(package_id: str) -> dict[str, Any] | None:
-    package = model.Package.get(package_id)
-    if package is None:
-        return None
-    return {**(package.extras or {}), "state": package.state, "name": package.name}
+    return stored_readings(store_resource_id(source_id, is_private(package_id)), location_id,
+                           limit, OPENAQ)
 
 
 def _z(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
-
-
-def _last_seen(rows: list[dict[str, Any]], known: dict[str, Any] | None,
-               content: dict[str, Any]) -> str:
-    if rows:
-        return max(row["datetime_utc"] for row in rows)
-    if known and known.get("station_last_seen"):
-        return str(known["station_last_seen"])
-    return _z(parse_utc(content["seen_at"]).replace(microsecond=0))
-
-
-def _temporal(rows: list[dict[str, Any]], known: dict[str, Any] | None) -> dict[str, str]:
-    days = [str(row["datetime_local"])[:10] for row in rows]
-    if known:
-        days += [d for d in (known.get("temporal_start"), known.get("temporal_end")) if d]
-    return {"temporal_start": min(days), "temporal_end": max(days)} if days else {}
-
-
-def _hours_between(window: dict[str, Any] | None) -> int:
-    if not window or not window.get("store_start") or not window.get("end"):
-        return 0
-    return max(0, int((parse_utc(window["end"]) - parse_utc(window["store_start"])) / HOUR) + 1)
-

@@ -12,25 +12,19 @@ from collections.abc import Sequence
 from typing import Any
 
 from ckanext.pm25.geo.provinces import Province
-from ckanext.pm25.harvesters.datasets import (Publisher, bounded_name, hourly_network_fields,
-                                              stable_id)
+from ckanext.pm25.harvesters.datasets import (Publisher, StationNetwork, hourly_network_fields,
+                                              station_package_id)
 from ckanext.pm25.harvesters.openaq_format import Location
 
-GUID_PREFIX = "openaq:"
 TAGS = ("PM2.5", "ฝุ่นละออง", "คุณภาพอากาศ", "air quality", "OpenAQ")
+# Ids, names, GUIDs and series ``openaq-<location>``/``openaq:<location>``; each location's
+# dataset is built by ``location_dataset`` (its measurement type is the location's own).
+OPENAQ = StationNetwork(prefix="openaq", tags=TAGS)
+GUID_PREFIX = OPENAQ.prefix + ":"
 
 
 def location_package_id(source_id: str, location_id: str) -> str:
-    return stable_id("openaq", source_id, location_id)
-
-
-def location_name(location_id: str) -> str:
-    return bounded_name("openaq", location_id)
-
-
-def series_id(location_id: str) -> str:
-    """The location's series in the measurement store."""
-    return f"openaq:{location_id}"
+    return station_package_id(source_id, location_id, OPENAQ)
 
 
 def reading_source(location: Location, data_source: str) -> str:

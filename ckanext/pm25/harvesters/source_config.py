@@ -105,11 +105,7 @@ VALUES_ENDPOINTS = ("hours", "measurements")
 
 
 @dataclass(frozen=True)
-class OpenAQConfig(SourceConfig):
-    interval_minutes: int = 60
-    backfill_hours: int = 48
-    revisit_hours: int = 3
-    max_catchup_hours: int = 168
+class OpenAQConfig(StationSourceConfig):
     page_size: int = 100
     requests_per_minute: int = 60
     requests_per_hour: int = 2000

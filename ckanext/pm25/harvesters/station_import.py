@@ -2,12 +2,16 @@
 (``package_create``/``package_update`` through the PM2.5 schema, only when its metadata
 changed), its new or changed hourly rows merged into the source's measurement store, its place
 and provinces from its coordinates, a station missing from a usable upstream list marked
-inactive (never deleted). Air4Thai's and DustBoy's harvesters share it; what sets their
-datasets apart is their :class:`~ckanext.pm25.harvesters.datasets.StationNetwork`.
+inactive (never deleted). Air4Thai's, DustBoy's and OpenAQ's harvesters share it; what sets
+their datasets apart is their :class:`~ckanext.pm25.harvesters.datasets.StationNetwork`, and a
+source whose stations carry more than a :class:`Station` (OpenAQ's locations: provider, owner,
+licence, a duplicate of another source's station) overrides the hooks ``_station``,
+``_dataset``, ``_provenance``, ``_stores`` and ``_republished``.
 
 A harvest object's content, written by the source's fetch stage, is
 ``{"station": Station as a dict, "rows": [...], "latest": row | None, "fill_only": [...],
-"window": {"store_start", "end"}, "seen_at": ISO time}``, or ``{"gone": true, "station_id"}``.
+"window": {"store_start", "end"}, "seen_at": ISO time}`` (the station under the key
+``content_key``), or ``{"gone": true, "station_id"}``.
 """
 from __future__ import annotations
 
@@ -69,6 +73,7 @@ class StationHarvesterBase(stages.Pm25HarvesterBase):
     and ``fetch``."""
 
     station_network: StationNetwork = AIR4THAI
+    content_key = "station"
 
     @property
     def guid_prefix(self) -> str:
@@ -79,11 +84,7 @@ class StationHarvesterBase(stages.Pm25HarvesterBase):
 
     def validate_config(self, config: str | None) -> str | None:
         validated = super().validate_config(config)
-        if not self.parse_config(config).maintainer_email \
-                and not tk.config.get("ckanext.pm25.harvest.maintainer_email"):
-            raise ValueError("maintainer_email: " + tk._(
-                "required: the contact e-mail published on every station dataset (or set "
-                "ckanext.pm25.harvest.maintainer_email for the whole site)"))
+        publishing.require_contact(self.parse_config(config))
         return validated
 
     def _gone(self, source_id: str, listed: set[str]) -> list[dict[str, Any]]:
@@ -109,8 +110,8 @@ class StationHarvesterBase(stages.Pm25HarvesterBase):
         except ValueError as error:
             recording.record_object_error(obj, f"Cannot import: {error}", "Import")
             return False
-        station_id = content["station"]["station_id"] if "station" in content \
-            else content["station_id"]
+        station_id = content["station_id"] if content.get("gone") \
+            else self._station(content).station_id
         package_id = station_package_id(obj.harvest_source_id, station_id, self.station_network)
         with locks.item_lock(f"pm25-harvest:{obj.harvest_source_id}:{obj.guid}"), \
                 solr_commits.batched_solr_commits():
@@ -123,27 +124,58 @@ class StationHarvesterBase(stages.Pm25HarvesterBase):
                 recording.record_object_error(
                     obj, f"The station dataset did not pass validation: "
                          f"{recording.validation_message(error)}; stored data left as it was",
-                    "Import", snippet=json.dumps(content.get("station"), ensure_ascii=False))
+                    "Import", snippet=json.dumps(content.get(self.content_key), ensure_ascii=False))
                 return False
+
+    # --- what a source may do its own way ----------------------------------------------------
+
+    def _station(self, content: dict[str, Any]) -> Station:
+        return station_from(content[self.content_key])
+
+    def _dataset(self, content: dict[str, Any], config: StationSourceConfig, publisher: Publisher,
+                 *, spatial: str | None, places: list[provinces.Province],
+                 last_seen: str) -> dict[str, Any]:
+        """The station dataset's metadata (without resources, temporal coverage or state)."""
+        return station_dataset(self._station(content), publisher, data_source=config.data_source,
+                               network=self.station_network, spatial=spatial, provinces=places,
+                               last_seen=last_seen)
+
+    def _provenance(self, content: dict[str, Any], config: StationSourceConfig,
+                    publisher: Publisher) -> tuple[str, str | None]:
+        """The stored readings' ``source`` and ``licence``."""
+        return config.data_source, publisher.license_id or DEFAULT_LICENSE
+
+    def _stores(self, publisher: Publisher, config: StationSourceConfig) -> network.Stores:
+        return network.ensure_stores(publisher, config.data_source, self.station_network)
+
+    def _republished(self, obj: HarvestObject, content: dict[str, Any], config: StationSourceConfig,
+                     package_id: str, *, store_id: str, series: str, rows: list[dict[str, Any]],
+                     provenance: tuple[str, str | None]) -> bool | str | None:
+        """The import's outcome when the station is another source's station republished
+        (kept without a dataset of its own); None when it is a station of its own."""
+        return None
 
     def _import_station(self, obj: HarvestObject, config: StationSourceConfig, publisher: Publisher,
                         content: dict[str, Any], package_id: str) -> bool | str:
-        station = station_from(content["station"])
+        station = self._station(content)
         rows: list[dict[str, Any]] = content.get("rows") or []
+        store_id = self._stores(publisher, config).of(is_private(package_id))
+        series = series_id(station.station_id, self.station_network)
+        source, licence = self._provenance(content, config, publisher)
+        republished = self._republished(obj, content, config, package_id, store_id=store_id,
+                                        series=series, rows=rows, provenance=(source, licence))
+        if republished is not None:
+            return republished
         known = _stored_fields(package_id)
         spatial, places = self._geography(obj, station, known)
-        desired = station_dataset(station, publisher, data_source=config.data_source,
-                                  network=self.station_network,
-                                  spatial=spatial, provinces=places,
-                                  last_seen=_last_seen(rows, content, known))
+        desired = self._dataset(content, config, publisher, spatial=spatial, places=places,
+                                last_seen=_last_seen(rows, content, known))
         desired.update(_temporal(rows, known))
         # station_last_seen moves every hour; rewriting the dataset (and its index document)
         # hourly for it alone would dominate a run. It is refreshed whenever anything else
         # changes, daily at least (temporal_end is a date), and made exact when the station
         # is marked inactive.
         digest = fingerprint({k: v for k, v in desired.items() if k != "station_last_seen"})
-        store_id = network.ensure_stores(publisher, config.data_source, self.station_network).of(is_private(package_id))
-        series = series_id(station.station_id, self.station_network)
         resource_id = hourly_resource_id(package_id)
         link = hourly_resource(package_id, series_download_url(
             tk.config.get("ckan.site_url"), store_id, series))
@@ -177,9 +209,7 @@ class StationHarvesterBase(stages.Pm25HarvesterBase):
                 moved = (existing.get("spatial") or "") != (dataset.get("spatial") or "")
                 status_changed = (moved or existing["state"] != "active"
                                   or existing.get("station_status") != dataset.get("station_status"))
-        window = content.get("window") or {}
-        hours = _hours_between(window.get("store_start"), window.get("end"))
-        stored = stored_readings(store_id, station.station_id, hours + 48, self.station_network)
+        stored = window_stored_rows(store_id, station.station_id, content, self.station_network)
         new, changed = changed_rows(rows, stored)
         # The snapshot's value alone (the history failed or lacked its hour) fills an hour not
         # stored yet; it never replaces a stored hour, whose hourly value it does not carry.
@@ -187,8 +217,7 @@ class StationHarvesterBase(stages.Pm25HarvesterBase):
         if (new or changed) and dataset is None:
             dataset = site_user.call("package_show", {"id": package_id})
         readings_writer.write_rows(
-            store_id, [*new, *changed], series_id=series, source=config.data_source,
-            licence=publisher.license_id or DEFAULT_LICENSE,
+            store_id, [*new, *changed], series_id=series, source=source, licence=licence,
             after=lambda written: readings_writer.notify_readings_stored(
                 obj, dataset or {}, resource_id, written))
         if status_changed and dataset is not None:
@@ -262,6 +291,15 @@ def stored_readings(store_id: str, station_id: str, limit: int,
                                            station_id, limit)
     except tk.ObjectNotFound:
         return []
+
+
+def window_stored_rows(store_id: str, station_id: str, content: dict[str, Any],
+                       station_network: StationNetwork) -> list[dict[str, Any]]:
+    """The stored rows the fetched window's rows are compared with: its hours and two days
+    before (whose rows' 24-hour means it may change)."""
+    window = content.get("window") or {}
+    hours = _hours_between(window.get("store_start"), window.get("end"))
+    return stored_readings(store_id, station_id, hours + 48, station_network)
 
 
 def _existing(package_id: str) -> dict[str, Any] | None:

@@ -66,7 +66,10 @@ def send_alerts(now: datetime | None = None) -> Report:
     now = now or hooks.now()
     report = Report()
     assert model.meta.engine is not None, "CKAN's database engine is not configured"
-    with model.meta.engine.connect() as lock:
+    # The lock is the session's, not a transaction's: taken and released in autocommit, which
+    # SQLAlchemy 1.4 (CKAN 2.11) and 2.0 (CKAN 2.12) read alike, so no transaction stays open.
+    with model.meta.engine.connect() as connection:
+        lock = connection.execution_options(isolation_level="AUTOCOMMIT")
         if not lock.execute(_LOCK).scalar():
             report.already_running = True
             return report
@@ -74,7 +77,6 @@ def send_alerts(now: datetime | None = None) -> Report:
             _run(now, report)
         finally:
             lock.execute(_UNLOCK)
-            lock.commit()
     return report
 
 

@@ -2,6 +2,8 @@
 DataStore and queues against the real services, and a running portal for browser tests."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import json
 import os
 import shutil
@@ -81,22 +83,17 @@ def _wait_for_http(url: str, process: subprocess.Popen, timeout: float) -> None:
     raise RuntimeError(f"the portal did not answer {url} within {timeout} s")
 
 
-@pytest.fixture(scope="session")
-def portal() -> Iterator[str]:
-    """The portal served by `ckan run` on the test configuration, in its own process, for
-    browser and remote-client tests. Yields its base URL."""
-    site_url = tk.config["ckan.site_url"].rstrip("/")
+@contextmanager
+def serving(site_url: str, log_name: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`ckan run` on the test configuration at ``site_url`` (its port), in its own process with
+    ``env``, logging to ``log_name`` in the suite's log folder; yields the URL once it answers."""
     port = _port_from_site_url(site_url)
-    with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", port)) == 0:
-            raise RuntimeError(f"port {port} is taken: the test portal cannot start")
     ckan = shutil.which("ckan", path=os.path.dirname(sys.executable)) or "ckan"
-    log_path = logs_folder() / f"test-portal-{port}.log"
-    with open(log_path, "w") as log:
+    with open(logs_folder() / log_name, "w") as log:
         process = subprocess.Popen(
             [ckan, "-c", str(ROOT / "test.ini"), "run", "-H", "127.0.0.1", "-p", str(port),
              "--disable-reloader", "--threaded"],
-            stdout=log, stderr=subprocess.STDOUT,
+            stdout=log, stderr=subprocess.STDOUT, env=env,
         )
     try:
         _wait_for_http(f"{site_url}/api/3/action/status_show", process, timeout=90)
@@ -107,6 +104,19 @@ def portal() -> Iterator[str]:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def portal() -> Iterator[str]:
+    """The portal served by `ckan run` on the test configuration, in its own process, for
+    browser and remote-client tests. Yields its base URL."""
+    site_url = tk.config["ckan.site_url"].rstrip("/")
+    port = _port_from_site_url(site_url)
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise RuntimeError(f"port {port} is taken: the test portal cannot start")
+    with serving(site_url, f"test-portal-{port}.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

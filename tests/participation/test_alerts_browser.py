@@ -5,9 +5,6 @@ arrives, unsubscribe from the alert's link. Screenshots go to the artifacts fold
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,8 +17,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from ckanext.pm25.participation.sending import send_alerts
 from ckanext.pm25.readings.hooks import now as present
-from tests.conftest import ROOT, _wait_for_http
-from tests.logs import logs_folder
+from tests.conftest import serving
 from tests.participation.conftest import MAIL_FROM, Province, Sink, free_port, link_in
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
@@ -36,19 +32,8 @@ def mailing_portal(smtp_server: Sink) -> Iterator[str]:
 
     env = {**os.environ, "CKAN_SITE_URL": site, "CKAN_SMTP_SERVER": str(tk.config["smtp.server"]),
            "CKAN_SMTP_MAIL_FROM": MAIL_FROM}
-    ckan = shutil.which("ckan", path=os.path.dirname(sys.executable)) or "ckan"
-    with open(logs_folder() / f"alerts-portal-{port}.log", "w") as log:
-        process = subprocess.Popen([ckan, "-c", str(ROOT / "test.ini"), "run", "-H", "127.0.0.1", "-p", str(port),
-                                    "--disable-reloader", "--threaded"], stdout=log, stderr=subprocess.STDOUT, env=env)
-    try:
-        _wait_for_http(f"{site}/api/3/action/status_show", process, timeout=90)
-        yield site
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with serving(site, f"alerts-portal-{port}.log", env) as url:
+        yield url
 
 
 def _on(site: str, link: str) -> str:

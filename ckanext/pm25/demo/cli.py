@@ -29,12 +29,14 @@ def demo_harvest(hours: int) -> None:
     """Harvest a local imitation of Air4Thai (stations in Sing Buri, Lampang, Chiang Mai and
     Bangkok, several days of hourly readings up to now) into the portal, then one of OpenAQ
     (some of those stations republished, and locations of its own), one of DustBoy (low-cost
-    sensors around Chiang Mai) and one of GISTDA (model estimates of every province and
-    district)."""
+    sensors around Chiang Mai), one of NASA FIRMS (a burning season in the north) and one of
+    GISTDA (model estimates of every province and district)."""
+    from ckanext.pm25.demo.firms import harvest_firms_demo
     from ckanext.pm25.demo.harvest import harvest_demo, harvest_dustboy_demo, harvest_gistda_demo
     from ckanext.pm25.demo.openaq import harvest_openaq_demo
 
     print_job(harvest_demo(hours=hours, echo=click.echo))
+    harvest_firms_demo(echo=click.echo)
     print_job(harvest_openaq_demo(hours=hours, echo=click.echo))
     print_job(harvest_dustboy_demo(hours=hours, echo=click.echo))
     print_job(harvest_gistda_demo(echo=click.echo))

@@ -40,6 +40,7 @@ class StoreKind:
     dataset: Callable[[Publisher, str], dict[str, Any]]
     resource: Callable[[str], dict[str, Any]]
     shape: TableShape
+    private: bool = False
 
 
 NetworkDescription = Callable[..., dict[str, Any]]  # network_dataset's signature
@@ -55,7 +56,7 @@ def _measurement_kind(private: bool, describe: NetworkDescription = network_data
         dataset=lambda publisher, data_source: describe(
             publisher, data_source=data_source, private=private),
         resource=lambda source_id: store_resource(source_id, private),
-        shape=MEASUREMENTS)
+        shape=MEASUREMENTS, private=private)
 
 
 PUBLIC_MEASUREMENTS = _measurement_kind(False)
@@ -69,11 +70,10 @@ KINDS: tuple[StoreKind, ...] = (PUBLIC_MEASUREMENTS, PRIVATE_MEASUREMENTS, HOTSP
 
 
 def _network_is_current(publisher: Publisher, kind: StoreKind) -> bool:
-    desired_private = bool(kind.dataset(publisher, "").get("private"))
     package = model.Package.get(kind.package_id(publisher.source_id))
     resource = model.Resource.get(kind.resource_id(publisher.source_id))
     return (package is not None and package.state == "active"
-            and package.private == desired_private
+            and package.private == kind.private
             and resource is not None and resource.state == "active")
 
 

@@ -85,7 +85,7 @@ class _Client:
                                                          config.requests_per_hour), policy.sleep)
 
     def get(self, url: str, params: dict[str, Any]) -> FetchResult:
-        self.pacer.before_request(url, self.policy.budget_ends)
+        mark = self.pacer.before_request(url, self.policy.budget_ends)
         try:
             fetched = fetch_json(url, self.policy, params=params,
                                  headers={"X-API-Key": self.key}, session=self.session)
@@ -94,6 +94,8 @@ class _Client:
             error.snippet = api_keys.redact(error.snippet, [self.key])
             error.url = api_keys.redact(error.url, [self.key])
             raise
+        finally:
+            self.pacer.answered(mark)
         self.pacer.after_response(fetched.headers)
         return fetched
 

@@ -23,9 +23,10 @@ class Pacer:
         self._sleep = sleep
         self._redis = connect_to_redis()
 
-    def before_request(self, url: str, budget_ends: float | None) -> None:
+    def before_request(self, url: str, budget_ends: float | None) -> str:
         """Wait until one more request keeps to the limits, then count it; FetchError
-        ``out_of_time`` when that wait would pass the job's time budget."""
+        ``out_of_time`` when that wait would pass the job's time budget. Returns the request's
+        mark, for :meth:`answered`."""
         with locks.item_lock(self._key):
             now = time.time()
             self._redis.zremrangebyscore(f"{self._key}:sent", 0, now - self._rules.longest)
@@ -40,8 +41,16 @@ class Pacer:
                                                     f"after the job's time budget ends", url)
                 self._sleep(wait)
             sent_at = time.time()
-            self._redis.zadd(f"{self._key}:sent", {repr(sent_at): sent_at})
+            mark = repr(sent_at)
+            self._redis.zadd(f"{self._key}:sent", {mark: sent_at})
             self._redis.expire(f"{self._key}:sent", int(self._rules.longest) + 60)
+            return mark
+
+    def answered(self, mark: str) -> None:
+        """Count the request at the time its answer came. Upstream counts it when it arrives,
+        somewhere between the send and the answer; a slow connection would otherwise let the
+        next window start too early by that delay."""
+        self._redis.zadd(f"{self._key}:sent", {mark: time.time()}, xx=True)
 
     def _sent(self) -> list[float]:
         pairs: list[tuple[bytes, float]] = self._redis.zrange(  # type: ignore[assignment]

@@ -80,3 +80,16 @@ def test_the_province_page_shows_districts_and_the_csv_downloads_the_series(harv
     assert {r["series_id"] for r in rows} == {"gistda:district:5401"}
     assert {r["parameter"] for r in rows} == {"pm25", "pm25_forecast"}
     assert len([r for r in rows if r["parameter"] == "pm25"]) == 24
+
+
+def test_my_area_by_district_name_gives_its_model_estimate(harvested, app) -> None:
+    for typed in ("Mueang Phrae", "อำเภอเมืองแพร่", "เมืองแพร่, แพร่", "Amphoe Mueang Phrae"):
+        area = helpers.call_action("pm25_my_area", place=typed)
+        assert area["province"]["code"] == "TH-54" and area["province"]["value_source"] == "model"
+        assert area["district"]["code"] == "5401" and area["district"]["name_en"] == "Mueang Phrae"
+        assert area["district"]["latest"]["kind"] == "model_estimate"
+        assert area["district"]["latest"]["status"] == "current" and area["stations"] == []
+    page = app.get("/en/pm25/my-area?place=Mueang+Phrae").body
+    district = page.split('data-district="5401"', 1)[1].split("</section>", 1)[0]
+    assert "Mueang Phrae" in district and "Model estimate (" in district and "GISTDA" in district
+    assert "No active stations found." in page

@@ -11,7 +11,8 @@ from ckan.types import AuthResult, Context, DataDict
 from ckanext.pm25.geo import provinces
 from ckanext.pm25.provinces.labels import current_language
 from ckanext.pm25.readings import schemas
-from ckanext.pm25.readings import hooks, service
+from ckanext.pm25.provinces.gazetteer import gazetteer
+from ckanext.pm25.readings import hooks, my_area, service
 from ckanext.pm25.readings.queries import StationFilter
 from ckanext.pm25.common.times import PeriodError
 from ckanext.pm25.readings.series import Period, period_between
@@ -163,6 +164,41 @@ def measurements_download(context: Context, data_dict: DataDict) -> dict[str, An
     return _measurements(context, data_dict, paginated=False)
 
 
+@tk.side_effect_free
+def pm25_my_area(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """"My area": the air where a person is, from a point (the browser's location) or a typed
+    province or district name.
+
+    :param lat: latitude (WGS 84), with ``lon``
+    :param lon: longitude (WGS 84), with ``lat``
+    :param place: instead of a point: a province (code, Thai or English name) or a district
+        modelled by GISTDA (``Mae Mo`` or ``อำเภอแม่เมาะ``; ``Mae Mo, Lampang`` when several
+        provinces have a district of that name)
+    :param limit: how many stations (1 to 20, default 5)
+    :returns: {``province``: the province's record as in ``pm25_province_list`` (its value, band
+        and health advice, and its model estimate), ``district``: the named district's model
+        estimate ({``code``, ``name_th``, ``name_en``, ``latest``}) or null, ``location``:
+        {``lon``, ``lat``} or null, ``stations``: station records as in ``pm25_station_list``,
+        the nearest active ones to the point with ``distance_km``, or the province's active ones
+        (``distance_km`` null) for a place}
+    """
+    tk.check_access("pm25_my_area", context, data_dict)
+    data = _validated(data_dict, schemas.my_area_schema(), context)
+    has_point = "lat" in data or "lon" in data
+    if has_point and ("lat" not in data or "lon" not in data):
+        missing = "lon" if "lat" in data else "lat"
+        raise tk.ValidationError({missing: [tk._("Give both lat and lon")]})
+    if not has_point and "place" not in data:
+        raise tk.ValidationError({"place": [tk._("Give a place name, or a location as lat and lon")]})
+    with hooks.reading() as conn:
+        try:
+            area = (my_area.area_at(gazetteer(), data["lon"], data["lat"]) if has_point
+                    else my_area.area_named(conn, data["place"]))
+        except my_area.AreaError as error:
+            raise tk.ValidationError({error.field: [tk._(error.message) % error.values]}) from None
+        return my_area.my_area_record(conn, area, data["limit"], hooks.freshness(), current_language())
+
+
 @tk.auth_allow_anonymous_access
 def _public(context: Context, data_dict: DataDict | None = None) -> AuthResult:
     """Published readings are open data: anyone may read them."""
@@ -174,5 +210,6 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     "pm25_province_show": pm25_province_show,
     "pm25_station_list": pm25_station_list,
     "pm25_measurements": pm25_measurements,
+    "pm25_my_area": pm25_my_area,
 }
 AUTH: dict[str, Callable[..., Any]] = {name: _public for name in ACTIONS}

@@ -72,6 +72,12 @@ def district_models(conn: Connection, province: str) -> list[Row]:
     return list(conn.execute(query.order_by(area_latest.c.code)))
 
 
+def all_district_models(conn: Connection) -> list[Row]:
+    """Every modelled district of a published source, by code."""
+    query = sa.select(area_latest).where(area_latest.c.kind == "district", _active_sources())
+    return list(conn.execute(query.order_by(area_latest.c.code)))
+
+
 def forecasts(conn: Connection, province: str, since: date) -> dict[str, list[Row]]:
     """Forecast days from ``since`` on, by series."""
     by_series: dict[str, list[Row]] = {}

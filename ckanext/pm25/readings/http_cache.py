@@ -31,7 +31,12 @@ from ckanext.pm25.readings.stamps import data_stamp
 PAGE_MAX_AGE = "ckanext.pm25.cache.max_age"
 DOWNLOAD_MAX_AGE = "ckanext.pm25.cache.download_max_age"
 
-_GLOBAL_VIEWS = {"pm25_dashboard.index": PAGE_MAX_AGE, "pm25_dashboard.measurements_csv": DOWNLOAD_MAX_AGE}
+_GLOBAL_VIEWS = {"pm25_dashboard.index": PAGE_MAX_AGE, "pm25_dashboard.measurements_csv": DOWNLOAD_MAX_AGE,
+                 "pm25_dashboard.my_area": PAGE_MAX_AGE}
+# Where a person is stays between them and the portal: never kept by a shared cache.
+_LOCATION_VIEWS = {"pm25_dashboard.my_area"}
+_LOCATION_ACTIONS = {"pm25_my_area"}
+_LOCATION_PARAMETERS = ("lat", "lon")
 _PROVINCE_VIEWS = {"pm25_province.read": PAGE_MAX_AGE, "pm25_dashboard.province_csv": DOWNLOAD_MAX_AGE,
                    "pm25_dashboard.province_stations": DOWNLOAD_MAX_AGE}
 _STATION_VIEW = "dataset.read"
@@ -61,6 +66,12 @@ def _target() -> _Target | None:
     if endpoint == _STATION_VIEW and args.get("id"):
         return _Target(PAGE_MAX_AGE, station=str(args["id"]))
     return None
+
+
+def _names_a_location() -> bool:
+    located = request.endpoint in _LOCATION_VIEWS or (
+        request.endpoint == _ACTION_VIEW and (request.view_args or {}).get("logic_function") in _LOCATION_ACTIONS)
+    return located and any(name in request.args for name in _LOCATION_PARAMETERS)
 
 
 def _anonymous() -> bool:
@@ -101,7 +112,7 @@ def answer_unchanged() -> Response | None:
     target = _target()
     if target is None:
         return None
-    if not _anonymous():
+    if not _anonymous() or _names_a_location():
         request.environ[MARK] = PRIVATE
         return None
     validator = _validator(target)

@@ -12,6 +12,7 @@ per province hour read.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -176,6 +177,18 @@ def stations(conn: Connection, filters: StationFilter, limit: int | None = None,
     where, params = _where(filters)
     sql = f"SELECT {_STATION_COLUMNS} {_PUBLIC_STATIONS} {where} ORDER BY s.province NULLS LAST, p.name"
     return _page(conn, sql, params, limit, offset)
+
+
+def stations_near(conn: Connection, lon: float, lat: float, filters: StationFilter, limit: int) -> list[Row]:
+    """The ``limit`` stations with a place closest to (``lon``, ``lat``) by a flat-earth
+    distance scaled for the latitude: a shortlist, ranked exactly by the caller."""
+    where, params = _where(filters)
+    where = f"{where} AND" if where else "WHERE"
+    sql = f"""SELECT {_STATION_COLUMNS} {_PUBLIC_STATIONS} {where} s.lon IS NOT NULL AND s.lat IS NOT NULL
+               ORDER BY power((s.lon - :near_lon) * :lon_scale, 2) + power(s.lat - :near_lat, 2), p.name
+               LIMIT :near_limit"""
+    return list(conn.execute(sa.text(sql), {**params, "near_lon": lon, "near_lat": lat, "near_limit": limit,
+                                            "lon_scale": math.cos(math.radians(lat))}))
 
 
 def station_count(conn: Connection, filters: StationFilter) -> int:

@@ -3,6 +3,7 @@ read from configuration when a request is validated, and a value over it is refu
 bound in the message."""
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -173,4 +174,46 @@ def measurements_schema() -> Schema:
         **_period_fields(),
         "limit": [_v("default")(default_page_size()), pm25_page_size],
         "offset": [_v("default")(0), pm25_offset],
+    }
+
+
+MAX_NEARBY_STATIONS = 20
+
+
+def _coordinate(low: float, high: float) -> Callable[[Any, Context], Any]:
+    def pm25_coordinate(value: Any, context: Context) -> Any:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = math.nan
+        if isinstance(value, bool) or not low <= number <= high:  # NaN fails both comparisons
+            raise tk.Invalid(tk._("Must be a number of degrees from %(low)s to %(high)s")
+                             % {"low": int(low), "high": int(high)})
+        return number
+    return pm25_coordinate
+
+
+def pm25_nearby_limit(value: Any, context: Context) -> Any:
+    limit = cast(ContextValidator, tk.get_validator("int_validator"))(value, context)
+    if limit is None or not 1 <= limit <= MAX_NEARBY_STATIONS:
+        raise tk.Invalid(tk._("Must be a whole number from 1 to %(max)s") % {"max": MAX_NEARBY_STATIONS})
+    return limit
+
+
+MAX_PLACE_LENGTH = 200
+
+
+def pm25_place_name(value: Any, context: Context) -> Any:
+    if len(value) > MAX_PLACE_LENGTH:
+        raise tk.Invalid(tk._("Must be at most %(max)s characters") % {"max": MAX_PLACE_LENGTH})
+    return value
+
+
+def my_area_schema() -> Schema:
+    return {
+        "lat": [_v("ignore_missing"), pm25_plain_text, _coordinate(-90.0, 90.0)],
+        "lon": [_v("ignore_missing"), pm25_plain_text, _coordinate(-180.0, 180.0)],
+        "place": [_v("ignore_missing"), pm25_plain_text, _v("unicode_safe"), _v("strip_value"),
+                  _v("ignore_empty"), pm25_place_name],
+        "limit": [_v("default")(5), pm25_nearby_limit],
     }

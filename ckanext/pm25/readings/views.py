@@ -46,6 +46,20 @@ def index() -> Any:
     })
 
 
+def my_area() -> Any:
+    """The air where a person is: from the browser's location (asked only when they press the
+    button) or a typed province or district name; the form alone until either is given."""
+    asked = {key: request.args[key] for key in ("lat", "lon", "place") if request.args.get(key)}
+    result, error = None, None
+    if asked:
+        try:
+            result = tk.get_action("pm25_my_area")(_context(), asked)
+        except tk.ValidationError as refused:
+            error = " ".join(str(message) for messages in (refused.error_dict or {}).values()
+                             for message in (messages if isinstance(messages, list) else [messages]))
+    return tk.render("pm25/my_area.html", {"asked": asked, "result": result, "error": error})
+
+
 def _csv(body: str, filename: str) -> Response:
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
@@ -101,6 +115,7 @@ def measurements_csv() -> Any:
 
 
 blueprint.add_url_rule("/pm25", view_func=index, endpoint="index")
+blueprint.add_url_rule("/pm25/my-area", view_func=my_area, endpoint="my_area")
 blueprint.add_url_rule("/pm25/sensors.geojson", view_func=sensor_layer.sensors_geojson, endpoint="sensors")
 blueprint.add_url_rule("/pm25/measurements.csv", view_func=measurements_csv, endpoint="measurements_csv")
 blueprint.add_url_rule("/province/<code>/readings.csv", view_func=province_csv, endpoint="province_csv")

@@ -1,0 +1,110 @@
+""""My area": for a point (the browser's location) or a typed province or district name, the
+province's value with its band and advice, the district's model value, and the nearest stations.
+Takes a connection and the gazetteer; no CKAN imports."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Connection, Row
+
+from ckanext.pm25.common.messages import N_
+from ckanext.pm25.geo import provinces
+from ckanext.pm25.geo.distance import kilometres_from
+from ckanext.pm25.geo.district_names import district_key
+from ckanext.pm25.geo.lookup import Gazetteer
+from ckanext.pm25.geo.provinces import Province
+from ckanext.pm25.readings import area_store, queries
+from ckanext.pm25.readings.records import Freshness, model_record, station_record
+from ckanext.pm25.readings.service import province_records
+
+OFFSHORE_M = 20_000.0
+"""A point this close off the coast (a boat, an islet the boundaries leave out) is placed in the
+nearest province; farther out, or across a land border, it is in none."""
+
+SHORTLIST_FACTOR = 4
+"""Stations shortlisted by the database's flat-earth distance per station shown, then ranked on
+the ellipsoid: the flat ranking can only differ between stations at nearly equal distances."""
+
+
+class AreaError(ValueError):
+    """A point or place that names no area of the catalogue; ``message`` is an English msgid."""
+
+    def __init__(self, message: str, field: str, **values: object) -> None:
+        super().__init__(message % values if values else message)
+        self.message = message
+        self.field = field
+        self.values = values
+
+
+@dataclass(frozen=True)
+class Area:
+    """Where "my area" is: a province, perhaps one of its modelled districts, perhaps a point."""
+
+    province: Province
+    district: Row | None = None
+    point: tuple[float, float] | None = None  # lon, lat
+
+
+def area_at(gazetteer: Gazetteer, lon: float, lat: float) -> Area:
+    placement = gazetteer.place(lon, lat, snap_m=OFFSHORE_M)
+    if placement.province is None:
+        raise AreaError(N_("That location is not in Thailand: no province lies there"), "lat")
+    return Area(placement.province, point=(lon, lat))
+
+
+def area_named(conn: Connection, text: str) -> Area:
+    """A province by code or name, or a modelled district by name; ``district, province`` picks
+    among districts of the same name."""
+    province = provinces.find_province(text)
+    if province is not None:
+        return Area(province)
+    name, _, within_text = text.partition(",")
+    within = provinces.find_province(within_text.strip()) if within_text.strip() else None
+    if within_text.strip() and within is None:
+        raise AreaError(N_("No province is called %(name)s"), "place", name=within_text.strip())
+    key = district_key(name)
+    matches = [row for row in area_store.all_district_models(conn)
+               if key and key in (district_key(row.name_th or ""), district_key(row.name_en or ""))
+               and (within is None or row.province == within.code)]
+    if not matches:
+        raise AreaError(N_("No province or district is called %(name)s"), "place", name=text.strip())
+    if len({row.province for row in matches}) > 1:
+        choices = ", ".join(f"{row.name_en} ({row.province})" for row in matches)
+        raise AreaError(N_("Several districts are called %(name)s: add the province after a comma, "
+                           "as in %(example)s (%(choices)s)"), "place", name=name.strip(),
+                        example=f"{name.strip()}, {matches[0].province}", choices=choices)
+    district = matches[0]
+    province = provinces.by_code(district.province)
+    assert province is not None, f"a district of an unknown province: {district.province}"
+    return Area(province, district=district)
+
+
+def nearest_stations(conn: Connection, lon: float, lat: float, limit: int) -> list[tuple[Row, float]]:
+    """The ``limit`` active stations nearest the point, each with its distance in km."""
+    shortlist = queries.stations_near(conn, lon, lat, queries.StationFilter(active=True), limit * SHORTLIST_FACTOR)
+    distances = kilometres_from(lon, lat, [(row.lon, row.lat) for row in shortlist])
+    ranked = sorted(zip(shortlist, distances, strict=True), key=lambda pair: (pair[1], pair[0].name))
+    return ranked[:limit]
+
+
+def my_area_record(conn: Connection, area: Area, limit: int, freshness: Freshness,
+                   language: str) -> dict[str, Any]:
+    """The province record (as ``pm25_province_list``), the district's model estimate when a
+    district was named, and the stations: the nearest to the point with their distance, or the
+    province's active ones when a place was named."""
+    if area.point is not None:
+        found = [{**station_record(row, freshness, language), "distance_km": round(distance, 1)}
+                 for row, distance in nearest_stations(conn, *area.point, limit)]
+    else:
+        rows = queries.stations(conn, queries.StationFilter(province=area.province.code, active=True), limit)
+        found = [{**station_record(row, freshness, language), "distance_km": None} for row in rows]
+    district = area.district
+    return {
+        "province": province_records(conn, freshness, language, only=[area.province])[0],
+        "district": None if district is None else {
+            "code": district.code, "name_th": district.name_th, "name_en": district.name_en,
+            "latest": model_record(district, freshness, language)},
+        "location": None if area.point is None else {"lon": area.point[0], "lat": area.point[1]},
+        "stations": found,
+    }

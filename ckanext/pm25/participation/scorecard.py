@@ -42,7 +42,7 @@ def flag_text(flag: str, item: Score, limits: Thresholds) -> str:
     if flag == STALE and item.never_reported:
         return tk._(NEVER_REPORTED)
     return tk._(FLAG_TEXTS[flag]).format(hours=limits.stale_after_hours,
-                                         percent=f"{limits.min_completeness_percent:g}")
+                                         percent=f"{limits.min_completeness_percent:g} %")
 
 
 def record(item: Score, limits: Thresholds) -> dict[str, Any]:

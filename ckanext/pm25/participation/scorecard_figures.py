@@ -55,7 +55,7 @@ STALE = "stale"
 INCOMPLETE = "incomplete"
 FLAG_TEXTS = {
     STALE: N_("Stale: no reading for more than {hours} hours"),
-    INCOMPLETE: N_("Incomplete: fewer than {percent} % of the expected hours in the last 30 days"),
+    INCOMPLETE: N_("Incomplete: fewer than {percent} of the expected hours in the last 30 days"),
 }
 NEVER_REPORTED = N_("Stale: its active stations have sent no reading")
 

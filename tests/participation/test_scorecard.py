@@ -123,7 +123,7 @@ def page_rows(html: str) -> list[dict[str, str]]:
     agency's name (``slug``)."""
     body = html.split('class="table table-sm pm25-scorecard-table"', 1)[1].split("</table>", 1)[0]
     rows = []
-    for agency, row in re.findall(r'<tr data-agency="([\w-]+)"[^>]*>(.*?)</tr>', body, re.S):
+    for agency, row in re.findall(r'<tr [^>]*data-agency="([\w-]+)"[^>]*>(.*?)</tr>', body, re.S):
         cells = {match[0]: " ".join(unescape(re.sub(r"<[^>]+>", " ", match[1])).split())
                  for match in re.findall(r'<t[dh] [^>]*class="[^"]*pm25-(\w+)"[^>]*>(.*?)</t[dh]>', row, re.S)}
         rows.append({**cells, "slug": agency})
@@ -173,6 +173,11 @@ class TestPage:
 
     def test_the_dashboard_links_the_scorecard(self, scored: Scored, app: Any) -> None:
         assert 'href="/en/pm25/agencies"' in app.get("/en/pm25").get_data(as_text=True)
+
+    def test_each_organisation_page_links_its_row(self, scored: Scored, app: Any) -> None:
+        html = app.get("/en/organization/cmu-ccdc").get_data(as_text=True)
+        assert 'href="/en/pm25/agencies#pm25-agency-cmu-ccdc">This agency on the PM2.5 agency scorecard</a>' in html
+        assert 'id="pm25-agency-cmu-ccdc"' in app.get("/en/pm25/agencies").get_data(as_text=True)
 
     @pytest.mark.ckan_config("ckanext.pm25.scorecard.min_completeness_percent", "80")
     @pytest.mark.ckan_config("ckanext.pm25.scorecard.stale_after_hours", "5")

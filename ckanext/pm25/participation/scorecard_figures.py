@@ -80,7 +80,8 @@ def missing_required(dataset: Mapping[str, Any]) -> list[str]:
     "other" without saying what)."""
     missing = [name for name in REQUIRED_FIELDS if not _filled(dataset.get(name))]
     missing += [f"{name}_other" for name in WITH_OTHER
-                if name not in missing and _chose_other(dataset.get(name)) and not _filled(dataset.get(f"{name}_other"))]
+                if name not in missing and _chose_other(dataset.get(name))
+                and not _filled(dataset.get(f"{name}_other"))]
     return missing
 
 

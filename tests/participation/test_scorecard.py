@@ -38,6 +38,7 @@ from ckanext.pm25.readings import hooks
 from tests.database import reset_stores
 from tests.factories import create_pm25_dataset
 from tests.readings.stations import create_station, this_hour
+from tests.readings.test_http_cache import assert_shared
 
 HOUR = timedelta(hours=1)
 pytestmark = pytest.mark.usefixtures("with_plugins")
@@ -170,6 +171,11 @@ class TestPage:
         assert active_link
         found = app.get(unescape(active_link.group(1))).get_data(as_text=True)
         assert "air4thai-b1" in found and "air4thai-b2" not in found
+
+    def test_anonymous_answers_are_shared_by_caches_like_the_dashboard(self, scored: Scored, app: Any) -> None:
+        assert_shared(app.get("/en/pm25/agencies"), max_age=60)
+        assert_shared(app.get("/pm25/agencies.csv"), max_age=300)
+        assert_shared(app.get("/api/3/action/pm25_agency_scorecard"), max_age=60)
 
     def test_the_dashboard_links_the_scorecard(self, scored: Scored, app: Any) -> None:
         assert 'href="/en/pm25/agencies"' in app.get("/en/pm25").get_data(as_text=True)

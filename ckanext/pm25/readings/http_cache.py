@@ -32,7 +32,10 @@ PAGE_MAX_AGE = "ckanext.pm25.cache.max_age"
 DOWNLOAD_MAX_AGE = "ckanext.pm25.cache.download_max_age"
 
 _GLOBAL_VIEWS = {"pm25_dashboard.index": PAGE_MAX_AGE, "pm25_dashboard.measurements_csv": DOWNLOAD_MAX_AGE,
-                 "pm25_dashboard.my_area": PAGE_MAX_AGE}
+                 "pm25_dashboard.my_area": PAGE_MAX_AGE,
+                 # the agency scorecard (participation/): made of the same readings and datasets
+                 "pm25_agencies.index": PAGE_MAX_AGE, "pm25_agencies.csv": DOWNLOAD_MAX_AGE}
+_CACHED_ACTIONS = {*ACTIONS, "pm25_agency_scorecard"}
 # Where a person is stays between them and the portal: never kept by a shared cache.
 _LOCATION_VIEWS = {"pm25_dashboard.my_area"}
 _LOCATION_ACTIONS = {"pm25_my_area"}
@@ -61,7 +64,7 @@ def _target() -> _Target | None:
     if endpoint in _PROVINCE_VIEWS:
         province = find_province(str(args.get("code", "")))
         return _Target(_PROVINCE_VIEWS[endpoint], province=province.code) if province else None
-    if endpoint == _ACTION_VIEW and args.get("logic_function") in ACTIONS:
+    if endpoint == _ACTION_VIEW and args.get("logic_function") in _CACHED_ACTIONS:
         return _Target(PAGE_MAX_AGE)
     if endpoint == _STATION_VIEW and args.get("id"):
         return _Target(PAGE_MAX_AGE, station=str(args["id"]))

@@ -3,18 +3,21 @@ and measurements. Each action: check_access → validate → read the summary.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
+from sqlalchemy.engine import Connection, Row
 
 from ckanext.pm25.geo import provinces
 from ckanext.pm25.provinces.labels import current_language
 from ckanext.pm25.readings import schemas
 from ckanext.pm25.provinces.gazetteer import gazetteer
-from ckanext.pm25.readings import hooks, my_area, service
+from ckanext.pm25.readings import hooks, my_area, queries, service, trends
 from ckanext.pm25.readings.queries import StationFilter
-from ckanext.pm25.common.times import PeriodError
+from ckanext.pm25.aqi import THAI_24H_STANDARD
+from ckanext.pm25.common.times import PeriodError, floor_hour, thai_day, thai_day_start
 from ckanext.pm25.readings.series import Period, period_between
 
 
@@ -114,21 +117,27 @@ def pm25_station_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
                                     current_language())
 
 
+def _stations(conn: Connection, wanted: list[str], field: str) -> list[Row]:
+    """The stations asked for, or a ValidationError on ``field`` naming the unknown and
+    ambiguous ones."""
+    try:
+        return service.resolve_stations(conn, wanted)
+    except service.UnknownStations as error:
+        messages = []
+        if error.unknown:
+            messages.append(tk._("No station with this id or name: %(names)s")
+                            % {"names": ", ".join(error.unknown)})
+        if error.ambiguous:
+            messages.append(tk._("More than one station has this id; use the dataset name: %(names)s")
+                            % {"names": ", ".join(error.ambiguous)})
+        raise tk.ValidationError({field: messages}) from None
+
+
 def _measurements(context: Context, data_dict: DataDict, paginated: bool) -> dict[str, Any]:
     data = _validated(data_dict, schemas.measurements_schema(), context)
     period = _period(data)
     with hooks.reading() as conn:
-        try:
-            stations = service.resolve_stations(conn, data["stations"])
-        except service.UnknownStations as error:
-            messages = []
-            if error.unknown:
-                messages.append(tk._("No station with this id or name: %(names)s")
-                                % {"names": ", ".join(error.unknown)})
-            if error.ambiguous:
-                messages.append(tk._("More than one station has this id; use the dataset name: %(names)s")
-                                % {"names": ", ".join(error.ambiguous)})
-            raise tk.ValidationError({"stations": messages}) from None
+        stations = _stations(conn, data["stations"], "stations")
         return service.measurements(conn, stations, period, data["aggregate"],
                                     data["limit"] if paginated else None, data["offset"] if paginated else 0,
                                     hooks.freshness(), current_language())
@@ -162,6 +171,43 @@ def measurements_download(context: Context, data_dict: DataDict) -> dict[str, An
     """pm25_measurements for a download: the same checks and bounds, every result at once."""
     tk.check_access("pm25_measurements", context, data_dict)
     return _measurements(context, data_dict, paginated=False)
+
+
+@tk.side_effect_free
+def pm25_trends(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Days over the Thai 24-hour standard (37.5 µg/m³) per month and per year, and each burning
+    season (January to April) beside the earlier ones, for a province or a station.
+
+    :param province: a province (code or name); or
+    :param station: a station (dataset name or id, or upstream station id)
+    :param years: calendar years ending with this one (1 to 10, default 5)
+    :returns: {``province`` or ``station`` (the one asked), ``standard_pm25_24h``,
+        ``first_year``, ``last_year``, ``months`` ({``year``, ``month``, ``days_with_data``,
+        ``days_over_standard``, ``mean_pm25``, ``max_daily_pm25``}, up to this month),
+        ``years`` (the same per ``year``), ``seasons`` (the same per season with ``start``,
+        ``end``, ``in_progress`` and, while this season is under way, ``to_date``: an earlier
+        season's tally up to the same day, for a fair comparison)}; a day counts when it has a
+        daily mean (Thai days), over the standard when that mean exceeds it
+    """
+    tk.check_access("pm25_trends", context, data_dict)
+    data = _validated(data_dict, schemas.trends_schema(), context)
+    if ("province" in data) == ("station" in data):
+        raise tk.ValidationError({"province": [tk._("Give either a province or a station")]})
+    now = hooks.now()
+    today = thai_day(now)
+    period = Period(thai_day_start(trends.first_day(today, data["years"])), floor_hour(now) + timedelta(hours=1))
+    with hooks.reading() as conn:
+        if "province" in data:
+            province = provinces.find_province(data["province"])
+            assert province is not None  # validated
+            hours = queries.province_hours(conn, province.code, period)
+            subject: dict[str, Any] = {"province": province.code}
+        else:
+            (station,) = _stations(conn, [data["station"]], "station")
+            hours = queries.station_hours(conn, station.station_key, period)
+            subject = {"station": station.name}
+    return {**subject, "standard_pm25_24h": THAI_24H_STANDARD,
+            **trends.trends_record(trends.trends(hours, today, data["years"]))}
 
 
 @tk.side_effect_free
@@ -211,5 +257,6 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     "pm25_station_list": pm25_station_list,
     "pm25_measurements": pm25_measurements,
     "pm25_my_area": pm25_my_area,
+    "pm25_trends": pm25_trends,
 }
 AUTH: dict[str, Callable[..., Any]] = {name: _public for name in ACTIONS}

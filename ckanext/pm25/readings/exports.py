@@ -20,6 +20,7 @@ PROVINCE_DAILY_COLUMNS = ("province", "date", "pm25", "hours", "values", "over_s
 READING_COLUMNS = ("station", "station_id", "datetime_utc", "datetime_local", "pm25", "pm25_24h", "aqi_th",
                    "aqi_us", "quality_flag")
 DAILY_READING_COLUMNS = ("station", "station_id", "date", "pm25", "values", "over_standard")
+TREND_COLUMNS = ("area", "year", "month", "days_with_data", "days_over_standard", "mean_pm25", "max_daily_pm25")
 # Each reading's source and licence: the attribution some upstreams require (DustBoy's "CCDC,
 # Chiang Mai University (DustBoy)") travels with every row of a download.
 SOURCE_COLUMNS = ("data_source", "license_id")

@@ -283,6 +283,30 @@ def pm25_data_until_by_source(records: list[dict[str, Any]]) -> list[dict[str, s
     return [{"source": source, "hour_utc": hour} for source, hour in sorted(newest.items())]
 
 
+def pm25_trends(province: str | None = None, station: str | None = None) -> dict[str, Any] | None:
+    """What the trends part of a province or station page shows (pm25_trends over the default
+    years), with its CSV link and the month names; None when no day of those years has data."""
+    subject = {"province": province} if province else {"station": station}
+    try:
+        found = tk.get_action("pm25_trends")(_context(), subject)
+    except tk.ValidationError:
+        return None
+    if not any(year["days_with_data"] for year in found["years"]):
+        return None
+    months: dict[int, dict[int, dict[str, Any]]] = {}
+    for item in found["months"]:
+        months.setdefault(item["year"], {})[item["month"]] = item
+    return {
+        "trends": found,
+        "seasons": list(reversed(found["seasons"])),
+        "years": [{**year, "months": months.get(year["year"], {})} for year in reversed(found["years"])],
+        "month_names": [tk._("Jan"), tk._("Feb"), tk._("Mar"), tk._("Apr"), tk._("May"), tk._("Jun"),
+                        tk._("Jul"), tk._("Aug"), tk._("Sep"), tk._("Oct"), tk._("Nov"), tk._("Dec")],
+        "most_days_over": max([season["days_over_standard"] for season in found["seasons"]] + [1]),
+        "csv": tk.h.url_for("pm25_dashboard.trends_csv", **subject),
+    }
+
+
 HELPERS: dict[str, Callable[..., Any]] = {
     **sensor_layer.HELPERS,
     "pm25_series_csv_url": pm25_series_csv_url,
@@ -298,4 +322,5 @@ HELPERS: dict[str, Callable[..., Any]] = {
     "pm25_latest_text": pm25_latest_text,
     "pm25_province_readings": pm25_province_readings,
     "pm25_station_readings": pm25_station_readings,
+    "pm25_trends": pm25_trends,
 }

@@ -32,7 +32,7 @@ PAGE_MAX_AGE = "ckanext.pm25.cache.max_age"
 DOWNLOAD_MAX_AGE = "ckanext.pm25.cache.download_max_age"
 
 _GLOBAL_VIEWS = {"pm25_dashboard.index": PAGE_MAX_AGE, "pm25_dashboard.measurements_csv": DOWNLOAD_MAX_AGE,
-                 "pm25_dashboard.my_area": PAGE_MAX_AGE,
+                 "pm25_dashboard.my_area": PAGE_MAX_AGE, "pm25_dashboard.trends_csv": DOWNLOAD_MAX_AGE,
                  # the agency scorecard (participation/): made of the same readings and datasets
                  "pm25_agencies.index": PAGE_MAX_AGE, "pm25_agencies.csv": DOWNLOAD_MAX_AGE}
 _CACHED_ACTIONS = {*ACTIONS, "pm25_agency_scorecard"}

@@ -217,3 +217,21 @@ def my_area_schema() -> Schema:
                   _v("ignore_empty"), pm25_place_name],
         "limit": [_v("default")(5), pm25_nearby_limit],
     }
+
+
+MAX_TREND_YEARS = 10
+
+
+def pm25_trend_years(value: Any, context: Context) -> Any:
+    years = cast(ContextValidator, tk.get_validator("int_validator"))(value, context)
+    if years is None or not 1 <= years <= MAX_TREND_YEARS:
+        raise tk.Invalid(tk._("Must be a whole number from 1 to %(max)s") % {"max": MAX_TREND_YEARS})
+    return years
+
+
+def trends_schema() -> Schema:
+    return {
+        "province": [_v("ignore_missing"), pm25_plain_text, pm25_province_code],
+        "station": [_v("ignore_missing"), pm25_plain_text, _v("unicode_safe")],
+        "years": [_v("default")(5), pm25_trend_years],
+    }

@@ -114,7 +114,21 @@ def measurements_csv() -> Any:
     return _csv(exports.to_csv(columns, rows), f"pm25-{names}-{result['aggregate']}.csv")
 
 
+def trends_csv() -> Any:
+    """pm25_trends per month as CSV: ``?province=`` or ``?station=``, ``&years=``."""
+    data_dict = {key: request.args[key] for key in ("province", "station", "years") if key in request.args}
+    try:
+        result = tk.get_action("pm25_trends")(_context(), data_dict)
+    except tk.ValidationError as error:
+        return tk.abort(400, _error_message(error))
+    subject = result.get("province") or result["station"]
+    rows = [{"area": subject, **month} for month in result["months"]]
+    return _csv(exports.to_csv(exports.TREND_COLUMNS, rows),
+                f"pm25-trends-{subject}-{result['first_year']}-{result['last_year']}.csv")
+
+
 blueprint.add_url_rule("/pm25", view_func=index, endpoint="index")
+blueprint.add_url_rule("/pm25/trends.csv", view_func=trends_csv, endpoint="trends_csv")
 blueprint.add_url_rule("/pm25/my-area", view_func=my_area, endpoint="my_area")
 blueprint.add_url_rule("/pm25/sensors.geojson", view_func=sensor_layer.sensors_geojson, endpoint="sensors")
 blueprint.add_url_rule("/pm25/measurements.csv", view_func=measurements_csv, endpoint="measurements_csv")

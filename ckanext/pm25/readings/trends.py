@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ckanext.pm25.common.times import thai_day
-from ckanext.pm25.readings.series import DailyMean, HourlyValue, daily_means, round1
+from ckanext.pm25.readings.series import DailyMean, HourlyValue, round1
+
+THAI_OFFSET = timedelta(hours=7)
 
 BURNING_SEASON_MONTHS = (1, 2, 3, 4)
 """January to April: the north's burning season, when the haze is worst."""
@@ -71,24 +72,33 @@ def first_day(today: date, years: int) -> date:
     return date(today.year - years + 1, 1, 1)
 
 
-def _tally_between(days: Sequence[_Day], start: date, end: date) -> Tally:
-    """The tally of the Thai days from ``start`` to ``end``, both included."""
-    inside = [day for day in days if start <= day.mean.day <= end]
-    values = sum(day.mean.values for day in inside)
-    return Tally(days_with_data=len(inside),
-                 days_over_standard=sum(1 for day in inside if day.mean.over_standard),
-                 mean_pm25=round1(sum(day.total for day in inside) / values) if values else None,
-                 max_daily_pm25=max((day.mean.pm25 for day in inside), default=None))
+def _tally(days: Sequence[_Day]) -> Tally:
+    values = sum(day.mean.values for day in days)
+    return Tally(days_with_data=len(days),
+                 days_over_standard=sum(1 for day in days if day.mean.over_standard),
+                 mean_pm25=round1(sum(day.total for day in days) / values) if values else None,
+                 max_daily_pm25=max((day.mean.pm25 for day in days), default=None))
 
 
-def _days(hours: Iterable[HourlyValue], start: date, today: date) -> list[_Day]:
-    kept = [hour for hour in hours if hour.count > 0 and math.isfinite(hour.total)
-            and start <= thai_day(hour.hour_utc) <= today]
-    totals: dict[date, float] = {}
-    for hour in kept:
-        day = thai_day(hour.hour_utc)
-        totals[day] = totals.get(day, 0.0) + hour.total
-    return [_Day(mean, totals[mean.day]) for mean in daily_means(kept)]
+def _days_by_month(hours: Iterable[HourlyValue], start: date, today: date) -> dict[tuple[int, int], list[_Day]]:
+    """The Thai days from ``start`` to ``today`` with data, by (year, month), in order. One pass
+    over the hours: five years of a province are some 44,000 of them."""
+    sums: dict[date, list[float]] = {}
+    for hour in hours:
+        if hour.count <= 0 or not math.isfinite(hour.total):
+            continue
+        day = (hour.hour_utc + THAI_OFFSET).date()  # the Thai day: UTC+07:00 all year
+        if start <= day <= today:
+            entry = sums.setdefault(day, [0.0, 0, 0])
+            entry[0] += hour.total
+            entry[1] += 1
+            entry[2] += hour.count
+    by_month: dict[tuple[int, int], list[_Day]] = {}
+    for day in sorted(sums):
+        total, hours_count, values = sums[day]
+        mean = DailyMean(day, round1(total / values), int(hours_count), int(values))
+        by_month.setdefault((day.year, day.month), []).append(_Day(mean, total))
+    return by_month
 
 
 def _month_end(year: int, month: int) -> date:
@@ -100,25 +110,23 @@ def trends(hours: Iterable[HourlyValue], today: date, years: int) -> Trends:
     """The trends of an hourly series over the ``years`` calendar years ending with today's
     (Thai) year; months after today's are left out."""
     start = first_day(today, years)
-    days = _days(hours, start, today)
-    months = [MonthTrend(year, month, _tally_between(days, date(year, month, 1), _month_end(year, month)))
-              for year in range(start.year, today.year + 1) for month in range(1, 13)
-              if date(year, month, 1) <= today]
-    by_year = [(year, _tally_between(days, date(year, 1, 1), date(year, 12, 31)))
-               for year in range(start.year, today.year + 1)]
-    season_end_month = BURNING_SEASON_MONTHS[-1]
+    by_month = _days_by_month(hours, start, today)
+    all_years = range(start.year, today.year + 1)
+    months = [MonthTrend(year, month, _tally(by_month.get((year, month), [])))
+              for year in all_years for month in range(1, 13) if date(year, month, 1) <= today]
+    by_year = [(year, _tally([day for month in range(1, 13) for day in by_month.get((year, month), [])]))
+               for year in all_years]
     this_season_running = today.month in BURNING_SEASON_MONTHS
     seasons = []
-    for year in range(start.year, today.year + 1):
-        season_start = date(year, BURNING_SEASON_MONTHS[0], 1)
-        season_end = _month_end(year, season_end_month)
-        in_progress = year == today.year and this_season_running
+    for year in all_years:
+        season_days = [day for month in BURNING_SEASON_MONTHS for day in by_month.get((year, month), [])]
         to_date = None
         if this_season_running and year < today.year:
             same_day = date(year, today.month, min(today.day, _month_end(year, today.month).day))
-            to_date = _tally_between(days, season_start, same_day)
-        seasons.append(SeasonTrend(year, season_start, season_end, in_progress,
-                                   _tally_between(days, season_start, min(season_end, today)), to_date))
+            to_date = _tally([day for day in season_days if day.mean.day <= same_day])
+        seasons.append(SeasonTrend(year, date(year, BURNING_SEASON_MONTHS[0], 1),
+                                   _month_end(year, BURNING_SEASON_MONTHS[-1]),
+                                   year == today.year and this_season_running, _tally(season_days), to_date))
     return Trends(start.year, today.year, months, by_year, seasons)
 
 

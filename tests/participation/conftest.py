@@ -82,7 +82,7 @@ def fresh_client_limits() -> None:
     from ckan.lib.redis import connect_to_redis
 
     redis = connect_to_redis()
-    for key in redis.scan_iter("*pm25:alerts:client:*"):
+    for key in redis.scan_iter("*pm25:*:client:*"):  # alerts and data requests
         redis.delete(key)
 
 

@@ -27,10 +27,12 @@ class World:
         return "" if role == "anonymous" else str(self.users[role]["name"])
 
 
-def call(app: Any, world: World, role: str, action: str, data: dict[str, Any], status: int = 200) -> Any:
-    """The action API over HTTP as ``role`` (its API token), answering ``status``."""
+def call(app: Any, world: World, role: str, action: str, data: dict[str, Any], status: int = 200,
+         prefix: str = "/en") -> Any:
+    """The action API over HTTP as ``role`` (its API token), answering ``status``; in English at
+    /en/ by default, in Thai (the site's default) with ``prefix=""``."""
     headers = {"Authorization": world.tokens[role]} if role in world.tokens else {}
-    answer = app.post(f"/api/3/action/{action}", json=data, headers=headers, status=status)
+    answer = app.post(f"{prefix}/api/3/action/{action}", json=data, headers=headers, status=status)
     return answer.json
 
 

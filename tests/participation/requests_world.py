@@ -11,6 +11,7 @@ from ckan.tests import factories
 
 from tests.factories import create_pm25_dataset
 
+PASSWORD = "pm25-Requests-Password-1"  # every user's, for signing in with a browser
 ROLES = ("anonymous", "requester", "other_user", "agency_member", "agency_editor", "agency_admin",
          "other_agency_editor", "sysadmin")
 
@@ -38,9 +39,9 @@ def call(app: Any, world: World, role: str, action: str, data: dict[str, Any], s
 
 @pytest.fixture
 def world(clean_db: None, clean_index: None, with_plugins: None) -> World:
-    users = {role: factories.User(name=role.replace("_", "-"), email=f"{role}@example.org")
+    users = {role: factories.User(name=role.replace("_", "-"), email=f"{role}@example.org", password=PASSWORD)
              for role in ROLES if role not in ("anonymous", "sysadmin")}
-    users["sysadmin"] = factories.Sysadmin(name="site-admin", email="sysadmin@example.org")
+    users["sysadmin"] = factories.Sysadmin(name="site-admin", email="sysadmin@example.org", password=PASSWORD)
     agency = factories.Organization(name="pcd", title="กรมควบคุมมลพิษ", users=[
         {"name": users["agency_member"]["name"], "capacity": "member"},
         {"name": users["agency_editor"]["name"], "capacity": "editor"},

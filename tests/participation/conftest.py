@@ -17,6 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from ckan.tests import factories
 
+from tests.participation.requests_world import world  # noqa: F401  (the data requests' fixture)
 from tests.readings.stations import add_readings, create_station, this_hour
 
 HOUR = timedelta(hours=1)

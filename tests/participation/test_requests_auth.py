@@ -8,7 +8,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 import pytest
 
-from tests.participation.requests_world import ROLES, World, call, new_request, world  # noqa: F401
+from tests.participation.requests_world import ROLES, World, call, new_request
 
 Y, N = True, False
 MATRIX: dict[str, tuple[bool, ...]] = {

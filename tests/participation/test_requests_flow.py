@@ -13,7 +13,7 @@ from ckan.tests import helpers
 
 from ckanext.pm25.readings import hooks
 from tests.participation.conftest import Sink
-from tests.participation.requests_world import World, call, new_request, world  # noqa: F401
+from tests.participation.requests_world import World, call, new_request
 
 ADDRESSES = ("requester@example.org", "other_user@example.org", "agency_editor@example.org")
 
@@ -173,5 +173,16 @@ def test_a_user_over_the_daily_limit_is_told_and_nothing_is_stored(app: Any, wor
     for _ in range(2):
         call(app, world, "requester", "pm25_data_request_create", new_request())
     refused = call(app, world, "requester", "pm25_data_request_create", new_request(), status=409)
-    assert refused["error"]["limit"] == ["You have made or supported too many requests today. Please try again tomorrow."]
+    assert refused["error"]["limit"] == [
+        "You have made or supported too many requests today. Please try again tomorrow."]
     assert call(app, world, "anonymous", "pm25_data_request_list", {})["result"]["count"] == 2
+
+
+@pytest.mark.ckan_config("ckanext.pm25.requests.max_per_client_per_day", "2")
+def test_one_client_over_its_daily_limit_is_told_whoever_signs_in(app: Any, world: World) -> None:
+    call(app, world, "requester", "pm25_data_request_create", new_request())
+    made = call(app, world, "other_user", "pm25_data_request_create", new_request())["result"]
+    refused = call(app, world, "agency_member", "pm25_data_request_support", {"id": made["id"]}, status=409)
+    assert refused["error"]["limit"] == [
+        "You have made or supported too many requests today. Please try again tomorrow."]
+    assert show(app, world, made["id"])["supporters"] == 0

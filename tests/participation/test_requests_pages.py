@@ -11,7 +11,7 @@ from html import unescape
 from typing import Any
 
 from tests.participation.conftest import Sink, csrf_token
-from tests.participation.requests_world import PASSWORD, World, call, new_request, world  # noqa: F401
+from tests.participation.requests_world import PASSWORD, World, call, new_request
 
 FORM = {"title": "Hourly PM2.5 of Mae Moh 2023", "description": "The hourly readings.", "provinces": "TH-52",
         "period_start": "2023-01-01", "period_end": "2023-12-31", "agency": "pcd", "language": "en"}
@@ -36,8 +36,8 @@ def test_the_form_asks_a_visitor_to_sign_in(app: Any, world: World) -> None:
 
 def test_a_citizen_asks_for_data_and_sees_it_on_its_page(app: Any, world: World) -> None:
     client = signed_in(app, world, "requester")
-    sent = client.post("/en/pm25/requests/new", data={**FORM, "_csrf_token": csrf_token(client, "/en/pm25/requests/new")},
-                       follow_redirects=False)
+    token = csrf_token(client, "/en/pm25/requests/new")
+    sent = client.post("/en/pm25/requests/new", data={**FORM, "_csrf_token": token}, follow_redirects=False)
     assert sent.status_code == 302
     page = client.get(sent.headers["Location"])
     text = words(page)

@@ -5,7 +5,7 @@ for sysadmins; replying to an agency's question is for the requester."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 
 import ckan.plugins.toolkit as tk

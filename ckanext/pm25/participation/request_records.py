@@ -26,7 +26,8 @@ def datasets(dataset_ids: Iterable[str]) -> list[dict[str, str]]:
     for dataset_id in dataset_ids:
         dataset = model.Package.get(dataset_id)
         if dataset is not None and dataset.state == "active" and not dataset.private:
-            found.append({"id": str(dataset.id), "name": str(dataset.name), "title": str(dataset.title or dataset.name)})
+            found.append({"id": str(dataset.id), "name": str(dataset.name),
+                          "title": str(dataset.title or dataset.name)})
     return found
 
 

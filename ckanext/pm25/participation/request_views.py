@@ -11,6 +11,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context
 from flask import Blueprint, Response, request
 
 from ckanext.pm25.common.messages import N_
@@ -27,7 +28,7 @@ _STEP_FORMS = {"route": "routed", "transfer": "transferred", "ask": "question", 
                "answer": "answered", "decline": "declined"}
 
 
-def _context() -> dict[str, Any]:
+def _context() -> Context:
     return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
 
 
@@ -68,7 +69,9 @@ def as_csv() -> Any:
     try:
         rows = _all_rows(filters)
     except tk.ValidationError as error:
-        return tk.abort(400, "; ".join(str(message) for messages in error.error_dict.values() for message in messages))
+        messages = [str(message) for field, found in error.error_dict.items() if field != "__type"
+                    for message in (found if isinstance(found, list) else [found])]
+        return tk.abort(400, "; ".join(messages))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(_CSV_COLUMNS)
@@ -100,8 +103,8 @@ def new() -> Any:
         return tk.redirect_to(tk.h.url_for("user.login", came_from=tk.h.url_for("pm25_requests.new")))
     if request.method == "GET":
         return _new_form({"language": "en" if tk.h.lang() == "en" else "th"}, {})
-    data = {key: request.form.get(key, "") for key in
-            ("title", "description", "districts", "period_start", "period_end", "agency", "language")}
+    data: dict[str, Any] = {key: request.form.get(key, "") for key in
+                            ("title", "description", "districts", "period_start", "period_end", "agency", "language")}
     data["provinces"] = request.form.getlist("provinces")
     try:
         made = tk.get_action("pm25_data_request_create")(_context(), {

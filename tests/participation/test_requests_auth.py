@@ -24,6 +24,8 @@ MATRIX: dict[str, tuple[bool, ...]] = {
     "pm25_data_request_answer":        (N, N, N, N, Y, Y, N, Y),
     "pm25_data_request_decline":       (N, N, N, N, Y, Y, N, Y),
     "pm25_data_request_reply":         (N, Y, N, N, N, N, N, Y),
+    "pm25_data_request_unsupport":     (N, Y, Y, Y, Y, Y, Y, Y),
+    "pm25_data_request_delete":        (N, Y, N, N, N, N, N, Y),
 }
 
 

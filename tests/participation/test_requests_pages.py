@@ -134,3 +134,17 @@ def test_the_agencys_queue_oldest_or_most_supported_first_for_its_editors(app: A
     assert signed_in(app, world, "other_agency_editor").get("/en/pm25/requests/queue/pcd").status_code == 403
     assert first["id"]
 
+
+
+def test_a_supporter_withdraws_and_the_requester_deletes_what_they_gave(app: Any, world: World) -> None:
+    made = call(app, world, "requester", "pm25_data_request_create", new_request())["result"]
+    page_path = f"/en/pm25/requests/{made['id']}"
+    supporter = signed_in(app, world, "other_user")
+    supporter.post(f"{page_path}/support", data={"_csrf_token": csrf_token(supporter, page_path)})
+    supporter.post(f"{page_path}/unsupport", data={"_csrf_token": csrf_token(supporter, page_path)})
+    assert "0 supporters" in words(supporter.get(page_path))
+
+    requester = signed_in(app, world, "requester")
+    requester.post(f"{page_path}/delete", data={"_csrf_token": csrf_token(requester, page_path)})
+    assert app.test_client().get(page_path).status_code == 404
+    assert call(app, world, "anonymous", "pm25_data_request_list", {})["result"]["count"] == 0

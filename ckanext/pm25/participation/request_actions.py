@@ -13,6 +13,7 @@ from ckan import authz, model
 from ckan.types import AuthResult, Context, DataDict
 from flask import has_request_context, request
 
+from ckanext.pm25.common.messages import N_
 from ckanext.pm25.participation import clients, request_notify, request_records, request_store
 from ckanext.pm25.participation import request_rules as rules
 from ckanext.pm25.participation import request_schemas as schemas
@@ -183,6 +184,36 @@ def pm25_data_request_support(context: Context, data_dict: DataDict) -> dict[str
     return pm25_data_request_show(context, {"id": data["id"]})
 
 
+def pm25_data_request_unsupport(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Withdraw one's support (and with it the mails about the request).
+
+    :param id: the request's id
+    :returns: the request, as ``pm25_data_request_show``
+    """
+    tk.check_access("pm25_data_request_unsupport", context, data_dict)
+    data = schemas.checked(data_dict, schemas.show_schema(), context)
+    user = _user(context)
+    assert user is not None
+    with hooks.writing() as conn:
+        _found(conn, data["id"])
+        request_store.withdraw_support(conn, data["id"], user.id)
+    return pm25_data_request_show(context, {"id": data["id"]})
+
+
+def pm25_data_request_delete(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Delete a request with its steps and supports: what the requester gave goes (PDPA).
+
+    :param id: the request's id
+    :returns: {``id``, ``deleted``: true}
+    """
+    tk.check_access("pm25_data_request_delete", context, data_dict)
+    data = schemas.checked(data_dict, schemas.show_schema(), context)
+    with hooks.writing() as conn:
+        _found(conn, data["id"])
+        request_store.delete(conn, data["id"])
+    return {"id": data["id"], "deleted": True}
+
+
 def _step(kind: str) -> Callable[[Context, DataDict], dict[str, Any]]:
     def action(context: Context, data_dict: DataDict) -> dict[str, Any]:
         tk.check_access(f"pm25_data_request_{_NAMES[kind]}", context, data_dict)
@@ -278,11 +309,13 @@ def _agency_editor(context: Context, data_dict: DataDict) -> AuthResult:
     return {"success": True}
 
 
-def _requester(context: Context, data_dict: DataDict) -> AuthResult:
-    user, found = _user(context), _request_of(data_dict)
-    if user is None or found is None or found.requester_id != user.id:
-        return {"success": False, "msg": tk._("Only the requester can reply.")}
-    return {"success": True}
+def _requester(message: str) -> Callable[[Context, DataDict], AuthResult]:
+    def auth(context: Context, data_dict: DataDict) -> AuthResult:
+        user, found = _user(context), _request_of(data_dict)
+        if user is None or found is None or found.requester_id != user.id:
+            return {"success": False, "msg": tk._(message)}
+        return {"success": True}
+    return auth
 
 
 ACTIONS: dict[str, Callable[..., Any]] = {
@@ -291,6 +324,8 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     "pm25_data_request_list": pm25_data_request_list,
     "pm25_data_request_agency_figures": pm25_data_request_agency_figures,
     "pm25_data_request_support": pm25_data_request_support,
+    "pm25_data_request_unsupport": pm25_data_request_unsupport,
+    "pm25_data_request_delete": pm25_data_request_delete,
     **{f"pm25_data_request_{name}": _step(kind) for kind, name in _NAMES.items()},
 }
 AUTH: dict[str, Callable[..., Any]] = {
@@ -304,5 +339,7 @@ AUTH: dict[str, Callable[..., Any]] = {
     "pm25_data_request_ask": _agency_editor,
     "pm25_data_request_answer": _agency_editor,
     "pm25_data_request_decline": _agency_editor,
-    "pm25_data_request_reply": _requester,
+    "pm25_data_request_reply": _requester(N_("Only the requester can reply.")),
+    "pm25_data_request_unsupport": _signed_in,
+    "pm25_data_request_delete": _requester(N_("Only the requester can delete a request.")),
 }

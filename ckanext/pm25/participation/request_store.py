@@ -96,6 +96,16 @@ def support(conn: Connection, request_id: str, user_id: str, language: str, now:
     return bool(inserted.rowcount)
 
 
+def withdraw_support(conn: Connection, request_id: str, user_id: str) -> None:
+    conn.execute(request_support.delete().where(
+        request_support.c.request_id == request_id, request_support.c.user_id == user_id))
+
+
+def delete(conn: Connection, request_id: str) -> None:
+    """The request with its steps and supports (the tables' foreign keys cascade)."""
+    conn.execute(data_request.delete().where(data_request.c.id == request_id))
+
+
 def supports(conn: Connection, request_id: str, user_id: str) -> bool:
     return conn.execute(sa.select(request_support.c.user_id).where(
         request_support.c.request_id == request_id, request_support.c.user_id == user_id)).first() is not None

@@ -24,6 +24,7 @@ blueprint = Blueprint("pm25_requests", __name__)
 PAGE_SIZE = 20
 CSV_PAGE = 100
 _LIST_FILTERS = ("status", "agency", "province", "q")
+_OWN_FORMS = ("support", "unsupport", "delete")  # a reader's own: no fields
 _STEP_FORMS = {"route": "routed", "transfer": "transferred", "ask": "question", "reply": "reply",
                "answer": "answered", "decline": "declined"}
 
@@ -133,14 +134,14 @@ def read(request_id: str) -> Any:
 
 
 def step(request_id: str, form: str) -> Any:
-    if form not in _STEP_FORMS and form != "support":
+    if form not in _STEP_FORMS and form not in _OWN_FORMS:
         return tk.abort(404)
     data = {key: request.form.get(key, "") for key in ("message", "agency", "datasets", "reason", "oia_section")}
     sent = {key: value for key, value in data.items() if value}
-    if form != "support":
-        sent["message"] = data["message"]
+    if form in _OWN_FORMS:
+        sent = {"language": "en" if tk.h.lang() == "en" else "th"} if form == "support" else {}
     else:
-        sent = {"language": "en" if tk.h.lang() == "en" else "th"}
+        sent["message"] = data["message"]
     try:
         tk.get_action(f"pm25_data_request_{form}")(_context(), {**sent, "id": request_id})
     except tk.ObjectNotFound:
@@ -149,6 +150,8 @@ def step(request_id: str, form: str) -> Any:
         return tk.abort(403, str(error))
     except tk.ValidationError as error:
         return _page(request_id, error.error_dict, form, data, 400)
+    if form == "delete":
+        return tk.redirect_to(tk.h.url_for("pm25_requests.index"))
     return tk.redirect_to(tk.h.url_for("pm25_requests.read", request_id=request_id))
 
 

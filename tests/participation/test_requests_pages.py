@@ -127,6 +127,8 @@ def test_the_agencys_queue_oldest_or_most_supported_first_for_its_editors(app: A
          {"id": call(app, world, "requester", "pm25_data_request_create", new_request(title="Done"))["result"]["id"],
           "datasets": ["lampang-hourly-2024"]})
     editor = signed_in(app, world, "agency_editor")
+    assert "Requests waiting for กรมควบคุมมลพิษ" in words(editor.get("/en/pm25/requests"))
+    assert "Requests waiting for" not in words(signed_in(app, world, "agency_member").get("/en/pm25/requests"))
     oldest = words(editor.get("/en/pm25/requests/queue/pcd"))
     assert oldest.index("First asked") < oldest.index("Second asked") and "Done" not in oldest
     supported = words(editor.get("/en/pm25/requests/queue/pcd?order=supported"))

@@ -30,6 +30,15 @@ def _user(context: Context) -> model.User | None:
     return model.User.get(name) if name else None
 
 
+def _acting_user(context: Context) -> model.User:
+    """The user a step or a vote is recorded for: even a call that skips the auth functions
+    (``ignore_auth``) must name one."""
+    user = _user(context)
+    if user is None:
+        raise tk.NotAuthorized(tk._("Please sign in to ask for data."))
+    return user
+
+
 def _limited(user: model.User, now: datetime) -> None:
     """The per-user and per-client daily limits on requests and supports."""
     day_start = datetime.combine(thai_day(now), time(0), tzinfo=THAI_TIME)
@@ -132,7 +141,7 @@ def pm25_data_request_agency_figures(context: Context, data_dict: DataDict) -> l
     :param agency: one organization (name or id); every agency with a request by default
     """
     tk.check_access("pm25_data_request_agency_figures", context, data_dict)
-    data = schemas.checked(data_dict, schemas._schema(agency=schemas.organization_id), context)
+    data = schemas.checked(data_dict, schemas.figures_schema(), context)
     with hooks.reading() as conn:
         return _figures(conn, [data["agency"]] if data.get("agency") else None)
 
@@ -153,8 +162,7 @@ def pm25_data_request_create(context: Context, data_dict: DataDict) -> dict[str,
     data = schemas.checked(data_dict, schemas.create_schema(), context)
     now = hooks.now()
     schemas.period_in_order(data, thai_day(now))
-    user = _user(context)
-    assert user is not None  # the auth function lets only signed-in users (and sysadmins) through
+    user = _acting_user(context)
     _limited(user, now)
     new = request_store.NewRequest(data["title"], data["description"], data["provinces"], data["districts"],
                                    data["period_start"], data["period_end"], data.get("agency"), data["language"])
@@ -170,9 +178,8 @@ def pm25_data_request_support(context: Context, data_dict: DataDict) -> dict[str
     :returns: the request, as ``pm25_data_request_show``
     """
     tk.check_access("pm25_data_request_support", context, data_dict)
-    data = schemas.checked(data_dict, schemas._schema(id=schemas.request_id, language=schemas.language), context)
-    user = _user(context)
-    assert user is not None
+    data = schemas.checked(data_dict, schemas.support_schema(), context)
+    user = _acting_user(context)
     with hooks.reading() as conn:
         _found(conn, data["id"])
         already = request_store.supports(conn, data["id"], user.id)
@@ -192,8 +199,7 @@ def pm25_data_request_unsupport(context: Context, data_dict: DataDict) -> dict[s
     """
     tk.check_access("pm25_data_request_unsupport", context, data_dict)
     data = schemas.checked(data_dict, schemas.show_schema(), context)
-    user = _user(context)
-    assert user is not None
+    user = _acting_user(context)
     with hooks.writing() as conn:
         _found(conn, data["id"])
         request_store.withdraw_support(conn, data["id"], user.id)
@@ -218,8 +224,7 @@ def _step(kind: str) -> Callable[[Context, DataDict], dict[str, Any]]:
     def action(context: Context, data_dict: DataDict) -> dict[str, Any]:
         tk.check_access(f"pm25_data_request_{_NAMES[kind]}", context, data_dict)
         data = schemas.checked(data_dict, schemas.step_schema(kind), context)
-        user = _user(context)
-        assert user is not None
+        user = _acting_user(context)
         now = hooks.now()
         with hooks.writing() as conn:
             row = _found(conn, data["id"])

@@ -201,6 +201,14 @@ def show_schema() -> dict[str, list[Any]]:
     return _schema(id=request_id)
 
 
+def support_schema() -> dict[str, list[Any]]:
+    return _schema(id=request_id, language=language)
+
+
+def figures_schema() -> dict[str, list[Any]]:
+    return _schema(agency=organization_id)
+
+
 def list_schema() -> dict[str, list[Any]]:
     return _schema(status=one_of(rules.STATUSES, N_STATUS), agency=organization_id,
                    province=lambda value: None if value is None else province_codes(value)[0],

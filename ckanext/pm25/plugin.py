@@ -18,7 +18,7 @@ from ckanext.pm25.harvesters import helpers as harvest_helpers
 from ckanext.pm25.harvesters import network, source_privacy, station_privacy
 from ckanext.pm25.interfaces import IPm25Readings
 from ckanext.pm25.participation import views as alert_views
-from ckanext.pm25.participation import scorecard_actions, scorecard_views
+from ckanext.pm25.participation import request_actions, request_views, scorecard_actions, scorecard_views
 from ckanext.pm25.provinces import actions as province_actions
 from ckanext.pm25.provinces import helpers as province_helpers
 from ckanext.pm25.provinces import search
@@ -74,7 +74,7 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
 
     def get_helpers(self) -> dict[str, Any]:
         return {**province_helpers.HELPERS, **readings_helpers.HELPERS, **embed.HELPERS, **harvest_helpers.HELPERS,
-                **hotspot_views.HELPERS, **alert_views.HELPERS}
+                **hotspot_views.HELPERS, **alert_views.HELPERS, **request_views.HELPERS}
 
     # IActions, IAuthFunctions (CKAN convention: check_access → validate → act in each action)
 
@@ -84,16 +84,19 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
         # DataStore table gets its table preview; network: clearing a source clears its stores
         return {**province_actions.ACTIONS, **readings_actions.ACTIONS, **unknown_keys.ACTIONS,
                 **source_privacy.actions(), **previews.ACTIONS, **hotspot_actions.ACTIONS, **scorecard_actions.ACTIONS,
+                **request_actions.ACTIONS,
                 **(network.ACTIONS if plugins.plugin_loaded("harvest") else {})}
 
     def get_auth_functions(self) -> dict[str, Any]:
-        return {**province_actions.AUTH, **readings_actions.AUTH, **hotspot_actions.AUTH, **scorecard_actions.AUTH}
+        return {**province_actions.AUTH, **readings_actions.AUTH, **hotspot_actions.AUTH, **scorecard_actions.AUTH,
+                **request_actions.AUTH}
 
     # IBlueprint
 
     def get_blueprint(self) -> list[Blueprint]:
         return [province_views.blueprint, readings_views.blueprint, embed.blueprint, harvest_admin_views.blueprint,
-                csrf_guard.blueprint, hotspot_views.blueprint, alert_views.blueprint, scorecard_views.blueprint]
+                csrf_guard.blueprint, hotspot_views.blueprint, alert_views.blueprint, scorecard_views.blueprint,
+                request_views.blueprint]
 
     # IMiddleware: the app is built (CSRF protection set up); what is exempt now is exempt on purpose;
     # the widget's responses leave with their own headers

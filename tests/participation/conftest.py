@@ -3,6 +3,7 @@ pointed at it, and a province whose 24-hour mean the tests move across a thresho
 readings the way the harvester does (tests/readings/stations.py)."""
 from __future__ import annotations
 
+import os
 import re
 import socket
 from collections.abc import Iterator
@@ -17,6 +18,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from ckan.tests import factories
 
+from tests.conftest import serving
+from tests.participation.requests_world import world  # noqa: F401  (the data requests' fixture)
 from tests.readings.stations import add_readings, create_station, this_hour
 
 HOUR = timedelta(hours=1)
@@ -82,7 +85,7 @@ def fresh_client_limits() -> None:
     from ckan.lib.redis import connect_to_redis
 
     redis = connect_to_redis()
-    for key in redis.scan_iter("*pm25:alerts:client:*"):
+    for key in redis.scan_iter("*pm25:*:client:*"):  # alerts and data requests
         redis.delete(key)
 
 
@@ -99,6 +102,18 @@ def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sink]:
         yield sink
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def mailing_portal(smtp_server: Sink) -> Iterator[str]:
+    """`ckan run` on the test configuration, sending its mail to the test's SMTP server (CKAN's
+    environment variables), for the browser journeys."""
+    port = free_port()
+    site = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "CKAN_SITE_URL": site, "CKAN_SMTP_SERVER": str(tk.config["smtp.server"]),
+           "CKAN_SMTP_MAIL_FROM": MAIL_FROM}
+    with serving(site, f"participation-portal-{port}.log", env) as url:
+        yield url
 
 
 @dataclass

@@ -4,8 +4,6 @@ page's box, open the mailed link and confirm, the province crosses the threshold
 arrives, unsubscribe from the alert's link. Screenshots go to the artifacts folder."""
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,23 +15,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from ckanext.pm25.participation.sending import send_alerts
 from ckanext.pm25.readings.hooks import now as present
-from tests.conftest import serving
-from tests.participation.conftest import MAIL_FROM, Province, Sink, free_port, link_in
+from tests.participation.conftest import Province, Sink, link_in
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
-
-
-@pytest.fixture
-def mailing_portal(smtp_server: Sink) -> Iterator[str]:
-    """`ckan run` on the test configuration, sending its mail to the test's SMTP server."""
-    port = free_port()
-    site = f"http://127.0.0.1:{port}"
-    import ckan.plugins.toolkit as tk
-
-    env = {**os.environ, "CKAN_SITE_URL": site, "CKAN_SMTP_SERVER": str(tk.config["smtp.server"]),
-           "CKAN_SMTP_MAIL_FROM": MAIL_FROM}
-    with serving(site, f"alerts-portal-{port}.log", env) as url:
-        yield url
 
 
 def _on(site: str, link: str) -> str:

@@ -61,7 +61,8 @@ def _number(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _message(recipient: str, subject: str, body: str, language: str) -> Message:
+def plain_message(recipient: str, subject: str, body: str, language: str) -> Message:
+    """A plain-text mail of ours in ``language``, signed with the site's title and dashboard link."""
     # email's legacy (compat32) classes: a tenth of the time of Message's header registry,
     # which was most of a run's cost (bench/bench_alerts.py); UTF-8, base64 and RFC 2047 alike
     message = MIMEText(f"{body}\n\n-- \n{tk.config.get('ckan.site_title')}\n{page_url(language, '/pm25')}\n",
@@ -91,7 +92,7 @@ def confirmation(recipient: str, area_code: str, threshold: float, language: str
         "If you did not ask for them, ignore this e-mail: nothing more will be sent to you."
     )).format(area=area, threshold=_number(threshold), hours=pending_hours,
               link=page_url(language, "/pm25/alerts/confirm", token=token))
-    return _message(recipient, subject, body, language)
+    return plain_message(recipient, subject, body, language)
 
 
 def already_subscribed(recipient: str, area_code: str, threshold: float, language: str,
@@ -104,7 +105,7 @@ def already_subscribed(recipient: str, area_code: str, threshold: float, languag
         "them, at a threshold of {threshold} µg/m³, and nothing has changed.\n\n"
         "To change the threshold or the language, unsubscribe and subscribe again:\n{link}"
     )).format(area=area, threshold=_number(threshold), link=link)
-    message = _message(recipient, subject, body, language)
+    message = plain_message(recipient, subject, body, language)
     _unsubscribe_headers(message, link, unsubscribe_token)
     return message
 
@@ -140,6 +141,6 @@ def alert(recipient: str, area_code: str, threshold: float, language: str, mean:
     lines += ["", translate(language, N_(
         "You receive this because you subscribed to PM2.5 alerts for {area}. Unsubscribe with one click: {link}"
     )).format(area=values["area"], link=link)]
-    message = _message(recipient, subject.format(**values), "\n".join(lines), language)
+    message = plain_message(recipient, subject.format(**values), "\n".join(lines), language)
     _unsubscribe_headers(message, link, unsubscribe_token)
     return message

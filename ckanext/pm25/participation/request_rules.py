@@ -1,0 +1,115 @@
+"""The rules of data requests, pure (no CKAN): the statuses a request goes through, which step
+may follow which status, the grounds of a refusal under the Official Information Act B.E. 2540
+(OIA), and an agency's figures (median days to answer, share answered within the target).
+
+A request waits for a sysadmin to route it when the requester named no agency (``routing``),
+then for its agency (``open``) or for the requester's reply to the agency's question
+(``question``); it ends ``answered`` (datasets linked) or ``declined``. Transfers keep it open
+with another agency."""
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from ckanext.pm25.common.messages import N_
+
+ROUTING = "routing"
+OPEN = "open"
+QUESTION = "question"
+ANSWERED = "answered"
+DECLINED = "declined"
+STATUSES = (ROUTING, OPEN, QUESTION, ANSWERED, DECLINED)
+CLOSED = (ANSWERED, DECLINED)
+STATUS_LABELS = {ROUTING: N_("waiting for routing"), OPEN: N_("waiting for the agency"),
+                 QUESTION: N_("waiting for the requester's reply"), ANSWERED: N_("answered"),
+                 DECLINED: N_("declined")}
+STEP_LABELS = {"submitted": N_("Request submitted"), "routed": N_("Sent to the agency"),
+               "transferred": N_("Transferred to another agency"), "question": N_("The agency asked a question"),
+               "reply": N_("The requester replied"), "answered": N_("Answered with datasets"),
+               "declined": N_("Declined")}
+
+Step = Literal["submitted", "routed", "transferred", "question", "reply", "answered", "declined"]
+# the steps an agency takes (and a sysadmin routing): each mails the requester and the supporters
+AGENCY_STEPS: tuple[Step, ...] = ("routed", "transferred", "question", "answered", "declined")
+
+# which status each step may be taken from, and the status it leaves
+_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "routed": ((ROUTING,), OPEN),
+    "transferred": ((OPEN, QUESTION), OPEN),
+    "question": ((OPEN,), QUESTION),
+    "reply": ((QUESTION,), OPEN),
+    "answered": ((OPEN, QUESTION), ANSWERED),
+    "declined": ((OPEN, QUESTION), DECLINED),
+}
+
+NOT_HELD = "not_held"
+WITHHELD = "withheld"
+DECLINE_REASONS = (NOT_HELD, WITHHELD)
+# OIA section 14 (information that may harm the monarchy) or 15 (1) to (7) (the exemptions an
+# agency may invoke), written as "14" or "15(3)"
+_OIA_SECTION = re.compile(r"^\s*(14|15\s*\(\s*[1-7]\s*\))\s*$")
+
+
+def may_take(step: str, status: str) -> bool:
+    return step in _TRANSITIONS and status in _TRANSITIONS[step][0]
+
+
+def status_after(step: str) -> str:
+    return _TRANSITIONS[step][1]
+
+
+def oia_section(text: str) -> str | None:
+    """The section in one spelling ("14", "15(3)"), or None when it is not one an agency may invoke."""
+    found = _OIA_SECTION.match(text or "")
+    return re.sub(r"\s+", "", found.group(1)) if found else None
+
+
+@dataclass(frozen=True)
+class Timing:
+    """One request of an agency: when it came, when it was closed (None while open)."""
+
+    created: datetime
+    closed: datetime | None
+
+
+@dataclass(frozen=True)
+class AgencyFigures:
+    """``median_days``: of the closed requests (None without any); ``within_target``: the share
+    (0 to 1) of the requests that are due (closed, or open past the target) that were closed
+    within the target (None when none is due yet)."""
+
+    closed: int
+    open: int
+    overdue: int
+    median_days: float | None
+    within_target: float | None
+
+
+def days_between(start: datetime, end: datetime) -> float:
+    return (end - start) / timedelta(days=1)
+
+
+def agency_figures(timings: Iterable[Timing], now: datetime, target_days: int) -> AgencyFigures:
+    """Days run from the request's submission to its answer or refusal, the days it waited for
+    the requester's reply included (the simplest rule a reader can check on the timeline)."""
+    closed_days: list[float] = []
+    open_count = overdue = 0
+    for timing in timings:
+        if timing.closed is None:
+            open_count += 1
+            if days_between(timing.created, now) > target_days:
+                overdue += 1
+        else:
+            closed_days.append(days_between(timing.created, timing.closed))
+    due = len(closed_days) + overdue
+    within = sum(1 for days in closed_days if days <= target_days)
+    return AgencyFigures(len(closed_days), open_count, overdue, _median(closed_days),
+                         within / due if due else None)
+
+
+def _median(values: Sequence[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None

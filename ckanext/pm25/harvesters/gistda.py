@@ -281,8 +281,9 @@ class GistdaHarvester(stages.Pm25HarvesterBase):
         counts = merge(store_id, _measurements(series, forecasts, config.data_source, licence))
         _tell_summary(obj, _areas(series, forecasts, obj.harvest_source_id, config.data_source,
                                   licence, store_id))
-        record_notes(commit=False)  # committed with the object by make_current
-        objects.make_current(obj, network_package_id(obj.harvest_source_id))
+        # the note and the object committed by ckanext-harvest's save when the stage returns
+        record_notes(commit=False)
+        objects.make_current(obj, network_package_id(obj.harvest_source_id), commit=False)
         return True if counts.written else "unchanged"
 
 

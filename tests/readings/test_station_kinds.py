@@ -125,3 +125,26 @@ def test_the_dashboard_shows_sensors_as_a_layer_of_their_own(harvested, app) -> 
     layer = app.get("/pm25/sensors.geojson").json
     assert len(layer["features"]) == 8
     assert {f["properties"]["source"]["data_source"] for f in layer["features"]} == {ATTRIBUTION}
+
+
+def station_rows(page: str) -> dict[str, str]:
+    """Each row of the province page's station table by station name: its kind cell's text."""
+    table = page.split('class="table table-sm pm25-station-table"')[1].split("</table>")[0]
+    rows = {}
+    for row in table.split('data-station="')[1:]:
+        name = row.split('"', 1)[0]
+        rows[name] = row.split('<td class="pm25-kind">', 1)[1].split("</td>", 1)[0].strip()
+    return rows
+
+
+def test_the_province_page_says_which_are_reference_stations_and_which_low_cost_sensors(harvested, app) -> None:
+    english = station_rows(app.get("/en/province/TH-50").get_data(as_text=True))
+    thai = station_rows(app.get("/province/TH-50").get_data(as_text=True))
+
+    reference = {s["name"] for s in station_list(kind="reference_station", province=CHIANG_MAI)}
+    sensors = {s["name"] for s in station_list(kind="low_cost_sensor", province=CHIANG_MAI)}
+    assert set(english) == set(thai) == reference | sensors
+    assert {english[name] for name in reference} == {"Reference monitoring station"}
+    assert {english[name] for name in sensors} == {"Low-cost sensor"}
+    assert {thai[name] for name in reference} == {"สถานีตรวจวัดมาตรฐาน"}
+    assert {thai[name] for name in sensors} == {"เซนเซอร์ราคาประหยัด"}

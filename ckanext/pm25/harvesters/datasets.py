@@ -44,7 +44,8 @@ class StationNetwork:
     """What sets one upstream's station datasets apart from another's: the prefix of their
     ids, names, GUIDs and series (``air4thai``: ``air4thai:L1``), their tags, the kind of
     measurement and the station types the schema allows, and an attribution the upstream
-    requires on every copy of its data (shown in the notes and the data source)."""
+    requires on every copy of its data (shown in the notes and the data source), and what the
+    id after the prefix is (Thai, English), as the network dataset's notes say it."""
 
     prefix: str
     tags: tuple[str, ...]
@@ -52,6 +53,7 @@ class StationNetwork:
     station_types: tuple[str, ...] = STATION_TYPES
     attribution: str = ""
     default_station_type: str = ""
+    series_id_names: tuple[str, str] = ("รหัสสถานี", "station id")
 
 
 AIR4THAI = StationNetwork(prefix="air4thai", tags=STATION_TAGS)
@@ -286,11 +288,13 @@ def network_dataset(publisher: Publisher, *, data_source: str, private: bool = F
                  f"{which_en}",
         "notes": (
             f"ค่าตรวจวัดรายชั่วโมงของทุกสถานีจาก {data_source} ในตารางเดียว หนึ่งแถวต่อชุดข้อมูล "
-            f"(series_id เช่น {network.prefix}:<รหัสสถานี>) สาร และชั่วโมง (UTC) พร้อมค่าเฉลี่ย 24 ชั่วโมง "
+            f"(series_id เช่น {network.prefix}:<{network.series_id_names[0]}>) สาร และชั่วโมง (UTC) "
+            f"พร้อมค่าเฉลี่ย 24 ชั่วโมง "
             f"ดัชนีคุณภาพอากาศของไทยและของ US EPA ค้นด้วย datastore_search (filters series_id) "
             f"หรือ datastore_search_sql\n\n"
             f"Hourly measurements of every station from {data_source} in one table: one row per "
-            f"series (series_id such as {network.prefix}:<station id>), parameter and hour (UTC), with "
+            f"series (series_id such as {network.prefix}:<{network.series_id_names[1]}>), parameter and "
+            f"hour (UTC), with "
             f"the 24-hour mean, the Thai AQI and the US EPA AQI. Query it with datastore_search "
             f"(filters series_id) or datastore_search_sql."
             + (f"\n\nที่มาของข้อมูล / Data: {network.attribution}" if network.attribution else "")),

@@ -190,8 +190,8 @@ class GistdaHarvester(stages.Pm25HarvesterBase):
         content["forecasts"] = [forecast_to_json(f) for f in forecast.forecasts] \
             if forecast and config.forecast else []
         content["future"] = [issue_to_json(i) for i in issues if i.code == "future"]
+        # saved (committed) by ckanext-harvest as soon as the stage returns: no commit of our own
         obj.content = json.dumps(content, ensure_ascii=False)
-        obj.save()
         return True
 
     def _forecast(self, obj: HarvestObject, session: requests.Session, policy: HttpPolicy,
@@ -261,14 +261,18 @@ class GistdaHarvester(stages.Pm25HarvesterBase):
         notes = time_notes([*series, *forecasts])
         if future:
             notes.append(f"future: {future[0]['message']} ({len(future)} values held back)")
-        if notes:  # one note (one commit) per province
-            recording.record_object_note(obj, "\n".join(notes),
-                                         snippet=future[0]["snippet"] if future else None)
+
+        def record_notes(commit: bool) -> None:  # one note per province
+            if notes:
+                recording.record_object_note(obj, "\n".join(notes), commit=commit,
+                                             snippet=future[0]["snippet"] if future else None)
+
         try:
             store_id = network.ensure_public_store(publisher, config.data_source,
                                                    describe=model_network_dataset)
         except tk.ValidationError as error:
             model.Session.rollback()
+            record_notes(commit=True)
             recording.record_object_error(
                 obj, f"The source's network dataset did not pass validation: "
                      f"{recording.validation_message(error)}; stored data left as it was", "Import")
@@ -277,7 +281,9 @@ class GistdaHarvester(stages.Pm25HarvesterBase):
         counts = merge(store_id, _measurements(series, forecasts, config.data_source, licence))
         _tell_summary(obj, _areas(series, forecasts, obj.harvest_source_id, config.data_source,
                                   licence, store_id))
-        objects.make_current(obj, network_package_id(obj.harvest_source_id))
+        # the note and the object committed by ckanext-harvest's save when the stage returns
+        record_notes(commit=False)
+        objects.make_current(obj, network_package_id(obj.harvest_source_id), commit=False)
         return True if counts.written else "unchanged"
 
 

@@ -69,11 +69,15 @@ HOTSPOT_STORE = StoreKind(
 KINDS: tuple[StoreKind, ...] = (PUBLIC_MEASUREMENTS, PRIVATE_MEASUREMENTS, HOTSPOT_STORE)
 
 
-def _network_is_current(publisher: Publisher, kind: StoreKind) -> bool:
+def _network_is_current(publisher: Publisher, data_source: str, kind: StoreKind) -> bool:
+    """The network dataset and its store resource are there, active, as private as the kind,
+    and the notes say what the source's store now holds (a dataset described otherwise by an
+    earlier version, or edited by hand, is described again)."""
     package = model.Package.get(kind.package_id(publisher.source_id))
     resource = model.Resource.get(kind.resource_id(publisher.source_id))
     return (package is not None and package.state == "active"
             and package.private == kind.private
+            and package.notes == kind.dataset(publisher, data_source)["notes"]
             and resource is not None and resource.state == "active")
 
 
@@ -108,10 +112,10 @@ class Stores:
 def ensure_store(publisher: Publisher, data_source: str, kind: StoreKind) -> str:
     """The resource id of the source's store of ``kind``, its dataset and table made if missing."""
     resource_id = kind.resource_id(publisher.source_id)
-    if _network_is_current(publisher, kind) and store_exists(resource_id):
+    if _network_is_current(publisher, data_source, kind) and store_exists(resource_id):
         return resource_id  # three look-ups by key: checked on every import, never cached
     with locks.item_lock(f"pm25-store:{publisher.source_id}"):
-        if not _network_is_current(publisher, kind):
+        if not _network_is_current(publisher, data_source, kind):
             _save_network(publisher, data_source, kind)
         if not store_exists(resource_id):
             create_store(site_user.action_context(), resource_id, kind.shape)

@@ -85,8 +85,11 @@ def stand_for(obj: HarvestObject, package_id: str) -> None:
     model.Session.flush()
 
 
-def make_current(obj: HarvestObject, package_id: str, fingerprint: str | None = None) -> None:
-    """This object now stands for the dataset; earlier objects of the same item do not."""
+def make_current(obj: HarvestObject, package_id: str, fingerprint: str | None = None, *,
+                 commit: bool = True) -> None:
+    """This object now stands for the dataset; earlier objects of the same item do not.
+    ``commit=False`` flushes only, for the import stage's last step: ckanext-harvest commits
+    the object (its state and report status) as soon as the stage returns."""
     _supersede(obj, package_id)
     if fingerprint is not None:
         extra = next((e for e in obj.extras if e.key == FINGERPRINT_KEY), None)
@@ -94,7 +97,11 @@ def make_current(obj: HarvestObject, package_id: str, fingerprint: str | None = 
             obj.extras.append(HarvestObjectExtra(key=FINGERPRINT_KEY, value=fingerprint))
         else:
             extra.value = fingerprint
-    obj.save()
+    if commit:
+        obj.save()
+        return
+    model.Session.add(obj)
+    model.Session.flush()
 
 
 def make_withdrawn(obj: HarvestObject, package_id: str) -> None:

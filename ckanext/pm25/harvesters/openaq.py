@@ -38,7 +38,7 @@ from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.pm25.common.messages import N_
 from ckanext.pm25.common.times import HOUR, floor_hour, parse_utc, utcnow
 from ckanext.pm25.geo.provinces import Province
-from ckanext.pm25.harvesters import (api_keys, budget, network, objects, openaq_links, publishing,
+from ckanext.pm25.harvesters import (api_keys, budget, objects, openaq_links, publishing,
                                      rate_limits, recording, settings)
 from ckanext.pm25.harvesters.datasets import Publisher, store_resource_id
 from ckanext.pm25.harvesters.http import FetchError, FetchResult, HttpPolicy, fetch_json, make_session
@@ -307,10 +307,6 @@ class OpenAQHarvester(StationHarvesterBase):
                     publisher: Publisher) -> tuple[str, str | None]:
         location = _location(content["location"])
         return reading_source(location, config.data_source), reading_licence(location)
-
-    def _stores(self, publisher: Publisher, config: StationSourceConfig) -> network.Stores:
-        # the stores OpenAQ sources had before they shared station_import.py
-        return network.ensure_stores(publisher, config.data_source)
 
     def _republished(self, obj: HarvestObject, content: dict[str, Any], config: StationSourceConfig,
                      package_id: str, *, store_id: str, series: str, rows: list[dict[str, Any]],

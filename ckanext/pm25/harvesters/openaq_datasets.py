@@ -19,7 +19,8 @@ from ckanext.pm25.harvesters.openaq_format import Location
 TAGS = ("PM2.5", "ฝุ่นละออง", "คุณภาพอากาศ", "air quality", "OpenAQ")
 # Ids, names, GUIDs and series ``openaq-<location>``/``openaq:<location>``; each location's
 # dataset is built by ``location_dataset`` (its measurement type is the location's own).
-OPENAQ = StationNetwork(prefix="openaq", tags=TAGS)
+OPENAQ = StationNetwork(prefix="openaq", tags=TAGS,
+                        series_id_names=("รหัสตำแหน่งของ OpenAQ", "OpenAQ location id"))
 GUID_PREFIX = OPENAQ.prefix + ":"
 
 

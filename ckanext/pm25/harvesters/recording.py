@@ -58,11 +58,16 @@ def record_object_error(obj: HarvestObject, message: str, stage: str, *, url: st
     HarvestObjectError.create(text, obj, stage)
 
 
-def record_object_note(obj: HarvestObject, message: str, *, snippet: str | None = None) -> None:
-    """A data-quality note on the object (not an error: the job's error count leaves it out)."""
+def record_object_note(obj: HarvestObject, message: str, *, snippet: str | None = None,
+                       commit: bool = True) -> None:
+    """A data-quality note on the object (not an error: the job's error count leaves it out).
+    ``commit=False`` leaves it to the object's next save (one commit fewer per object), for a
+    caller that saves the object next and records the note again if it rolls back first."""
     text = _with_upstream(message, None, snippet)
     log.info("Harvest object %s (%s), note: %s", obj.id, obj.guid, text)
     obj.extras.append(HarvestObjectExtra(key=NOTE_KEY, value=text))
+    if not commit:
+        return
     try:
         model.Session.commit()
     except Exception:  # recording never stops the stage; the note is in the log

@@ -17,7 +17,7 @@ from sqlalchemy.exc import ProgrammingError
 from ckanext.pm25.advice import advice_for
 from ckanext.pm25.aqi import THAI_24H_STANDARD, thai_bands
 from ckanext.pm25.geo.provinces import Province, find_province
-from ckanext.pm25.readings import hooks, sensor_layer
+from ckanext.pm25.readings import hooks, sensor_layer, source_freshness, station_kinds
 from ckanext.pm25.measurements.links import series_download_url
 from ckanext.pm25.readings.chart import ChartLabels, render_chart
 from ckanext.pm25.readings.records import MODEL, shown_value
@@ -309,6 +309,8 @@ def pm25_trends(province: str | None = None, station: str | None = None) -> dict
 
 HELPERS: dict[str, Callable[..., Any]] = {
     **sensor_layer.HELPERS,
+    **source_freshness.HELPERS,
+    **station_kinds.HELPERS,
     "pm25_series_csv_url": pm25_series_csv_url,
     "pm25_data_until_by_source": pm25_data_until_by_source,
     "pm25_aqi_bands": pm25_aqi_bands,

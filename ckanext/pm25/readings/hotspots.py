@@ -60,11 +60,16 @@ def _candidate_ids() -> list[str]:
     return [hotspot_store_id(row[0]) for row in sources]
 
 
-def _union(connection: Any, ids: list[str]) -> str | None:
-    """Every existing store as one relation of distinct detections, or None without any."""
-    existing = [resource_id for resource_id in ids if connection.execute(
+def _existing(connection: Any, ids: list[str]) -> list[str]:
+    """The stores among ``ids`` whose table exists (a source that never imported has none)."""
+    return [resource_id for resource_id in ids if connection.execute(
         sa.text("SELECT to_regclass(:table) IS NOT NULL"),
         {"table": identifier(resource_id)}).scalar()]
+
+
+def _union(connection: Any, ids: list[str]) -> str | None:
+    """Every existing store as one relation of distinct detections, or None without any."""
+    existing = _existing(connection, ids)
     if not existing:
         return None
     columns = ", ".join((*COLUMNS, "day_th"))
@@ -105,6 +110,20 @@ def hotspot_page(wanted: HotspotFilter, limit: int | None, offset: int = 0) -> d
             f"ORDER BY acquired_utc DESC, latitude, longitude LIMIT :limit OFFSET :offset"),
             params).fetchall()
     return {"count": int(count or 0), "results": [_record(row) for row in rows]}
+
+
+def newest_acquisition() -> datetime | None:
+    """When the newest hotspot the public may read was acquired (None without any): each
+    store's newest from its ``acquired_utc`` index, in one query."""
+    ids = store_ids()
+    with get_read_engine().connect() as connection:
+        existing = _existing(connection, ids)
+        if not existing:
+            return None
+        newest = " UNION ALL ".join(f"SELECT max(acquired_utc) AS acquired_utc FROM {identifier(i)}"
+                                    for i in existing)
+        value = connection.execute(sa.text(f"SELECT max(acquired_utc) FROM ({newest}) AS stores")).scalar()
+    return value if isinstance(value, datetime) else None
 
 
 def daily_counts(province: str, first: date, last: date) -> list[dict[str, Any]]:

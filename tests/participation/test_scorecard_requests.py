@@ -133,3 +133,18 @@ def test_the_target_comes_from_the_requests_configuration(asked: World, app: Any
     assert rows["pcd"]["requests"] == "66.7 % (2 of 3 requests answered within the target; median days to answer: 11.5)"
     assert rows["pcd"]["flags"] == "⚑ Overdue request: unanswered past the target of 25 days"
     assert rows["gistda"]["requests"] == GISTDA_ROW
+
+
+def test_a_step_on_a_request_changes_the_pages_validator(asked: World, app: Any) -> None:
+    """The scorecard is cached like the dashboard (readings/http_cache.py): an agency's answer
+    must reach a cache that revalidates, although no reading or dataset changed."""
+    first = app.get("/en/pm25/agencies")
+    assert app.get("/en/pm25/agencies", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    listed = call(app, asked, "anonymous", "pm25_data_request_list", {"agency": "pcd", "status": "open"})["result"]
+    [waiting] = listed["results"]
+    call(app, asked, "agency_editor", "pm25_data_request_answer",
+         {"id": waiting["id"], "datasets": [asked.dataset["id"]]})
+    again = app.get("/en/pm25/agencies", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200
+    pcd = {row["slug"]: row for row in page_rows(again.get_data(as_text=True))}["pcd"]
+    assert (pcd["rank"], pcd["flags"]) == ("1", "None")

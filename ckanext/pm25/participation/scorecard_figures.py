@@ -185,7 +185,6 @@ class Score:
         return percent(self.requests.within_target_count, self.requests.due)
 
 
-
 def percent(part: int, whole: int) -> float | None:
     """``part`` of ``whole`` in percent, half-up to one decimal; None when there is no whole."""
     if whole <= 0:

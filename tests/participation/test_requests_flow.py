@@ -164,7 +164,7 @@ def test_an_agencys_median_days_and_share_within_target_on_known_dates(
     [figures] = call(app, world, "anonymous", "pm25_data_request_agency_figures", {"agency": "pcd"})["result"]
     assert figures == {"agency": {"id": world.agency["id"], "name": "pcd", "title": "กรมควบคุมมลพิษ"},
                        "target_days": 15, "closed": 2, "open": 1, "overdue": 1, "median_days": 11.5,
-                       "within_target": pytest.approx(1 / 3)}
+                       "within_target": pytest.approx(1 / 3), "due": 3, "within_target_count": 1}
     assert show(app, world, made[2])["agency_figures"]["median_days"] == 11.5
 
 

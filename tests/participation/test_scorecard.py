@@ -239,7 +239,9 @@ class TestApi:
             "latest_hour_utc": (scored.now - 5 * HOUR).strftime("%Y-%m-%dT%H:%M:%SZ"), "hours_since_latest": 5,
             "expected_hours": 720, "hours_present": 5, "completeness_percent": 0.7,
             "datasets_with_required_metadata": 2, "metadata_complete_percent": 100.0, "resources": 2,
-            "open_format_resources": 2, "open_formats_percent": 100.0,
+            "open_format_resources": 2, "open_formats_percent": 100.0, "requests": "ไม่มีคำขอ", "requests_due": 0,
+            "requests_within_target": 0, "requests_within_target_percent": None, "requests_median_days": None,
+            "requests_open": 0, "requests_overdue": 0,
             "red_flags": [{"key": "stale", "text": "ไม่เป็นปัจจุบัน: ไม่มีค่าตรวจวัดเกิน 3 ชั่วโมง"},
                           {"key": "incomplete",
                            "text": "ไม่ครบถ้วน: มีค่าตรวจวัดน้อยกว่า 75 % ของชั่วโมงที่ควรมีในช่วง 30 วันที่ผ่านมา"}]}

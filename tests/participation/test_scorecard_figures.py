@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ckanext.pm25.participation.scorecard_figures import (INCOMPLETE, STALE, WINDOW_HOURS, Agency, CatalogueFacts,
-                                                          StationFacts, Thresholds, catalogue_facts,
+from ckanext.pm25.participation.request_rules import Timing, agency_figures
+from ckanext.pm25.participation.scorecard_figures import (INCOMPLETE, OVERDUE, STALE, WINDOW_HOURS, Agency,
+                                                          CatalogueFacts, StationFacts, Thresholds, catalogue_facts,
                                                           hours_between, is_open_resource, missing_required,
                                                           normal_format, percent, ranked, score)
 
@@ -121,3 +122,16 @@ class TestFigures:
         result = ranked(agencies, catalogue, stations, NOW, LIMITS)
         assert [(item.rank, item.agency.name) for item in result] == [(1, "d"), (2, "c"), (3, "b"), (4, "e"),
                                                                         (5, "a")]
+
+    def test_a_request_open_past_the_target_is_a_flag_counted_in_the_rank(self) -> None:
+        day = timedelta(days=1)
+        overdue = agency_figures([Timing(NOW - 16 * day, None), Timing(NOW - 30 * day, NOW - 27 * day)], NOW, 15)
+        waiting = agency_figures([Timing(NOW - 14 * day, None), Timing(NOW - 30 * day, NOW - 10 * day)], NOW, 15)
+        agencies = [Agency("a", "a", "Alpha"), Agency("b", "b", "Beta"), Agency("c", "c", "Gamma")]
+        catalogue = {"a": CatalogueFacts(1, 1, 1, 1), "b": CatalogueFacts(1, 0, 1, 0), "c": CatalogueFacts(1, 0, 1, 0)}
+        result = ranked(agencies, catalogue, {}, NOW, LIMITS, {"a": overdue, "b": waiting})
+        assert [(item.agency.name, item.flags) for item in result] == [("b", ()), ("c", ()), ("a", (OVERDUE,))]
+        alpha, beta, gamma = result[2], result[0], result[1]
+        assert (alpha.requests.due, alpha.requests.within_target_count, alpha.requests_within_target) == (2, 1, 50.0)
+        assert (beta.requests.due, beta.requests.within_target_count, beta.requests_within_target) == (1, 0, 0.0)
+        assert (gamma.had_requests, gamma.requests_within_target) == (False, None)

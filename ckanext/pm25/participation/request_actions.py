@@ -119,24 +119,24 @@ def pm25_data_request_list(context: Context, data_dict: DataDict) -> dict[str, A
 
 def _figures(conn: Any, agency_ids: list[str] | None) -> list[dict[str, Any]]:
     now, target = hooks.now(), target_days()
-    found = []
-    for agency_id, timings in sorted(request_store.timings(conn, agency_ids).items()):
-        figures = rules.agency_figures(timings, now, target)
-        found.append({"agency": request_records.agency(agency_id), "target_days": target,
-                      "closed": figures.closed, "open": figures.open, "overdue": figures.overdue,
-                      "median_days": figures.median_days, "within_target": figures.within_target})
+    found = [{"agency": request_records.agency(agency_id), "target_days": target, "closed": figures.closed,
+              "open": figures.open, "overdue": figures.overdue, "median_days": figures.median_days,
+              "within_target": figures.within_target, "due": figures.due,
+              "within_target_count": figures.within_target_count}
+             for agency_id, figures in request_store.agency_figures(conn, now, target, agency_ids).items()]
     if agency_ids and not found:
         found = [{"agency": request_records.agency(agency_ids[0]), "target_days": target, "closed": 0, "open": 0,
-                  "overdue": 0, "median_days": None, "within_target": None}]
+                  "overdue": 0, "median_days": None, "within_target": None, "due": 0, "within_target_count": 0}]
     return found
 
 
 @tk.side_effect_free
 def pm25_data_request_agency_figures(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """Each agency's figures: requests ``closed`` (answered or declined), ``open``, ``overdue``
-    (open past the target), ``median_days`` from submission to answer or refusal,
-    ``within_target`` (share of the closed and overdue requests closed within ``target_days``,
-    from ``ckanext.pm25.requests.target_days``).
+    (open past the target), ``median_days`` from submission to answer or refusal, ``due`` (the
+    closed and overdue requests), ``within_target_count`` (those of them closed within
+    ``target_days``, from ``ckanext.pm25.requests.target_days``) and ``within_target`` (that
+    share, 0 to 1; null while none is due).
 
     :param agency: one organization (name or id); every agency with a request by default
     """

@@ -78,15 +78,17 @@ class Timing:
 
 @dataclass(frozen=True)
 class AgencyFigures:
-    """``median_days``: of the closed requests (None without any); ``within_target``: the share
-    (0 to 1) of the requests that are due (closed, or open past the target) that were closed
-    within the target (None when none is due yet)."""
+    """``median_days``: of the closed requests (None without any); ``due``: the requests closed,
+    or open past the target; ``within_target_count``: those of them closed within the target;
+    ``within_target``: that share (0 to 1; None when none is due yet)."""
 
     closed: int
     open: int
     overdue: int
     median_days: float | None
     within_target: float | None
+    due: int = 0
+    within_target_count: int = 0
 
 
 def days_between(start: datetime, end: datetime) -> float:
@@ -108,7 +110,7 @@ def agency_figures(timings: Iterable[Timing], now: datetime, target_days: int) -
     due = len(closed_days) + overdue
     within = sum(1 for days in closed_days if days <= target_days)
     return AgencyFigures(len(closed_days), open_count, overdue, _median(closed_days),
-                         within / due if due else None)
+                         within / due if due else None, due=due, within_target_count=within)
 
 
 def _median(values: Sequence[float]) -> float | None:

@@ -166,6 +166,13 @@ def search(conn: Connection, filters: Filters) -> tuple[int, list[Any]]:
     return total, list(rows)
 
 
+def agency_figures(conn: Connection, now: datetime, target_days: int,
+                   agency_ids: Sequence[str] | None = None) -> dict[str, rules.AgencyFigures]:
+    """The figures of each agency (by id) with a request: of every agency, or of ``agency_ids``."""
+    return {agency_id: rules.agency_figures(found, now, target_days)
+            for agency_id, found in sorted(timings(conn, agency_ids).items())}
+
+
 def timings(conn: Connection, agency_ids: Sequence[str] | None = None) -> dict[str, list[rules.Timing]]:
     """Each agency's requests (those it holds now, or closed) as timings."""
     query = sa.select(data_request.c.agency_id, data_request.c.created, data_request.c.closed).where(

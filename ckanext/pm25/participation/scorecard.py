@@ -1,7 +1,7 @@
 """The agency scorecard as CKAN gives it: the thresholds from configuration, the facts read
-(stations from the dashboard's summary, datasets and resources from the search index), the
-figures worked out by ``scorecard_figures`` and made into records with texts in the request's
-language (one shape for the API, the page and the CSV)."""
+(stations from the dashboard's summary, datasets and resources from the search index, the data
+requests' figures from their store), the figures worked out by ``scorecard_figures`` and made
+into records with texts in the request's language (one shape for the API, the page and the CSV)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,21 +10,24 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.pm25.common.times import iso_utc
-from ckanext.pm25.participation import scorecard_catalogue, scorecard_queries
-from ckanext.pm25.participation.scorecard_figures import (FLAG_TEXTS, NEVER_REPORTED, OPEN_FORMATS, REQUIRED_FIELDS,
-                                                          STALE, WINDOW_DAYS, Agency, Score, Thresholds, ranked,
-                                                          window)
+from ckanext.pm25.participation import request_store, scorecard_catalogue, scorecard_queries
+from ckanext.pm25.participation.request_actions import target_days
+from ckanext.pm25.participation.scorecard_figures import (FLAG_TEXTS, NEVER_REPORTED, OPEN_FORMATS, OVERDUE,
+                                                          REQUIRED_FIELDS, STALE, WINDOW_DAYS, Agency, Score,
+                                                          Thresholds, ranked, window)
 from ckanext.pm25.readings import hooks
 
 CSV_COLUMNS = ("rank", "name", "title", "datasets", "stations", "active_stations", "latest_hour_utc",
                "hours_since_latest", "expected_hours", "hours_present", "completeness_percent",
                "datasets_with_required_metadata", "metadata_complete_percent", "resources",
-               "open_format_resources", "open_formats_percent", "red_flags")
+               "open_format_resources", "open_formats_percent", "requests", "requests_due",
+               "requests_within_target", "requests_within_target_percent", "requests_median_days",
+               "requests_open", "requests_overdue", "red_flags")
 
 
 def thresholds() -> Thresholds:
     return Thresholds(int(tk.config.get("ckanext.pm25.scorecard.stale_after_hours")),
-                      float(tk.config.get("ckanext.pm25.scorecard.min_completeness_percent")))
+                      float(tk.config.get("ckanext.pm25.scorecard.min_completeness_percent")), target_days())
 
 
 def scores(now: datetime, limits: Thresholds) -> list[Score]:
@@ -32,17 +35,37 @@ def scores(now: datetime, limits: Thresholds) -> list[Score]:
     start, end = window(now)
     with hooks.reading() as conn:
         stations = scorecard_queries.station_facts(conn, start, end)
+        requests = request_store.agency_figures(conn, now, limits.request_target_days)
     agencies: dict[str, Agency] = {agency.id: agency for agency in stations}
     catalogue = scorecard_catalogue.catalogue(agencies)
     return ranked(list(agencies.values()), catalogue, {agency.id: facts for agency, facts in stations.items()},
-                  now, limits)
+                  now, limits, requests)
 
 
 def flag_text(flag: str, item: Score, limits: Thresholds) -> str:
     if flag == STALE and item.never_reported:
         return tk._(NEVER_REPORTED)
+    if flag == OVERDUE:
+        days = limits.request_target_days
+        return tk.ungettext("Overdue request: unanswered past the target of {days} day",
+                            "Overdue request: unanswered past the target of {days} days", days).format(days=days)
     return tk._(FLAG_TEXTS[flag]).format(hours=limits.stale_after_hours,
                                          percent=f"{limits.min_completeness_percent:g} %")
+
+
+def requests_text(item: Score) -> str:
+    """The requests answered within target in words: "2 of 3 requests answered within the target;
+    median days to answer: 11.5"."""
+    if not item.had_requests:
+        return tk._("No requests")
+    if not item.requests.due:
+        return tk._("No request due yet")
+    text = tk.ungettext("{within} of {due} request answered within the target",
+                        "{within} of {due} requests answered within the target", item.requests.due).format(
+        within=item.requests.within_target_count, due=item.requests.due)
+    if item.requests.median_days is not None:
+        text += tk._("; median days to answer: {days:g}").format(days=item.requests.median_days)
+    return text
 
 
 def record(item: Score, limits: Thresholds) -> dict[str, Any]:
@@ -65,6 +88,13 @@ def record(item: Score, limits: Thresholds) -> dict[str, Any]:
         "resources": item.catalogue.resources,
         "open_format_resources": item.catalogue.open_resources,
         "open_formats_percent": item.open_formats,
+        "requests": requests_text(item),
+        "requests_due": item.requests.due,
+        "requests_within_target": item.requests.within_target_count,
+        "requests_within_target_percent": item.requests_within_target,
+        "requests_median_days": item.requests.median_days,
+        "requests_open": item.requests.open,
+        "requests_overdue": item.requests.overdue,
         "red_flags": [{"key": flag, "text": flag_text(flag, item, limits)} for flag in item.flags],
     }
 
@@ -85,6 +115,7 @@ def scorecard(now: datetime, organization: str | None = None) -> dict[str, Any]:
         "window_end_utc": iso_utc(end),
         "stale_after_hours": limits.stale_after_hours,
         "min_completeness_percent": limits.min_completeness_percent,
+        "request_target_days": limits.request_target_days,
         "required_fields": list(REQUIRED_FIELDS),
         "open_formats": sorted(OPEN_FORMATS),
         "count": len(rows),

@@ -40,15 +40,21 @@ def pm25_agency_scorecard(context: Context, data_dict: DataDict) -> dict[str, An
     :param organization: only this agency's row (its name or id); its rank stays its rank among all
     :returns: {``window_days`` (30), ``window_start_utc``, ``window_end_utc`` (the completeness
         window: exclusive start, inclusive end, the current hour), ``stale_after_hours``,
-        ``min_completeness_percent`` (the red flags' thresholds), ``required_fields``
+        ``min_completeness_percent``, ``request_target_days`` (the red flags' thresholds,
+        the last from ``ckanext.pm25.requests.target_days``), ``required_fields``
         (GD-Catalog's), ``open_formats``, ``count``, ``agencies``}; each agency: ``rank``,
         ``id``, ``name``, ``title``, ``datasets``, ``stations``, ``active_stations``,
         ``latest_hour_utc``, ``hours_since_latest``, ``expected_hours``, ``hours_present``,
         ``completeness_percent`` (null without active stations),
         ``datasets_with_required_metadata``, ``metadata_complete_percent``, ``resources``,
-        ``open_format_resources``, ``open_formats_percent`` (null without resources) and
-        ``red_flags`` ([{``key``: ``stale`` or ``incomplete``, ``text``: in the request's
-        language}])
+        ``open_format_resources``, ``open_formats_percent`` (null without resources),
+        ``requests`` (the requests answered within target in words, "No requests" when it had
+        none), ``requests_due`` (closed, or open past the target), ``requests_within_target``
+        (of those, closed within it), ``requests_within_target_percent`` (null while none is
+        due), ``requests_median_days`` (to answer or decline; null while none is closed),
+        ``requests_open``, ``requests_overdue`` (as ``pm25_data_request_agency_figures``) and
+        ``red_flags`` ([{``key``: ``stale``, ``incomplete`` or ``overdue``, ``text``: in the
+        request's language}])
     """
     tk.check_access("pm25_agency_scorecard", context, data_dict)
     data = _validated(data_dict, context)

@@ -10,10 +10,14 @@ An agency is a CKAN organisation that owns public PM2.5 datasets. Its figures:
   ending with the current hour) for each of its active stations;
 - metadata completeness: the share of its datasets with every GD-Catalog required field filled
   (a choice of "other" needing its ``<field>_other`` text too);
-- open formats: the share of its resources in an open, machine-readable format.
+- open formats: the share of its resources in an open, machine-readable format;
+- requests answered within target: the data requests' own figures of the agency
+  (``request_rules.agency_figures``, read by ``request_store.agency_figures``), not worked out
+  again here.
 
 Red flags: stale (newest reading more than ``stale_after_hours`` before the current hour, or
-active stations that never reported) and incomplete (completeness under the minimum).
+active stations that never reported), incomplete (completeness under the minimum) and overdue
+(a data request unanswered past the requests' target days).
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ckanext.pm25.common.messages import N_
+from ckanext.pm25.participation.request_rules import AgencyFigures
 
 WINDOW_DAYS = 30
 WINDOW_HOURS = WINDOW_DAYS * 24
@@ -53,6 +58,7 @@ _FORMAT_ALIASES = {"TEXT/CSV": "CSV", "APPLICATION/JSON": "JSON", "APPLICATION/G
 
 STALE = "stale"
 INCOMPLETE = "incomplete"
+OVERDUE = "overdue"  # its text has a plural form: scorecard.flag_text
 FLAG_TEXTS = {
     STALE: N_("Stale: no reading for more than {hours} hours"),
     INCOMPLETE: N_("Incomplete: fewer than {percent} of the expected hours in the last 30 days"),
@@ -148,6 +154,10 @@ class StationFacts:
 class Thresholds:
     stale_after_hours: int = 3
     min_completeness_percent: float = 75.0
+    request_target_days: int = 15
+
+
+NO_REQUESTS = AgencyFigures(closed=0, open=0, overdue=0, median_days=None, within_target=None)
 
 
 @dataclass(frozen=True)
@@ -161,8 +171,18 @@ class Score:
     metadata_completeness: float | None  # percent; None: no dataset
     open_formats: float | None  # percent; None: no resource
     flags: tuple[str, ...]
+    requests: AgencyFigures = NO_REQUESTS
     rank: int = 0
     never_reported: bool = field(default=False)
+
+    @property
+    def had_requests(self) -> bool:
+        return bool(self.requests.closed or self.requests.open)
+
+    @property
+    def requests_within_target(self) -> float | None:
+        """Percent of the due requests answered within the target; None while none is due."""
+        return percent(self.requests.within_target_count, self.requests.due)
 
 
 def percent(part: int, whole: int) -> float | None:
@@ -189,7 +209,7 @@ def window(now: datetime) -> tuple[datetime, datetime]:
 
 
 def score(agency: Agency, catalogue: CatalogueFacts, stations: StationFacts, now: datetime,
-          thresholds: Thresholds) -> Score:
+          thresholds: Thresholds, requests: AgencyFigures = NO_REQUESTS) -> Score:
     hours_since = hours_between(stations.latest_hour, now)
     expected = stations.active_stations * WINDOW_HOURS
     completeness = percent(min(stations.hours_present, expected), expected)
@@ -199,9 +219,11 @@ def score(agency: Agency, catalogue: CatalogueFacts, stations: StationFacts, now
         flags.append(STALE)
     if completeness is not None and completeness < thresholds.min_completeness_percent:
         flags.append(INCOMPLETE)
+    if requests.overdue:
+        flags.append(OVERDUE)
     return Score(agency, catalogue, stations, hours_since, expected, completeness,
                  percent(catalogue.complete_datasets, catalogue.datasets),
-                 percent(catalogue.open_resources, catalogue.resources), tuple(flags),
+                 percent(catalogue.open_resources, catalogue.resources), tuple(flags), requests,
                  never_reported=never_reported)
 
 
@@ -219,9 +241,13 @@ def rank_key(item: Score) -> tuple[Any, ...]:
 
 
 def ranked(agencies: Sequence[Agency], catalogue: Mapping[str, CatalogueFacts],
-           stations: Mapping[str, StationFacts], now: datetime, thresholds: Thresholds) -> list[Score]:
-    """Every agency's score, ranked 1, 2, … (see ``rank_key``)."""
+           stations: Mapping[str, StationFacts], now: datetime, thresholds: Thresholds,
+           requests: Mapping[str, AgencyFigures] | None = None) -> list[Score]:
+    """Every agency's score, ranked 1, 2, … (see ``rank_key``); ``requests``: the data
+    requests' figures of each agency (by id) that had any."""
+    requests = requests or {}
     scores = sorted((score(agency, catalogue.get(agency.id, CatalogueFacts()),
-                           stations.get(agency.id, StationFacts()), now, thresholds) for agency in agencies),
+                           stations.get(agency.id, StationFacts()), now, thresholds,
+                           requests.get(agency.id, NO_REQUESTS)) for agency in agencies),
                     key=rank_key)
     return [replace(item, rank=position) for position, item in enumerate(scores, start=1)]

@@ -102,7 +102,8 @@ def _validator(target: _Target) -> Validator | None:
     if target.station is not None and not stamp.is_station:
         return None  # any other dataset's page stays as CKAN serves it
     hour = hooks.now().replace(minute=0, second=0, microsecond=0)
-    changed = [moment for moment in (_utc(stamp.readings_changed), _utc(stamp.datasets_changed), hour) if moment]
+    changed = [moment for moment in (_utc(stamp.readings_changed), _utc(stamp.datasets_changed),
+                                     _utc(stamp.requests_changed), hour) if moment]
     parts = (__version__, ckan.__version__, tk.h.lang(), request.full_path, hour.isoformat(), *stamp.parts())
     return make_validator(parts, max(changed))
 

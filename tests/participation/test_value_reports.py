@@ -15,7 +15,7 @@ from ckan.tests import helpers
 
 from tests.harvesters.harvesting import hourly_resource, run_job, store_of
 from tests.participation.conftest import Sink
-from tests.participation.reports_world import a_reading, reports_world, upstream  # noqa: F401  (the fixtures)
+from tests.participation.reports_world import a_reading
 from tests.participation.requests_world import World, call
 
 AGENCY = ("agency_editor", "agency_admin", "sysadmin")

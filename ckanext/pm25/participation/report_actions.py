@@ -63,7 +63,8 @@ def _may_act(user: model.User | None, package_id: str) -> bool:
     dataset = model.Package.get(package_id)
     if user is None or dataset is None:
         return False
-    return bool(user.sysadmin) or (bool(dataset.owner_org) and acts_for(user.name, dataset.owner_org))
+    agency = dataset.owner_org
+    return bool(user.sysadmin) or (agency is not None and acts_for(user.name, agency))
 
 
 def _record(row: Any, user: model.User | None) -> dict[str, Any]:

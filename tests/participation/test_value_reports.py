@@ -10,6 +10,7 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
+import ckan.plugins.toolkit as tk
 import pytest
 from ckan.tests import helpers
 
@@ -134,3 +135,19 @@ def test_a_flag_shows_in_the_api_every_download_and_the_store_and_a_harvest_keep
     assert mail.recipients == ["reporter@example.org"]
     assert "flagged the value" in mail.body and "Sensor fault." in mail.body
     assert json.dumps(shown).count("reporter@example.org") == 0
+
+
+def test_a_reader_over_the_daily_limit_is_told_so_and_nothing_is_stored(app: Any, reports_world: World,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    world = reports_world
+    monkeypatch.setitem(tk.config, "ckanext.pm25.reports.max_per_user_per_day", 2)
+    report(app, world, 1)
+    report(app, world, 2)
+    data = {"station": world.dataset["name"], "hour": a_reading(world.dataset, 3)["datetime_utc"],
+            "reason": "stuck_value"}
+    refused = call(app, world, "reporter", "pm25_value_report_create", data, status=409)
+    assert refused["error"]["limit"] == ["You have reported too many values today. Please try again tomorrow."]
+    thai = call(app, world, "reporter", "pm25_value_report_create", data, status=409, prefix="")
+    assert thai["error"]["limit"] == ["วันนี้คุณแจ้งค่าที่ผิดปกติครบจำนวนแล้ว โปรดลองอีกครั้งพรุ่งนี้"]
+    assert call(app, world, "other_user", "pm25_value_report_create", data)["result"]["status"] == "open"
+    assert call(app, world, "anonymous", "pm25_value_report_list", {})["result"]["count"] == 3

@@ -64,3 +64,20 @@ def test_an_empty_answer_is_refused_with_its_message_and_the_report_stays_open(a
                            data={"message": "", "_csrf_token": csrf_token(editor, path)}, follow_redirects=True)
     assert "โปรดเขียนคำตอบ" in words(answered)
     assert call(app, world, "anonymous", "pm25_value_report_show", {"id": made["id"]})["result"]["status"] == "open"
+
+
+def test_a_cached_station_page_is_not_served_once_a_report_changes_it(app: Any, reports_world: World) -> None:
+    world = reports_world
+    visitor = app.test_client()
+    path = f"/en/dataset/{world.dataset['name']}"
+    first = visitor.get(path)
+    etag = first.headers["ETag"]
+    assert visitor.get(path, headers={"If-None-Match": etag}).status_code == 304
+    made = call(app, world, "reporter", "pm25_value_report_create", {
+        "station": world.dataset["name"], "hour": a_reading(world.dataset)["datetime_utc"],
+        "reason": "implausibly_low"})["result"]
+    fresh = visitor.get(path, headers={"If-None-Match": etag})
+    assert fresh.status_code == 200 and "implausibly low (waiting for the agency)" in words(fresh)
+    call(app, world, "agency_admin", "pm25_value_report_answer", {"id": made["id"], "message": "Rain."})
+    answered = visitor.get(path, headers={"If-None-Match": fresh.headers["ETag"]})
+    assert answered.status_code == 200 and "implausibly low (the agency answered)" in words(answered)

@@ -22,7 +22,15 @@ def create(conn: Connection, package_id: str, hour_utc: datetime, reason: str, m
     conn.execute(value_report.insert().values(
         id=report_id, package_id=package_id, hour_utc=hour_utc, reason=reason, message=message,
         reporter_id=reporter_id, language=language, status=rules.OPEN, created=now))
+    station_page_changed(conn, package_id)
     return report_id
+
+
+def station_page_changed(conn: Connection, package_id: str) -> None:
+    """Move the station's ``updated_at``: the validator of its cached page and of the readings'
+    API answers (readings/stamps.py) changes with it, so nobody is served the page of before."""
+    conn.execute(station_latest.update().where(station_latest.c.package_id == package_id)
+                 .values(updated_at=sa.func.now()))
 
 
 def get(conn: Connection, report_id: str) -> Any | None:
@@ -50,8 +58,11 @@ def close(conn: Connection, report_id: str, status: str, answer: str, actor_id: 
     """Close an open report; False when someone closed it first."""
     result = conn.execute(value_report.update().where(
         value_report.c.id == report_id, value_report.c.status == rules.OPEN).values(
-        status=status, answer=answer, actor_id=actor_id, closed=now))
-    return bool(result.rowcount)
+        status=status, answer=answer, actor_id=actor_id, closed=now).returning(value_report.c.package_id))
+    package_id = result.scalar_one_or_none()
+    if package_id is not None:
+        station_page_changed(conn, package_id)
+    return package_id is not None
 
 
 def _station_hour(package_id: str, hour_utc: datetime) -> Any:

@@ -26,6 +26,8 @@ def test_a_reader_reports_and_the_agency_flags_it_on_the_page(app: Any, reports_
     hour = a_reading(world.dataset)["datetime_utc"]
     reader = signed_in(app, world, "reporter")
     path = f"/en/dataset/{world.dataset['name']}"
+    offered = reader.get(path).get_data(as_text=True)
+    assert "Send the report" in offered and f'<option value="{hour}">' in offered  # the newest value first
     form = {"hour": hour, "reason": "implausibly_high", "message": "Far above its neighbours."}
     refused = reader.post(f"/en/dataset/{world.dataset['name']}/value-reports", data=form)
     assert refused.status_code in (400, 403)

@@ -77,6 +77,15 @@ def reading(conn: Connection, package_id: str, hour_utc: datetime) -> Any | None
                         .where(_station_hour(package_id, hour_utc))).first()
 
 
+def latest_readings(conn: Connection, package_id: str, limit: int) -> list[Any]:
+    """The station's newest readings with a value (``hour_utc``, ``pm25``), newest first."""
+    return list(conn.execute(
+        sa.select(station_hourly.c.hour_utc, station_hourly.c.pm25)
+        .join(station_latest, station_latest.c.station_key == station_hourly.c.station_key)
+        .where(station_latest.c.package_id == package_id, station_hourly.c.pm25.is_not(None))
+        .order_by(station_hourly.c.hour_utc.desc()).limit(limit)).all())
+
+
 def flag_summary(conn: Connection, package_id: str, hour_utc: datetime) -> int:
     """The agency's flag on the reading in the dashboard's summary (what ``pm25_measurements``
     and the dashboard's CSV read)."""

@@ -12,8 +12,9 @@ from ckan.types import Context
 from flask import Blueprint, request
 
 from ckanext.pm25.common.times import iso_utc
+from ckanext.pm25.participation import report_store
 from ckanext.pm25.participation import report_rules as rules
-from ckanext.pm25.readings.series import HourlyValue
+from ckanext.pm25.readings import hooks
 
 blueprint = Blueprint("pm25_value_reports", __name__)
 HOURS_OFFERED = 48
@@ -70,11 +71,12 @@ blueprint.add_url_rule("/dataset/<station>/value-reports", view_func=create, end
 blueprint.add_url_rule("/pm25/value-reports/<report_id>/<form>", view_func=act, endpoint="act", methods=["POST"])
 
 
-def pm25_value_reports(package: dict[str, Any], hours: list[HourlyValue]) -> dict[str, Any]:
-    """The station's reports and the hours a reader may report (its latest values first)."""
+def pm25_value_reports(package: dict[str, Any]) -> dict[str, Any]:
+    """The station's reports and the readings a reader may report (its latest values first)."""
     found = tk.get_action("pm25_value_report_list")(_context(), {"station": package["id"], "limit": 50})
-    offered = [{"hour_utc": iso_utc(item.hour_utc), "pm25": item.pm25}
-               for item in sorted(hours, key=lambda item: item.hour_utc, reverse=True)[:HOURS_OFFERED]]
+    with hooks.reading() as conn:
+        latest = report_store.latest_readings(conn, package["id"], HOURS_OFFERED)
+    offered = [{"hour_utc": iso_utc(row.hour_utc), "pm25": row.pm25} for row in latest]
     return {"reports": found["results"], "count": found["count"], "hours": offered,
             "signed_in": tk.current_user.is_authenticated}
 

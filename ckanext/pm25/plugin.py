@@ -19,6 +19,7 @@ from ckanext.pm25.harvesters import network, source_privacy, station_privacy
 from ckanext.pm25.interfaces import IPm25Readings
 from ckanext.pm25.participation import views as alert_views
 from ckanext.pm25.participation import request_actions, request_views, scorecard_actions, scorecard_views
+from ckanext.pm25.participation import report_actions, report_views
 from ckanext.pm25.provinces import actions as province_actions
 from ckanext.pm25.provinces import helpers as province_helpers
 from ckanext.pm25.provinces import search
@@ -74,7 +75,8 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
 
     def get_helpers(self) -> dict[str, Any]:
         return {**province_helpers.HELPERS, **readings_helpers.HELPERS, **embed.HELPERS, **harvest_helpers.HELPERS,
-                **hotspot_views.HELPERS, **alert_views.HELPERS, **request_views.HELPERS}
+                **hotspot_views.HELPERS, **alert_views.HELPERS, **request_views.HELPERS,
+                **report_views.HELPERS}
 
     # IActions, IAuthFunctions (CKAN convention: check_access → validate → act in each action)
 
@@ -84,19 +86,19 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
         # DataStore table gets its table preview; network: clearing a source clears its stores
         return {**province_actions.ACTIONS, **readings_actions.ACTIONS, **unknown_keys.ACTIONS,
                 **source_privacy.actions(), **previews.ACTIONS, **hotspot_actions.ACTIONS, **scorecard_actions.ACTIONS,
-                **request_actions.ACTIONS,
+                **request_actions.ACTIONS, **report_actions.ACTIONS,
                 **(network.ACTIONS if plugins.plugin_loaded("harvest") else {})}
 
     def get_auth_functions(self) -> dict[str, Any]:
         return {**province_actions.AUTH, **readings_actions.AUTH, **hotspot_actions.AUTH, **scorecard_actions.AUTH,
-                **request_actions.AUTH}
+                **request_actions.AUTH, **report_actions.AUTH}
 
     # IBlueprint
 
     def get_blueprint(self) -> list[Blueprint]:
         return [province_views.blueprint, readings_views.blueprint, embed.blueprint, harvest_admin_views.blueprint,
                 csrf_guard.blueprint, hotspot_views.blueprint, alert_views.blueprint, scorecard_views.blueprint,
-                request_views.blueprint]
+                request_views.blueprint, report_views.blueprint]
 
     # IMiddleware: the app is built (CSRF protection set up); what is exempt now is exempt on purpose;
     # the widget's responses leave with their own headers

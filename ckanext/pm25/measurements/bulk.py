@@ -30,6 +30,7 @@ from ckanext.datastore.backend.postgres import get_write_engine, identifier
 from ckanext.pm25.measurements.rows import COLUMNS, KEY, VALUES, LinesFile, Measurement
 from ckanext.pm25.measurements.shapes import TableShape
 from ckanext.pm25.measurements.fields import MEASUREMENTS
+from ckanext.pm25.measurements.flags import kept_flag_sql
 
 _WORK_MEM = "64MB"
 
@@ -63,8 +64,11 @@ def _merge_sql(table: str, shape: TableShape) -> str:
     words = ", ".join(shape.words)
     staged = ", ".join(f"s.{column}" for column in shape.columns)
     target = ", ".join(f"t.{column}" for column in shape.values)
-    excluded = ", ".join(f"EXCLUDED.{column}" for column in shape.values)
-    assignments = ", ".join(f"{column} = EXCLUDED.{column}" for column in shape.values)
+    # an agency's flag on a reading stays (measurements/flags.py)
+    incoming = {column: kept_flag_sql(f"t.{column}", f"EXCLUDED.{column}") if column == "quality_flag"
+                else f"EXCLUDED.{column}" for column in shape.values}
+    excluded = ", ".join(incoming.values())
+    assignments = ", ".join(f"{column} = {value}" for column, value in incoming.items())
     numbers = ", ".join(f"s.{column}::text" for column in shape.numbers)
     joined = " AND ".join(f"w.{column} = s.{column}" if column in shape.not_null
                           else f"w.{column} IS NOT DISTINCT FROM s.{column}"

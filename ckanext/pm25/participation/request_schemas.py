@@ -187,30 +187,30 @@ def request_id(value: Any) -> str:
     return value.strip()
 
 
-def _schema(**checks: Check) -> dict[str, list[Any]]:
+def schema_of(**checks: Check) -> dict[str, list[Any]]:
     return {name: [_field(check)] for name, check in checks.items()}
 
 
 def create_schema() -> dict[str, list[Any]]:
-    return _schema(title=title, description=description, provinces=province_codes,
+    return schema_of(title=title, description=description, provinces=province_codes,
                    districts=optional_text(MAX_DISTRICTS), period_start=a_date, period_end=a_date,
                    agency=organization_id, language=language)
 
 
 def show_schema() -> dict[str, list[Any]]:
-    return _schema(id=request_id)
+    return schema_of(id=request_id)
 
 
 def support_schema() -> dict[str, list[Any]]:
-    return _schema(id=request_id, language=language)
+    return schema_of(id=request_id, language=language)
 
 
 def figures_schema() -> dict[str, list[Any]]:
-    return _schema(agency=organization_id)
+    return schema_of(agency=organization_id)
 
 
 def list_schema() -> dict[str, list[Any]]:
-    return _schema(status=one_of(rules.STATUSES, N_STATUS), agency=organization_id,
+    return schema_of(status=one_of(rules.STATUSES, N_STATUS), agency=organization_id,
                    province=lambda value: None if value is None else province_codes(value)[0],
                    q=optional_text(MAX_TITLE), order=one_of(ORDERS, N_ORDER),
                    limit=count(1, MAX_PAGE, 20), offset=count(0, 1_000_000, 0))
@@ -231,7 +231,7 @@ def step_schema(kind: str) -> dict[str, list[Any]]:
         checks["agency"] = required_organization_id
     if kind == "answered":
         checks["datasets"] = dataset_ids
-    return _schema(**checks)
+    return schema_of(**checks)
 
 
 def checked(data_dict: dict[str, Any], schema: dict[str, list[Any]], context: Context) -> dict[str, Any]:

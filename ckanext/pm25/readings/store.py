@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection
 from ckanext.pm25.geo.provinces import normalise_code
 from ckanext.pm25.common.stored import stored_list
 from ckanext.pm25.common.times import PeriodError, parse_instant
+from ckanext.pm25.measurements.flags import kept_flag_sql
 from ckanext.pm25.readings.tables import province_hourly, station_hourly, station_latest
 
 INSERT_CHUNK = 20000
@@ -242,8 +243,8 @@ _UPSERT_READINGS = sa.text("""
                          CAST(:aqi_th AS smallint[]), CAST(:aqi_us AS smallint[]), CAST(:quality_flag AS text[]))
     ON CONFLICT (station_key, hour_utc) DO UPDATE SET
            province = EXCLUDED.province, pm25 = EXCLUDED.pm25, pm25_24h = EXCLUDED.pm25_24h,
-           aqi_th = EXCLUDED.aqi_th, aqi_us = EXCLUDED.aqi_us, quality_flag = EXCLUDED.quality_flag
-""")
+           aqi_th = EXCLUDED.aqi_th, aqi_us = EXCLUDED.aqi_us,
+           quality_flag = """ + kept_flag_sql("pm25_station_hourly.quality_flag", "EXCLUDED.quality_flag"))
 _READING_COLUMNS = ("station_key", "hour_utc", "province", "pm25", "pm25_24h", "aqi_th", "aqi_us", "quality_flag")
 
 

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from ckan.tests import factories, helpers
+from ckan.tests import helpers
 
 from tests.harvesters.harvesting import make_source, now_thai_hour, run_job, stations
-from tests.participation.requests_world import PASSWORD, World
+from tests.participation.requests_world import World, cast, tokens_of
 from tests.upstream import Air4ThaiServer
 
 ROLES = ("anonymous", "reporter", "other_user", "agency_member", "agency_editor", "agency_admin",
@@ -30,19 +30,10 @@ def upstream(allow_upstream: Any) -> Iterator[Air4ThaiServer]:
 @pytest.fixture
 def reports_world(clean_db: None, clean_index: None, with_plugins: None, clean_datastore: None,
                   clean_queues: None, upstream: Air4ThaiServer) -> World:
-    users = {role: factories.User(name=role.replace("_", "-"), email=f"{role}@example.org", password=PASSWORD)
-             for role in ROLES if role not in ("anonymous", "sysadmin")}
-    users["sysadmin"] = factories.Sysadmin(name="site-admin", email="sysadmin@example.org", password=PASSWORD)
-    agency = factories.Organization(name="pcd", title="กรมควบคุมมลพิษ", users=[
-        {"name": users["agency_member"]["name"], "capacity": "member"},
-        {"name": users["agency_editor"]["name"], "capacity": "editor"},
-        {"name": users["agency_admin"]["name"], "capacity": "admin"}])
-    other_agency = factories.Organization(name="gistda", title="GISTDA", users=[
-        {"name": users["other_agency_editor"]["name"], "capacity": "editor"}])
+    users, agency, other_agency = cast(ROLES)
     run_job(make_source(upstream.url, "pm25_air4thai", org=agency))
     station = next(item for item in stations() if item["station_id"] == STATION_ID)
-    tokens = {role: factories.APIToken(user=user["id"])["token"] for role, user in users.items()}
-    return World(users, tokens, agency, other_agency, station)
+    return World(users, tokens_of(users), agency, other_agency, station)
 
 
 def a_reading(station: dict[str, Any], back: int = 1) -> dict[str, Any]:

@@ -37,10 +37,11 @@ def call(app: Any, world: World, role: str, action: str, data: dict[str, Any], s
     return answer.json
 
 
-@pytest.fixture
-def world(clean_db: None, clean_index: None, with_plugins: None) -> World:
+def cast(roles: tuple[str, ...]) -> tuple[dict[str, dict[str, Any]], dict[str, Any], dict[str, Any]]:
+    """A user for each of ``roles`` (but anonymous; the sysadmin a sysadmin), the agency (PCD)
+    with its member, editor and admin, and another agency (GISTDA) with its editor."""
     users = {role: factories.User(name=role.replace("_", "-"), email=f"{role}@example.org", password=PASSWORD)
-             for role in ROLES if role not in ("anonymous", "sysadmin")}
+             for role in roles if role not in ("anonymous", "sysadmin")}
     users["sysadmin"] = factories.Sysadmin(name="site-admin", email="sysadmin@example.org", password=PASSWORD)
     agency = factories.Organization(name="pcd", title="กรมควบคุมมลพิษ", users=[
         {"name": users["agency_member"]["name"], "capacity": "member"},
@@ -48,10 +49,19 @@ def world(clean_db: None, clean_index: None, with_plugins: None) -> World:
         {"name": users["agency_admin"]["name"], "capacity": "admin"}])
     other_agency = factories.Organization(name="gistda", title="GISTDA", users=[
         {"name": users["other_agency_editor"]["name"], "capacity": "editor"}])
+    return users, agency, other_agency
+
+
+def tokens_of(users: dict[str, dict[str, Any]]) -> dict[str, str]:
+    return {role: factories.APIToken(user=user["id"])["token"] for role, user in users.items()}
+
+
+@pytest.fixture
+def world(clean_db: None, clean_index: None, with_plugins: None) -> World:
+    users, agency, other_agency = cast(ROLES)
     dataset = create_pm25_dataset(users["sysadmin"], owner_org=agency["id"], name="lampang-hourly-2024",
                                   title="Lampang hourly PM2.5 2024")
-    tokens = {role: factories.APIToken(user=user["id"])["token"] for role, user in users.items()}
-    return World(users, tokens, agency, other_agency, dataset)
+    return World(users, tokens_of(users), agency, other_agency, dataset)
 
 
 def new_request(**overrides: Any) -> dict[str, Any]:

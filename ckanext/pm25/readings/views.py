@@ -27,12 +27,14 @@ def _context() -> Context:
     return {"user": current_user.name if current_user else "", "auth_user_obj": current_user}
 
 
+def _messages(error: tk.ValidationError) -> dict[str, list[str]]:
+    return {field: [str(message) for message in (messages if isinstance(messages, list) else [messages])]
+            for field, messages in (error.error_dict or {}).items()}
+
+
 def _error_message(error: tk.ValidationError) -> str:
-    parts = []
-    for field, messages in (error.error_dict or {}).items():
-        text = "; ".join(str(message) for message in messages) if isinstance(messages, list) else str(messages)
-        parts.append(f"{field}: {text}")
-    return ". ".join(parts) or str(error)
+    """Every refusal with its field, for API-shaped answers (downloads)."""
+    return ". ".join(f"{field}: {'; '.join(texts)}" for field, texts in _messages(error).items()) or str(error)
 
 
 def index() -> Any:
@@ -55,8 +57,7 @@ def my_area() -> Any:
         try:
             result = tk.get_action("pm25_my_area")(_context(), asked)
         except tk.ValidationError as refused:
-            error = " ".join(str(message) for messages in (refused.error_dict or {}).values()
-                             for message in (messages if isinstance(messages, list) else [messages]))
+            error = " ".join(text for texts in _messages(refused).values() for text in texts)
     return tk.render("pm25/my_area.html", {"asked": asked, "result": result, "error": error})
 
 

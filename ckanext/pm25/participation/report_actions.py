@@ -30,6 +30,7 @@ from ckanext.pm25.participation.request_actions import acts_for
 from ckanext.pm25.participation.request_schemas import checked
 from ckanext.pm25.participation.rules import THAI_TIME, thai_day
 from ckanext.pm25.readings import hooks
+from ckanext.pm25.readings import store as readings_store
 
 
 def _user(context: Context) -> model.User | None:
@@ -176,7 +177,7 @@ def _close(context: Context, data: dict[str, Any], status: str) -> dict[str, Any
             flag_in_store(store[0], store[1], PM25, row.hour_utc)
     with hooks.writing() as conn:
         if status == rules.FLAGGED:
-            report_store.flag_summary(conn, row.package_id, row.hour_utc)
+            readings_store.flag_reading(conn, row.package_id, row.hour_utc)
         if not report_store.close(conn, row.id, status, data.get("message") or "", user.id, now):
             raise tk.ValidationError({"status": [tk._("Someone closed this report first. Please reload it.")]})
         closed = report_store.get(conn, row.id)

@@ -10,7 +10,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ckanext.pm25.measurements.flags import AGENCY_FLAG
 from ckanext.pm25.participation import report_rules as rules
 from ckanext.pm25.participation.report_tables import value_report
 from ckanext.pm25.readings.tables import station_hourly, station_latest
@@ -84,10 +83,3 @@ def latest_readings(conn: Connection, package_id: str, limit: int) -> list[Any]:
         .join(station_latest, station_latest.c.station_key == station_hourly.c.station_key)
         .where(station_latest.c.package_id == package_id, station_hourly.c.pm25.is_not(None))
         .order_by(station_hourly.c.hour_utc.desc()).limit(limit)).all())
-
-
-def flag_summary(conn: Connection, package_id: str, hour_utc: datetime) -> int:
-    """The agency's flag on the reading in the dashboard's summary (what ``pm25_measurements``
-    and the dashboard's CSV read)."""
-    return int(conn.execute(station_hourly.update().where(_station_hour(package_id, hour_utc))
-                            .values(quality_flag=AGENCY_FLAG)).rowcount or 0)

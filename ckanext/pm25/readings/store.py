@@ -30,7 +30,7 @@ from sqlalchemy.engine import Connection
 from ckanext.pm25.geo.provinces import normalise_code
 from ckanext.pm25.common.stored import stored_list
 from ckanext.pm25.common.times import PeriodError, parse_instant
-from ckanext.pm25.measurements.flags import kept_flag_sql
+from ckanext.pm25.measurements.flags import AGENCY_FLAG, kept_flag_sql
 from ckanext.pm25.readings.tables import province_hourly, station_hourly, station_latest
 
 INSERT_CHUNK = 20000
@@ -324,3 +324,14 @@ def rebuild_aggregates(conn: Connection) -> None:
     conn.execute(province_hourly.insert().from_select(["province", "hour_utc", "pm25_total", "pm25_count"], aggregate))
     keys = conn.execute(sa.select(station_latest.c.station_key)).scalars().all()
     refresh_latest(conn, keys)
+
+
+def flag_reading(conn: Connection, package_id: str, hour_utc: datetime) -> int:
+    """An agency's flag on the station's reading of that hour (measurements/flags.py), in the
+    summary that ``pm25_measurements`` and the dashboard's CSV read; the harvests' upsert keeps it.
+    Returns the rows changed (0 or 1)."""
+    station = sa.select(station_latest.c.station_key).where(station_latest.c.package_id == package_id)
+    return int(conn.execute(station_hourly.update()
+                            .where(station_hourly.c.station_key == station.scalar_subquery(),
+                                   station_hourly.c.hour_utc == hour_utc)
+                            .values(quality_flag=AGENCY_FLAG)).rowcount or 0)

@@ -27,12 +27,15 @@ Figures are printed, never asserted: they depend on the machine (and on what els
 from __future__ import annotations
 
 import argparse
+import atexit
 import configparser
 import gc
 import json
 import os
 import resource
+import shutil
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections import defaultdict
@@ -93,8 +96,12 @@ class Bench:
         tk.config[ALLOWED_HOSTS] = [*tk.aslist(tk.config.get(ALLOWED_HOSTS)), origin]
 
     def ini_allowing(self, url: str) -> str:
-        """A configuration file for a consumer process: the bench's, with ``url`` allowed."""
-        path = Path(self.ini).resolve().with_name(f"bench-allowing-{self.stamp}.ini")
+        """A configuration file for a consumer process: the bench's, with ``url`` allowed.
+
+        Written to a folder of its own outside the project, removed when the bench ends."""
+        folder = tempfile.mkdtemp(prefix="pm25-bench-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        path = Path(folder) / f"allowing-{self.stamp}.ini"
         origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
         logging = {name: dict(parser.items(name, raw=True)) for parser in [_parsed(self.ini)]
                    for name in parser.sections() if name.startswith(LOGGING_SECTIONS)}

@@ -93,3 +93,22 @@ def test_my_area_by_district_name_gives_its_model_estimate(harvested, app) -> No
     district = page.split('data-district="5401"', 1)[1].split("</section>", 1)[0]
     assert "Mueang Phrae" in district and "Model estimate (" in district and "GISTDA" in district
     assert "No active stations found." in page
+
+
+def test_a_province_without_stations_leads_with_its_model_value_not_with_no_readings(
+        harvested, app) -> None:
+    value = harvested.province_values(PHRAE)[-1]
+    page = app.get("/en/province/TH-54").body
+    assert "No readings from this province yet." not in page
+    assert "No station in this province reports yet: its value below is a model estimate." in page
+
+    widget = app.get("/en/pm25/embed/TH-54").body
+    assert "No readings from this province yet." not in widget
+    assert f'<strong class="pm25-embed-value">{value:.1f}</strong>' in widget
+    assert "Estimated from satellite data by a model, not measured." in widget
+    assert "GISTDA" in widget.split('class="pm25-embed-source"')[1].split("</p>")[0]
+
+    thai = app.get("/pm25/embed/TH-54").body
+    assert "ค่าประมาณจากข้อมูลดาวเทียมด้วยแบบจำลอง ไม่ใช่ค่าตรวจวัด" in thai
+    lampang = app.get("/en/pm25/embed/TH-52").body
+    assert "Estimated from satellite data" not in lampang

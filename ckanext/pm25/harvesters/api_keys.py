@@ -42,7 +42,9 @@ def api_key(source_type: str, source_name: str | None = None) -> str | None:
         raise ValueError(f"no API key is kept for source type {source_type!r}")
     names: list[str | None] = [source_name, None] if source_name else [None]
     for name in names:
-        value = tk.config.get(_config_key(source_type, name)) or os.environ.get(
+        # An explicit default: CKAN's declaration does not match the dynamic `.<NAME>` key, and
+        # would log it as undeclared on every call.
+        value = tk.config.get(_config_key(source_type, name), None) or os.environ.get(
             _env_name(source_type, name))
         if value and str(value).strip():
             return str(value).strip()

@@ -24,7 +24,7 @@ from markupsafe import escape
 
 from ckanext.pm25.geo.provinces import Province, all_provinces, find_province
 from ckanext.pm25.readings.embed_headers import MARK
-from ckanext.pm25.readings.records import sources
+from ckanext.pm25.readings.records import MODEL, shown_value, sources
 
 blueprint = Blueprint("pm25_embed", __name__)
 
@@ -57,11 +57,14 @@ def widget(code: str) -> Response:
         body = tk.render("pm25/embed.html", {"province": None, "code": code[:40]})
         return make_response(body, 404)
     record = tk.get_action("pm25_province_show")(_anonymous(), {"id": province.code})
+    modelled = record.get("value_source") == MODEL
+    latest = shown_value(record)
     return make_response(tk.render("pm25/embed.html", {
         "province": province,
         "name": _name(province),
-        "latest": record["latest"],
-        "sources": sources(record["latest"], record["stations"]),
+        "latest": latest,
+        "modelled": modelled,
+        "sources": [latest["source"]] if modelled else sources(latest, record["stations"]),
         "more": tk.h.url_for("pm25_province.read", code=province.code, qualified=True),
     }))
 

@@ -161,7 +161,7 @@ def test_a_reporter_removes_a_report_the_agency_acted_on_and_the_agency_step_sta
     assert "Your report was removed" in text and "The reader removed their report." in text
     assert "Twice the neighbouring stations." not in text
     shown = call(app, world, "reporter", "pm25_value_report_show", {"id": made["id"]})["result"]
-    assert (shown["message"], shown["reporter_removed"], shown["reported_by_you"]) == ("", True, False)
+    assert (shown["message"], shown["author_removed"], shown["reported_by_you"]) == ("", True, False)
     assert shown["status"] == ("flagged" if action.endswith("flag") else "answered")
     assert shown["answer"] == extra.get("message", "") and shown["reason"] == "implausibly_high"
     if action.endswith("flag"):

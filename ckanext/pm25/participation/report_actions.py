@@ -78,7 +78,7 @@ def _record(row: Any, user: model.User | None) -> dict[str, Any]:
         "message": row.message, "status": row.status, "answer": row.answer,
         "created": row.created.isoformat(), "closed": row.closed.isoformat() if row.closed else None,
         "unflagged": row.unflagged.isoformat() if row.unflagged else None, "unflag_note": row.unflag_note,
-        "reporter_removed": row.reporter_removed is not None,
+        "author_removed": row.reporter_removed is not None,
         "url": page_url("th", f"/dataset/{station['name']}#pm25-value-reports"),
         "reported_by_you": user is not None and row.reporter_id is not None and row.reporter_id == user.id,
         "you_act_for_agency": _may_act(user, row.package_id),
@@ -105,7 +105,9 @@ def pm25_value_report_show(context: Context, data_dict: DataDict) -> dict[str, A
     :param id: the report's id
     :returns: ``id``, ``station`` ({``id``, ``name``, ``title``}), ``hour_utc``, ``reason``
         (implausibly_high, implausibly_low, stuck_value, other), ``message``, ``status`` (open,
-        flagged, answered), ``answer`` (the agency's), ``created``, ``closed``, ``url`` and, for
+        flagged, answered, unflagged), ``answer`` (the agency's), ``created``, ``closed`` (flagged
+        or answered), ``unflagged`` (the flag withdrawn) with ``unflag_note``,
+        ``author_removed`` (its author removed the report: no ``message``), ``url`` and, for
         the caller, ``reported_by_you`` and ``you_act_for_agency``. Never who reported it.
     """
     tk.check_access("pm25_value_report_show", context, data_dict)
@@ -119,7 +121,7 @@ def pm25_value_report_show(context: Context, data_dict: DataDict) -> dict[str, A
 def pm25_value_report_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Reports on values, newest first.
 
-    :param station: a station dataset (name or id); :param status: open, flagged or answered
+    :param station: a station dataset (name or id); :param status: open, flagged, answered or unflagged
     :param limit: 1 to 100 (default 20); :param offset: default 0
     :returns: {``count``, ``results``: reports as in ``pm25_value_report_show``}
     """

@@ -11,15 +11,16 @@ from typing import Any
 import pytest
 from ckan.tests import helpers
 
-from ckanext.pm25.common.times import parse_instant
+from ckanext.pm25.common.times import THAI_TZ, parse_instant
 from ckanext.pm25.readings.helpers import pm25_local_time
 
 from tests.harvesters.harvesting import run_job, stats, store_of
 from tests.participation.conftest import Sink, csrf_token
-from tests.participation.reports_world import a_reading
+from tests.participation.reports_world import STATION_ID, a_reading
 from tests.participation.requests_world import World, call
 from tests.participation.test_requests_pages import signed_in, words
 from tests.participation.test_value_reports import AGENCY, NOT_AGENCY, _dashboard_csv, _store_flags, report
+from tests.upstream import Air4ThaiServer
 
 
 def _flags(app: Any, world: World, hour: str) -> dict[str, Any]:
@@ -168,3 +169,30 @@ def test_a_reporter_removes_a_report_the_agency_acted_on_and_the_agency_step_sta
         assert _flags(app, world, hour)["datastore_search"] == ["agency_flagged"]
     again = call(app, world, "reporter", "pm25_value_report_delete", {"id": made["id"]}, status=403)
     assert again["error"]["message"].endswith("Only the reader who made this report can remove it.")
+
+
+def test_a_flagged_hour_takes_upstreams_new_value_and_keeps_the_flag_until_it_is_withdrawn(
+        app: Any, reports_world: World, upstream: Air4ThaiServer) -> None:
+    world = reports_world
+    hour = a_reading(world.dataset, 2)["datetime_utc"]
+    given = _flags(app, world, hour)
+    made = report(app, world, 2)
+    call(app, world, "agency_editor", "pm25_value_report_flag", {"id": made["id"]})
+    local = parse_instant(hour).astimezone(THAI_TZ).replace(tzinfo=None)
+    assert local in upstream.hourly[STATION_ID]
+    upstream.set_value(STATION_ID, 123.4, local)  # upstream corrects the value
+
+    assert stats(run_job(_source()))["updated"] == 1
+    assert _value(world, hour) == (123.4, "agency_flagged")
+
+    call(app, world, "agency_editor", "pm25_value_report_unflag", {"id": made["id"]})
+    assert _value(world, hour) == (123.4, given["dashboard csv"])
+    assert _flags(app, world, hour) == given
+    assert stats(run_job(_source())) == {"not modified": 9}
+
+
+def _value(world: World, hour: str) -> tuple[float, str]:
+    """The reading's value and flag as pm25_measurements gives them."""
+    [found] = helpers.call_action("pm25_measurements", stations=world.dataset["name"], start=hour,
+                                  end=hour[:13] + ":59:59Z")["results"]
+    return found["pm25"], found["quality_flag"]

@@ -78,6 +78,18 @@ def test_rows_are_compared_with_the_datastore_forms_of_the_same_values() -> None
     assert [r["datetime_utc"] for r in changed] == ["2024-05-07T12:00:00Z"]
 
 
+def test_an_hour_the_agency_flagged_differs_only_by_its_values() -> None:
+    rows = [reading_to_row(reading(LATEST - back * H, 30.0 + back)) for back in range(3)]
+    stored = [{**rows[0], "quality_flag": "agency_flagged"},
+              {**rows[1], "quality_flag": "agency_flagged", "pm25": 99.0},
+              {**rows[2], "quality_flag": "suspect"}]
+
+    new, changed = changed_rows(rows, stored)
+
+    assert new == []
+    assert [r["datetime_utc"] for r in changed] == ["2024-05-07T12:00:00Z", "2024-05-07T11:00:00Z"]
+
+
 @pytest.mark.parametrize("value", [None, 12.3])
 def test_a_row_turns_back_into_the_same_reading(value) -> None:
     original = reading(LATEST.astimezone(THAI_TZ), value)

@@ -241,7 +241,9 @@ class TestApi:
             "datasets_with_required_metadata": 2, "metadata_complete_percent": 100.0, "resources": 2,
             "open_format_resources": 2, "open_formats_percent": 100.0, "requests": "ไม่มีคำขอ", "requests_due": 0,
             "requests_within_target": 0, "requests_within_target_percent": None, "requests_median_days": None,
-            "requests_open": 0, "requests_overdue": 0,
+            "requests_open": 0, "requests_overdue": 0, "reports": "ไม่มีรายการแจ้งค่าผิดปกติ",
+            "reports_received": 0, "reports_resolved": 0, "reports_resolved_percent": None,
+            "reports_median_days": None, "reports_open": 0, "reports_overdue": 0,
             "red_flags": [{"key": "stale", "text": "ไม่เป็นปัจจุบัน: ไม่มีค่าตรวจวัดเกิน 3 ชั่วโมง"},
                           {"key": "incomplete",
                            "text": "ไม่ครบถ้วน: มีค่าตรวจวัดน้อยกว่า 75 % ของชั่วโมงที่ควรมีในช่วง 30 วันที่ผ่านมา"}]}

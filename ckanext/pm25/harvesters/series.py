@@ -21,6 +21,7 @@ from typing import Any
 from ckanext.pm25.aqi import thai_aqi, us_aqi
 from ckanext.pm25.common.times import HOUR, THAI_TZ, floor_hour, parse_utc
 from ckanext.pm25.harvesters.normalise import Reading
+from ckanext.pm25.measurements.flags import kept_flag
 from ckanext.pm25.readings.series import MEAN_WINDOW_HOURS, MIN_HOURS_FOR_MEAN, round1
 
 
@@ -95,12 +96,14 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _comparable(row: Mapping[str, Any]) -> tuple[Any, ...]:
+def _comparable(row: Mapping[str, Any], stored_flag: str | None = None) -> tuple[Any, ...]:
+    """What tells two rows of one hour apart; ``stored_flag``: the stored row's, which a merge
+    keeps over the row's own when it is the agency's (measurements/flags.py)."""
     return (
         str(row.get("datetime_local") or ""),
         _number(row.get("pm25")), _number(row.get("pm25_24h")),
         _number(row.get("aqi_th")), _number(row.get("aqi_us")),
-        str(row.get("quality_flag") or ""),
+        str(kept_flag(stored_flag, row.get("quality_flag")) or ""),
     )
 
 
@@ -110,14 +113,15 @@ def row_key(row: Mapping[str, Any]) -> tuple[str, str]:
 
 def changed_rows(new_rows: Sequence[Mapping[str, Any]], stored_rows: Iterable[Mapping[str, Any]],
                  ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(rows not stored yet, rows that differ from the stored row with the same key)."""
+    """(rows not stored yet, rows that differ from the stored row with the same key). A stored
+    hour the agency flagged differs only by its values: the merge would keep the flag."""
     stored = {row_key(row): _comparable(row) for row in stored_rows}
     absent, different = [], []
     for row in new_rows:
         key = row_key(row)
         if key not in stored:
             absent.append(dict(row))
-        elif stored[key] != _comparable(row):
+        elif stored[key] != _comparable(row, stored[key][-1]):
             different.append(dict(row))
     return absent, different
 

@@ -6,7 +6,9 @@ or answering is for the editors and admins of the organisation that owns the sta
 Flagging writes the agency's flag (measurements/flags.py) on the reading in the station's
 measurement store (what the station's download and the DataStore API read) and in the
 dashboard's summary (what ``pm25_measurements``, the pages and /pm25/measurements.csv read),
-then closes the report."""
+then closes the report; the flag the reading had (the upstream's) is kept on the report, and
+put back in both places when the agency withdraws its flag. A reporter may remove their report
+(PDPA): an open one goes, one the agency acted on stays without them."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -19,7 +21,8 @@ from ckan.types import AuthResult, Context, DataDict
 from flask import has_request_context, request
 
 from ckanext.pm25.common.times import iso_utc
-from ckanext.pm25.measurements.flag_store import flag_in_store
+from ckanext.pm25.measurements.flag_store import flag_in_store, unflag_in_store
+from ckanext.pm25.measurements.flags import upstream_flag
 from ckanext.pm25.measurements.links import parse_series_download_url
 from ckanext.pm25.measurements.station_rows import PM25
 from ckanext.pm25.participation import clients, report_notify, report_store
@@ -74,8 +77,10 @@ def _record(row: Any, user: model.User | None) -> dict[str, Any]:
         "id": row.id, "station": station, "hour_utc": iso_utc(row.hour_utc), "reason": row.reason,
         "message": row.message, "status": row.status, "answer": row.answer,
         "created": row.created.isoformat(), "closed": row.closed.isoformat() if row.closed else None,
+        "unflagged": row.unflagged.isoformat() if row.unflagged else None, "unflag_note": row.unflag_note,
+        "author_removed": row.reporter_removed is not None,
         "url": page_url("th", f"/dataset/{station['name']}#pm25-value-reports"),
-        "reported_by_you": user is not None and row.reporter_id == user.id,
+        "reported_by_you": user is not None and row.reporter_id is not None and row.reporter_id == user.id,
         "you_act_for_agency": _may_act(user, row.package_id),
     }
 
@@ -100,7 +105,9 @@ def pm25_value_report_show(context: Context, data_dict: DataDict) -> dict[str, A
     :param id: the report's id
     :returns: ``id``, ``station`` ({``id``, ``name``, ``title``}), ``hour_utc``, ``reason``
         (implausibly_high, implausibly_low, stuck_value, other), ``message``, ``status`` (open,
-        flagged, answered), ``answer`` (the agency's), ``created``, ``closed``, ``url`` and, for
+        flagged, answered, unflagged), ``answer`` (the agency's), ``created``, ``closed`` (flagged
+        or answered), ``unflagged`` (the flag withdrawn) with ``unflag_note``,
+        ``author_removed`` (its author removed the report: no ``message``), ``url`` and, for
         the caller, ``reported_by_you`` and ``you_act_for_agency``. Never who reported it.
     """
     tk.check_access("pm25_value_report_show", context, data_dict)
@@ -114,7 +121,7 @@ def pm25_value_report_show(context: Context, data_dict: DataDict) -> dict[str, A
 def pm25_value_report_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Reports on values, newest first.
 
-    :param station: a station dataset (name or id); :param status: open, flagged or answered
+    :param station: a station dataset (name or id); :param status: open, flagged, answered or unflagged
     :param limit: 1 to 100 (default 20); :param offset: default 0
     :returns: {``count``, ``results``: reports as in ``pm25_value_report_show``}
     """
@@ -171,14 +178,21 @@ def _close(context: Context, data: dict[str, Any], status: str) -> dict[str, Any
         row = _found(conn, data["id"])
     if not rules.may_act(row.status):
         raise tk.ValidationError({"status": [tk._("This report is already closed.")]})
+    before: list[str | None] = []
     if status == rules.FLAGGED:
         store = _store_of(row.package_id)
         if store is not None:  # the store first: a retry after a failure sets it again
-            flag_in_store(store[0], store[1], PM25, row.hour_utc)
+            before = flag_in_store(store[0], store[1], PM25, row.hour_utc)
     with hooks.writing() as conn:
+        kept = None
         if status == rules.FLAGGED:
+            summary = report_store.reading(conn, row.package_id, row.hour_utc)
+            # the upstream's flag: the store's, else the summary's (a retry finds the store
+            # flagged already), else the one kept by a report flagged on this reading before
+            kept = upstream_flag([*before, *([summary.quality_flag] if summary is not None else []),
+                                  *report_store.kept_upstream_flags(conn, row.package_id, row.hour_utc)])
             readings_store.flag_reading(conn, row.package_id, row.hour_utc)
-        if not report_store.close(conn, row.id, status, data.get("message") or "", user.id, now):
+        if not report_store.close(conn, row.id, status, data.get("message") or "", user.id, now, kept):
             raise tk.ValidationError({"status": [tk._("Someone closed this report first. Please reload it.")]})
         closed = report_store.get(conn, row.id)
     report_notify.agency_acted(closed, _station(row.package_id))
@@ -210,6 +224,47 @@ def pm25_value_report_answer(context: Context, data_dict: DataDict) -> dict[str,
     return _close(context, data, rules.ANSWERED)
 
 
+def pm25_value_report_unflag(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Withdraw the agency's flag on the reported reading (the station's agency's editors and
+    admins): its quality flag is the upstream's again in the store, the API and every download,
+    and the next harvest writes the upstream's values as for any other hour. Every report
+    flagged on that reading becomes ``unflagged``, with the date in its public history.
+
+    :param id: the report's id (a ``flagged`` one); :param message: (optional) a public note
+    :returns: the report, as ``pm25_value_report_show``
+    """
+    tk.check_access("pm25_value_report_unflag", context, data_dict)
+    data = checked(data_dict, schemas.unflag_schema(), context)
+    user = _acting_user(context)
+    with hooks.reading() as conn:
+        row = _found(conn, data["id"])
+    if not rules.may_unflag(row.status):
+        raise tk.ValidationError({"status": [tk._("The agency has not flagged the value of this report.")]})
+    store = _store_of(row.package_id)
+    if store is not None:  # the store first, as when flagging: a retry puts it back again
+        unflag_in_store(store[0], store[1], PM25, row.hour_utc, row.upstream_flag)
+    with hooks.writing() as conn:
+        readings_store.unflag_reading(conn, row.package_id, row.hour_utc, row.upstream_flag)
+        if not report_store.unflag(conn, row.package_id, row.hour_utc, data.get("message") or "", user.id,
+                                   hooks.now()):
+            raise tk.ValidationError({"status": [tk._("Someone withdrew this flag first. Please reload it.")]})
+    return pm25_value_report_show(context, {"id": row.id})
+
+
+def pm25_value_report_delete(context: Context, data_dict: DataDict) -> None:
+    """Remove your report (its reporter; Thailand's PDPA): an open report is deleted; one the
+    agency flagged or answered stays public with what the agency did, without who reported it
+    and without their text.
+
+    :param id: the report's id
+    """
+    tk.check_access("pm25_value_report_delete", context, data_dict)
+    data = checked(data_dict, schemas.delete_schema(), context)
+    with hooks.writing() as conn:
+        if not report_store.remove(conn, data["id"], hooks.now()):
+            raise tk.ObjectNotFound(tk._("There is no such report."))
+
+
 # auth functions
 
 
@@ -235,12 +290,26 @@ def _station_agency(context: Context, data_dict: DataDict) -> AuthResult:
     return {"success": True}
 
 
+def _reporter(context: Context, data_dict: DataDict) -> AuthResult:
+    """The reader who made the report (sysadmins pass CKAN's checks anyway)."""
+    user, report_id = _user(context), data_dict.get("id")
+    row = None
+    if user is not None and isinstance(report_id, str):
+        with hooks.reading() as conn:
+            row = report_store.get(conn, report_id)
+    if user is None or row is None or row.reporter_id != user.id:
+        return {"success": False, "msg": tk._("Only the reader who made this report can remove it.")}
+    return {"success": True}
+
+
 ACTIONS: dict[str, Callable[..., Any]] = {
     "pm25_value_report_create": pm25_value_report_create,
     "pm25_value_report_show": pm25_value_report_show,
     "pm25_value_report_list": pm25_value_report_list,
     "pm25_value_report_flag": pm25_value_report_flag,
     "pm25_value_report_answer": pm25_value_report_answer,
+    "pm25_value_report_unflag": pm25_value_report_unflag,
+    "pm25_value_report_delete": pm25_value_report_delete,
 }
 AUTH: dict[str, Callable[..., Any]] = {
     "pm25_value_report_create": _signed_in,
@@ -248,4 +317,6 @@ AUTH: dict[str, Callable[..., Any]] = {
     "pm25_value_report_list": _public,
     "pm25_value_report_flag": _station_agency,
     "pm25_value_report_answer": _station_agency,
+    "pm25_value_report_unflag": _station_agency,
+    "pm25_value_report_delete": _reporter,
 }

@@ -38,7 +38,7 @@ def letter(recipient: str, language: str, status: str, station: dict[str, str], 
 
 def agency_acted(report: Any, station: dict[str, str]) -> bool:
     """Mail the reporter (unless they acted themselves); whether the SMTP server accepted it."""
-    user = model.User.get(report.reporter_id)
+    user = model.User.get(report.reporter_id) if report.reporter_id else None
     if user is None or user.state != "active" or not user.email or report.actor_id == report.reporter_id:
         return False
     try:

@@ -72,3 +72,11 @@ def flag_schema() -> dict[str, list[Any]]:
 
 def answer_schema() -> dict[str, list[Any]]:
     return schema_of(id=report_id, message=required_text(N_("Please write your answer.")))
+
+
+def unflag_schema() -> dict[str, list[Any]]:
+    return schema_of(id=report_id, message=optional_text(MAX_MESSAGE))
+
+
+def delete_schema() -> dict[str, list[Any]]:
+    return schema_of(id=report_id)

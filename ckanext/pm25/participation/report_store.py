@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ckanext.pm25.participation import report_rules as rules
+from ckanext.pm25.participation.request_rules import Timing
 from ckanext.pm25.participation.report_tables import value_report
 from ckanext.pm25.readings.tables import station_hourly, station_latest
 
@@ -53,15 +54,71 @@ def reports_since(conn: Connection, reporter_id: str, since: datetime) -> int:
         value_report.c.reporter_id == reporter_id, value_report.c.created >= since)).scalar_one())
 
 
-def close(conn: Connection, report_id: str, status: str, answer: str, actor_id: str, now: datetime) -> bool:
-    """Close an open report; False when someone closed it first."""
+def close(conn: Connection, report_id: str, status: str, answer: str, actor_id: str, now: datetime,
+          upstream_flag: str | None = None) -> bool:
+    """Close an open report (``upstream_flag``: the reading's flag before the agency's, when it
+    flags); False when someone closed it first."""
     result = conn.execute(value_report.update().where(
         value_report.c.id == report_id, value_report.c.status == rules.OPEN).values(
-        status=status, answer=answer, actor_id=actor_id, closed=now).returning(value_report.c.package_id))
+        status=status, answer=answer, actor_id=actor_id, closed=now, upstream_flag=upstream_flag,
+    ).returning(value_report.c.package_id))
     package_id = result.scalar_one_or_none()
     if package_id is not None:
         station_page_changed(conn, package_id)
     return package_id is not None
+
+
+def _flagged_on(package_id: str, hour_utc: datetime) -> Any:
+    return sa.and_(value_report.c.package_id == package_id, value_report.c.hour_utc == hour_utc,
+                   value_report.c.status == rules.FLAGGED)
+
+
+def kept_upstream_flags(conn: Connection, package_id: str, hour_utc: datetime) -> list[str | None]:
+    """The upstream flags kept by the reports already flagged on this reading, first flagged first."""
+    return list(conn.execute(sa.select(value_report.c.upstream_flag).where(_flagged_on(package_id, hour_utc))
+                             .order_by(value_report.c.closed)).scalars())
+
+
+def unflag(conn: Connection, package_id: str, hour_utc: datetime, note: str, actor_id: str,
+           now: datetime) -> list[str]:
+    """The agency's flag on a reading withdrawn: every report flagged on it becomes ``unflagged``
+    (the flag is the reading's, not one report's). The reports' ids (none when someone withdrew
+    it first)."""
+    ids = list(conn.execute(value_report.update().where(_flagged_on(package_id, hour_utc)).values(
+        status=rules.UNFLAGGED, unflagged=now, unflag_actor_id=actor_id, unflag_note=note,
+    ).returning(value_report.c.id)).scalars())
+    if ids:
+        station_page_changed(conn, package_id)
+    return ids
+
+
+def remove(conn: Connection, report_id: str, now: datetime) -> bool:
+    """A reporter's removal of their report (PDPA): an open one is deleted; one the agency acted
+    on stays, with its reason category and what the agency did, without the reporter and their
+    text. False when there is no such report."""
+    deleted = conn.execute(value_report.delete().where(
+        value_report.c.id == report_id, value_report.c.status == rules.OPEN).returning(value_report.c.package_id))
+    package_id = deleted.scalar_one_or_none()
+    if package_id is None:
+        package_id = conn.execute(value_report.update().where(value_report.c.id == report_id).values(
+            reporter_id=None, message="", reporter_removed=now).returning(value_report.c.package_id)
+        ).scalar_one_or_none()
+    if package_id is not None:
+        station_page_changed(conn, package_id)
+    return package_id is not None
+
+
+def agency_timings(conn: Connection) -> dict[str, list[Timing]]:
+    """Each agency's reports (by the id of the organisation that owns the station) as timings:
+    received, and resolved (``closed``: flagged or answered) or not."""
+    package = sa.table("package", sa.column("id"), sa.column("owner_org"))
+    query = (sa.select(package.c.owner_org, value_report.c.created, value_report.c.closed)
+             .join(package, package.c.id == value_report.c.package_id)
+             .where(package.c.owner_org.isnot(None)))
+    found: dict[str, list[Timing]] = {}
+    for row in conn.execute(query):
+        found.setdefault(row.owner_org, []).append(Timing(row.created, row.closed))
+    return found
 
 
 def _station_hour(package_id: str, hour_utc: datetime) -> Any:

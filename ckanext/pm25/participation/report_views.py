@@ -18,7 +18,7 @@ from ckanext.pm25.readings import hooks
 
 blueprint = Blueprint("pm25_value_reports", __name__)
 HOURS_OFFERED = 48
-_AGENCY_FORMS = ("flag", "answer")
+_AGENCY_FORMS = ("flag", "answer", "unflag")
 
 
 def _context() -> Context:
@@ -67,7 +67,21 @@ def act(report_id: str, form: str) -> Any:
     return _back(found["station"]["name"])
 
 
+def remove(report_id: str) -> Any:
+    try:
+        found = tk.get_action("pm25_value_report_show")(_context(), {"id": report_id})
+        tk.get_action("pm25_value_report_delete")(_context(), {"id": report_id})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("There is no such report."))
+    except tk.NotAuthorized as error:
+        return tk.abort(403, str(error))
+    tk.h.flash_success(tk._("Your report was removed: who made it and what you wrote are no longer kept."))
+    return _back(found["station"]["name"])
+
+
 blueprint.add_url_rule("/dataset/<station>/value-reports", view_func=create, endpoint="create", methods=["POST"])
+blueprint.add_url_rule("/pm25/value-reports/<report_id>/remove", view_func=remove, endpoint="remove",
+                       methods=["POST"])
 blueprint.add_url_rule("/pm25/value-reports/<report_id>/<form>", view_func=act, endpoint="act", methods=["POST"])
 
 

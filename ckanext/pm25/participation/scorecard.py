@@ -1,7 +1,8 @@
 """The agency scorecard as CKAN gives it: the thresholds from configuration, the facts read
 (stations from the dashboard's summary, datasets and resources from the search index, the data
-requests' figures from their store), the figures worked out by ``scorecard_figures`` and made
-into records with texts in the request's language (one shape for the API, the page and the CSV)."""
+requests' and the reports on values' figures from their stores), the figures worked out by
+``scorecard_figures`` and made into records with texts in the request's language (one shape for
+the API, the page and the CSV)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,11 +11,12 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.pm25.common.times import iso_utc
-from ckanext.pm25.participation import request_store, scorecard_catalogue, scorecard_queries
+from ckanext.pm25.participation import report_store, request_rules, request_store, scorecard_catalogue
+from ckanext.pm25.participation import scorecard_queries
 from ckanext.pm25.participation.request_actions import target_days
 from ckanext.pm25.participation.scorecard_figures import (FLAG_TEXTS, NEVER_REPORTED, OPEN_FORMATS, OVERDUE,
-                                                          REQUIRED_FIELDS, STALE, WINDOW_DAYS, Agency, Score,
-                                                          Thresholds, ranked, window)
+                                                          REQUIRED_FIELDS, STALE, UNRESOLVED, WINDOW_DAYS, Agency,
+                                                          Score, Thresholds, ranked, window)
 from ckanext.pm25.readings import hooks
 
 CSV_COLUMNS = ("rank", "name", "title", "datasets", "stations", "active_stations", "latest_hour_utc",
@@ -22,7 +24,8 @@ CSV_COLUMNS = ("rank", "name", "title", "datasets", "stations", "active_stations
                "datasets_with_required_metadata", "metadata_complete_percent", "resources",
                "open_format_resources", "open_formats_percent", "requests", "requests_due",
                "requests_within_target", "requests_within_target_percent", "requests_median_days",
-               "requests_open", "requests_overdue", "red_flags")
+               "requests_open", "requests_overdue", "reports", "reports_received", "reports_resolved",
+               "reports_resolved_percent", "reports_median_days", "reports_open", "reports_overdue", "red_flags")
 
 
 def thresholds() -> Thresholds:
@@ -36,10 +39,12 @@ def scores(now: datetime, limits: Thresholds) -> list[Score]:
     with hooks.reading() as conn:
         stations = scorecard_queries.station_facts(conn, start, end)
         requests = request_store.agency_figures(conn, now, limits.request_target_days)
+        reports = {agency_id: request_rules.agency_figures(timings, now, limits.request_target_days)
+                   for agency_id, timings in report_store.agency_timings(conn).items()}
     agencies: dict[str, Agency] = {agency.id: agency for agency in stations}
     catalogue = scorecard_catalogue.catalogue(agencies)
     return ranked(list(agencies.values()), catalogue, {agency.id: facts for agency, facts in stations.items()},
-                  now, limits, requests)
+                  now, limits, requests, reports)
 
 
 def flag_text(flag: str, item: Score, limits: Thresholds) -> str:
@@ -49,6 +54,11 @@ def flag_text(flag: str, item: Score, limits: Thresholds) -> str:
         days = limits.request_target_days
         return tk.ungettext("Overdue request: unanswered past the target of {days} day",
                             "Overdue request: unanswered past the target of {days} days", days).format(days=days)
+    if flag == UNRESOLVED:
+        days = limits.request_target_days
+        return tk.ungettext("Unresolved report: a report on a value left unresolved past {days} day",
+                            "Unresolved report: a report on a value left unresolved past {days} days",
+                            days).format(days=days)
     return tk._(FLAG_TEXTS[flag]).format(hours=limits.stale_after_hours,
                                          percent=f"{limits.min_completeness_percent:g} %")
 
@@ -65,6 +75,18 @@ def requests_text(item: Score) -> str:
         within=item.requests.within_target_count, due=item.requests.due)
     if item.requests.median_days is not None:
         text += tk._("; median days to answer: {days:g}").format(days=item.requests.median_days)
+    return text
+
+
+def reports_text(item: Score) -> str:
+    """The reports on values resolved in words: "2 of 3 reports resolved; median days to
+    resolve: 1.5"."""
+    if not item.reports_received:
+        return tk._("No reports on values")
+    text = tk.ungettext("{resolved} of {received} report resolved", "{resolved} of {received} reports resolved",
+                        item.reports_received).format(resolved=item.reports.closed, received=item.reports_received)
+    if item.reports.median_days is not None:
+        text += tk._("; median days to resolve: {days:g}").format(days=item.reports.median_days)
     return text
 
 
@@ -95,6 +117,13 @@ def record(item: Score, limits: Thresholds) -> dict[str, Any]:
         "requests_median_days": item.requests.median_days,
         "requests_open": item.requests.open,
         "requests_overdue": item.requests.overdue,
+        "reports": reports_text(item),
+        "reports_received": item.reports_received,
+        "reports_resolved": item.reports.closed,
+        "reports_resolved_percent": item.reports_resolved,
+        "reports_median_days": item.reports.median_days,
+        "reports_open": item.reports.open,
+        "reports_overdue": item.reports.overdue,
         "red_flags": [{"key": flag, "text": flag_text(flag, item, limits)} for flag in item.flags],
     }
 

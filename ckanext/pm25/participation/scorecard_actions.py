@@ -52,9 +52,13 @@ def pm25_agency_scorecard(context: Context, data_dict: DataDict) -> dict[str, An
         none), ``requests_due`` (closed, or open past the target), ``requests_within_target``
         (of those, closed within it), ``requests_within_target_percent`` (null while none is
         due), ``requests_median_days`` (to answer or decline; null while none is closed),
-        ``requests_open``, ``requests_overdue`` (as ``pm25_data_request_agency_figures``) and
-        ``red_flags`` ([{``key``: ``stale``, ``incomplete`` or ``overdue``, ``text``: in the
-        request's language}])
+        ``requests_open``, ``requests_overdue`` (as ``pm25_data_request_agency_figures``),
+        ``reports`` (the reports on its stations' values resolved, in words), ``reports_received``,
+        ``reports_resolved`` (flagged or answered), ``reports_resolved_percent`` (null without
+        reports), ``reports_median_days`` (to resolve; null while none is resolved),
+        ``reports_open``, ``reports_overdue`` (open past the requests' target days) and
+        ``red_flags`` ([{``key``: ``stale``, ``incomplete``, ``overdue`` or
+        ``unresolved_reports``, ``text``: in the request's language}])
     """
     tk.check_access("pm25_agency_scorecard", context, data_dict)
     data = _validated(data_dict, context)

@@ -13,11 +13,16 @@ An agency is a CKAN organisation that owns public PM2.5 datasets. Its figures:
 - open formats: the share of its resources in an open, machine-readable format;
 - requests answered within target: the data requests' own figures of the agency
   (``request_rules.agency_figures``, read by ``request_store.agency_figures``), not worked out
-  again here.
+  again here;
+- reports resolved: the reports on its stations' values received, resolved (flagged or
+  answered; a flag withdrawn later stays resolved), their share and the median days to
+  resolve, by the same rule as the requests' (``request_rules.agency_figures`` over the
+  reports' timings, ``report_store.agency_timings``).
 
 Red flags: stale (newest reading more than ``stale_after_hours`` before the current hour, or
 active stations that never reported), incomplete (completeness under the minimum) and overdue
-(a data request unanswered past the requests' target days).
+(a data request unanswered past the requests' target days) and unresolved reports (a report
+on a value left unresolved past the same target).
 """
 from __future__ import annotations
 
@@ -59,6 +64,7 @@ _FORMAT_ALIASES = {"TEXT/CSV": "CSV", "APPLICATION/JSON": "JSON", "APPLICATION/G
 STALE = "stale"
 INCOMPLETE = "incomplete"
 OVERDUE = "overdue"  # its text has a plural form: scorecard.flag_text
+UNRESOLVED = "unresolved_reports"  # as OVERDUE
 FLAG_TEXTS = {
     STALE: N_("Stale: no reading for more than {hours} hours"),
     INCOMPLETE: N_("Incomplete: fewer than {percent} of the expected hours in the last 30 days"),
@@ -172,6 +178,7 @@ class Score:
     open_formats: float | None  # percent; None: no resource
     flags: tuple[str, ...]
     requests: AgencyFigures = NO_REQUESTS
+    reports: AgencyFigures = NO_REQUESTS
     rank: int = 0
     never_reported: bool = field(default=False)
 
@@ -183,6 +190,15 @@ class Score:
     def requests_within_target(self) -> float | None:
         """Percent of the due requests answered within the target; None while none is due."""
         return percent(self.requests.within_target_count, self.requests.due)
+
+    @property
+    def reports_received(self) -> int:
+        return self.reports.closed + self.reports.open
+
+    @property
+    def reports_resolved(self) -> float | None:
+        """Percent of the reports received that are resolved; None without any."""
+        return percent(self.reports.closed, self.reports_received)
 
 
 def percent(part: int, whole: int) -> float | None:
@@ -209,7 +225,8 @@ def window(now: datetime) -> tuple[datetime, datetime]:
 
 
 def score(agency: Agency, catalogue: CatalogueFacts, stations: StationFacts, now: datetime,
-          thresholds: Thresholds, requests: AgencyFigures = NO_REQUESTS) -> Score:
+          thresholds: Thresholds, requests: AgencyFigures = NO_REQUESTS,
+          reports: AgencyFigures = NO_REQUESTS) -> Score:
     hours_since = hours_between(stations.latest_hour, now)
     expected = stations.active_stations * WINDOW_HOURS
     completeness = percent(min(stations.hours_present, expected), expected)
@@ -221,9 +238,11 @@ def score(agency: Agency, catalogue: CatalogueFacts, stations: StationFacts, now
         flags.append(INCOMPLETE)
     if requests.overdue:
         flags.append(OVERDUE)
+    if reports.overdue:
+        flags.append(UNRESOLVED)
     return Score(agency, catalogue, stations, hours_since, expected, completeness,
                  percent(catalogue.complete_datasets, catalogue.datasets),
-                 percent(catalogue.open_resources, catalogue.resources), tuple(flags), requests,
+                 percent(catalogue.open_resources, catalogue.resources), tuple(flags), requests, reports,
                  never_reported=never_reported)
 
 
@@ -242,12 +261,15 @@ def rank_key(item: Score) -> tuple[Any, ...]:
 
 def ranked(agencies: Sequence[Agency], catalogue: Mapping[str, CatalogueFacts],
            stations: Mapping[str, StationFacts], now: datetime, thresholds: Thresholds,
-           requests: Mapping[str, AgencyFigures] | None = None) -> list[Score]:
-    """Every agency's score, ranked 1, 2, … (see ``rank_key``); ``requests``: the data
-    requests' figures of each agency (by id) that had any."""
+           requests: Mapping[str, AgencyFigures] | None = None,
+           reports: Mapping[str, AgencyFigures] | None = None) -> list[Score]:
+    """Every agency's score, ranked 1, 2, … (see ``rank_key``); ``requests`` and ``reports``:
+    the data requests' and the reports on values' figures of each agency (by id) that had any."""
     requests = requests or {}
+    reports = reports or {}
     scores = sorted((score(agency, catalogue.get(agency.id, CatalogueFacts()),
                            stations.get(agency.id, StationFacts()), now, thresholds,
-                           requests.get(agency.id, NO_REQUESTS)) for agency in agencies),
+                           requests.get(agency.id, NO_REQUESTS), reports.get(agency.id, NO_REQUESTS))
+                     for agency in agencies),
                     key=rank_key)
     return [replace(item, rank=position) for position, item in enumerate(scores, start=1)]

@@ -335,3 +335,14 @@ def flag_reading(conn: Connection, package_id: str, hour_utc: datetime) -> int:
                             .where(station_hourly.c.station_key == station.scalar_subquery(),
                                    station_hourly.c.hour_utc == hour_utc)
                             .values(quality_flag=AGENCY_FLAG)).rowcount or 0)
+
+
+def unflag_reading(conn: Connection, package_id: str, hour_utc: datetime, flag: str | None) -> int:
+    """Withdraw an agency's flag on the station's reading of that hour: ``flag`` (the upstream's)
+    again in the summary. Returns the rows changed (0 when the reading carries no agency flag)."""
+    station = sa.select(station_latest.c.station_key).where(station_latest.c.package_id == package_id)
+    return int(conn.execute(station_hourly.update()
+                            .where(station_hourly.c.station_key == station.scalar_subquery(),
+                                   station_hourly.c.hour_utc == hour_utc,
+                                   station_hourly.c.quality_flag == AGENCY_FLAG)
+                            .values(quality_flag=flag)).rowcount or 0)

@@ -11,7 +11,7 @@ from flask import has_request_context
 from sqlalchemy.engine import Connection
 
 from ckanext.pm25.geo.provinces import Province, find_province
-from ckanext.pm25.participation import areas, rules
+from ckanext.pm25.participation import areas, letters, rules
 from ckanext.pm25.participation.request_schemas import optional_text, schema_of
 
 MAX_EMAIL_LENGTH = 254  # RFC 5321's limit on a forward path
@@ -27,7 +27,7 @@ def page_language() -> str:
 
 
 def _name(province: Province) -> str:
-    return province.name_en if page_language() == "en" else province.name_th
+    return letters.province_name(province, page_language())
 
 
 def email_address(value: Any) -> str:

@@ -114,3 +114,21 @@ def test_a_thai_district_subscriber_named_by_the_api_and_a_district_without_a_cu
     assert up.message["Subject"] == "PM2.5 ในอำเภอเมืองแพร่ จังหวัดแพร่เกิน 10.0 µg/m³: 20.0 µg/m³"
     assert f"แหล่งข้อมูล: {GISTDA} สัญญาอนุญาต: {_licence_of_the_store()}" in up.body
     assert f"{MUEANG_PHRAE}" not in up.message["Subject"]
+
+
+def test_the_api_names_a_district_by_english_name_and_refuses_one_outside_the_province(
+        app: Any, smtp_server: Sink, model: Model) -> None:
+    answer = app.post("/en/api/3/action/pm25_alert_subscribe", json={
+        "email": "somsak@example.org", "district": "Amphoe Mueang Phrae"}).json["result"]
+    assert answer["area"]["name"] == "Mueang Phrae district, Phrae province"
+    assert answer["area"]["district"]["source"] == GISTDA and answer["area"]["district"]["code"] == MUEANG_PHRAE
+    assert "somsak" not in str(answer)
+    for prefix, expected in (("/en", "Lampang province has no district called 5401 with a model estimate. "
+                                     "Please choose one from the list."),
+                             ("", "จังหวัดลำปางไม่มีอำเภอชื่อ 5401 ที่มีค่าประมาณจากแบบจำลอง โปรดเลือกจากรายการ")):
+        refused = app.post(f"{prefix}/api/3/action/pm25_alert_subscribe", json={
+            "email": "somsak@example.org", "province": "TH-52", "district": MUEANG_PHRAE}, status=409).json
+        assert refused["error"]["district"] == [expected]
+    form = subscribe(app, {"email": "somsak@example.org", "province": "TH-52", "district": MUEANG_PHRAE})
+    assert form.status_code == 400 and "Lampang province has no district called 5401" in form.get_data(as_text=True)
+    assert len(smtp_server.take()) == 1  # the first only

@@ -201,8 +201,8 @@ def main() -> int:
             due = evaluation.due(conn, evaluation.area_means(conn, Freshness(now, timedelta(hours=3))),
                                  rules.thai_day(now))
         print(f"\nEvaluation alone (the 77 province and 928 district means, then one query for every due "
-              f"subscription): {len(due)} due "
-              f"({sum(not item.area_code.startswith('TH-') for item in due)} of them on districts) in {(time.perf_counter() - started) * 1000:.0f} ms")
+              f"subscription): {len(due)} due ({sum(not item.area_code.startswith('TH-') for item in due)} of them "
+              f"on districts) in {(time.perf_counter() - started) * 1000:.0f} ms")
         started = time.perf_counter()
         report = send_alerts(now)
         ours = time.perf_counter() - started

@@ -66,7 +66,8 @@ def test_subscribe_confirm_show_and_unsubscribe_by_the_api(app: Any, smtp_server
     assert call(app, "pm25_alert_unsubscribe", {"token": unsubscribe})["result"] == {"unsubscribed": True}
     assert call(app, "pm25_alert_unsubscribe", {"token": unsubscribe})["result"] == {"unsubscribed": False}
     gone = call(app, "pm25_alert_show", {"token": unsubscribe}, status=404)
-    assert gone["error"]["message"] == "Not found: There is no subscription for this link: nothing more will be sent with it."
+    assert gone["error"]["message"] == ("Not found: There is no subscription for this link: nothing more will be "
+                                        "sent with it.")
 
 
 def test_the_limits_are_an_action(app: Any) -> None:

@@ -4,7 +4,6 @@ the GISTDA imitation stores it, each mail read from the SMTP server on 127.0.0.1
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,39 +11,10 @@ from ckan.tests import helpers
 
 from ckanext.pm25.participation.sending import send_alerts
 from ckanext.pm25.readings.hooks import now as present
-from tests.harvesters.harvesting import make_source, now_thai_hour, run_job
 from tests.participation.conftest import Sink, link_in, subscribe
-from tests.upstream.gistda import GistdaServer
+from tests.participation.district_model import GISTDA, MUEANG_PHRAE, NO_MEAN, Model
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore", "clean_queues")
-
-PHRAE = "54"
-MUEANG_PHRAE, NO_MEAN = "5401", "5411"  # the imitation serves no 24-hour mean for every 11th district
-CONTACT = {"maintainer_email": "pm25@example.go.th"}
-GISTDA = "สำนักงานพัฒนาเทคโนโลยีอวกาศและภูมิสารสนเทศ (GISTDA), PM2.5 model"  # the source's default data_source
-
-
-class Model:
-    """The GISTDA imitation for Phrae, harvested again each time a district's mean is set."""
-
-    def __init__(self, server: GistdaServer, source: dict[str, Any]) -> None:
-        self.server, self.source = server, source
-
-    def set_mean(self, code: str, value: float) -> None:
-        self.server.district_overrides[code] = {"pm25Avg24hrs": value}
-        run_job(self.source)
-
-
-@pytest.fixture
-def model(allow_upstream: Any, clean_db: None, clean_index: None) -> Iterator[Model]:
-    with GistdaServer(now_local=now_thai_hour()) as gistda:
-        gistda.only_provinces = {PHRAE}
-        gistda.district_overrides[MUEANG_PHRAE] = {"pm25Avg24hrs": 20.0}
-        allow_upstream(gistda.url)
-        source = make_source(gistda.url, "pm25_gistda", CONTACT, name="gistda")
-        run_job(source)
-        yield Model(gistda, source)
-
 
 def _licence_of_the_store() -> str:
     """The licence the model's network dataset is published under, as a reader of it sees it."""
@@ -56,7 +26,7 @@ def _token(mail_body: str, path: str) -> str:
     return link_in(mail_body, path).split("token=", 1)[1]
 
 
-def test_the_form_offers_the_provinces_districts_after_the_province(app: Any, model: Model) -> None:
+def test_the_form_offers_the_provinces_districts_after_the_province(app: Any, gistda_model: Model) -> None:
     form = app.get("/en/pm25/alerts").get_data(as_text=True)
     assert form.index('name="province"') < form.index('name="district"')
     assert '<optgroup label="Phrae" data-province="TH-54">' in form
@@ -67,7 +37,7 @@ def test_the_form_offers_the_provinces_districts_after_the_province(app: Any, mo
 
 
 def test_a_district_subscriber_is_told_of_the_models_crossing_once_a_day_and_named_with_its_province(
-        app: Any, smtp_server: Sink, model: Model) -> None:
+        app: Any, smtp_server: Sink, gistda_model: Model) -> None:
     answer = subscribe(app, {"email": "somsak@example.org", "province": "TH-54", "district": MUEANG_PHRAE,
                              "threshold": "", "language": "en"})
     assert answer.status_code == 200 and "Check your inbox" in answer.get_data(as_text=True)
@@ -79,7 +49,7 @@ def test_a_district_subscriber_is_told_of_the_models_crossing_once_a_day_and_nam
     assert confirmed["area"]["kind"] == "district" and confirmed["area"]["code"] == MUEANG_PHRAE
 
     assert send_alerts(present()).due == 0  # 20.0 is under the standard
-    model.set_mean(MUEANG_PHRAE, 80.0)
+    gistda_model.set_mean(MUEANG_PHRAE, 80.0)
     report = send_alerts(present())
     assert report.sent == 1
     [up] = smtp_server.take()
@@ -92,13 +62,13 @@ def test_a_district_subscriber_is_told_of_the_models_crossing_once_a_day_and_nam
     assert "/en/province/TH-54" in up.body
     assert up.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
-    model.set_mean(MUEANG_PHRAE, 15.0)
+    gistda_model.set_mean(MUEANG_PHRAE, 15.0)
     send_alerts(present())
     assert smtp_server.take() == []  # back under the same day: waits for the next day
 
 
 def test_a_thai_district_subscriber_named_by_the_api_and_a_district_without_a_current_mean(
-        app: Any, smtp_server: Sink, model: Model) -> None:
+        app: Any, smtp_server: Sink, gistda_model: Model) -> None:
     for district in ("เมืองแพร่", NO_MEAN):
         app.post("/api/3/action/pm25_alert_subscribe", json={
             "email": "malee@example.org", "district": district, "threshold": 10, "language": "th"})
@@ -117,7 +87,7 @@ def test_a_thai_district_subscriber_named_by_the_api_and_a_district_without_a_cu
 
 
 def test_the_api_names_a_district_by_english_name_and_refuses_one_outside_the_province(
-        app: Any, smtp_server: Sink, model: Model) -> None:
+        app: Any, smtp_server: Sink, gistda_model: Model) -> None:
     answer = app.post("/en/api/3/action/pm25_alert_subscribe", json={
         "email": "somsak@example.org", "district": "Amphoe Mueang Phrae"}).json["result"]
     assert answer["area"]["name"] == "Mueang Phrae district, Phrae province"

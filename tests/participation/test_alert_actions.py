@@ -10,6 +10,8 @@ import ckan.plugins.toolkit as tk
 import pytest
 
 from tests.participation.conftest import Province, Sink, link_in
+from tests.participation.requests_world import ROLES, World
+from tests.participation.requests_world import call as call_as
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 
@@ -124,3 +126,21 @@ def test_a_token_action_without_a_token_or_with_an_unknown_one(app: Any, clean_d
         unknown = call(app, action, {"token": "no-such-token"}, status=404)
         assert "The link is wrong or has expired (a confirmation link is valid for 48 hours)" in \
             unknown["error"]["message"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_alert_action_is_open_to_every_caller(app: Any, smtp_server: Sink, world: World, role: str) -> None:
+    """The authorisation matrix: alerts need no account, so anonymous callers, users of any
+    agency and sysadmins alike are let through to validation (a wrong token is "not found",
+    never "not authorised")."""
+    limits = call_as(app, world, role, "pm25_alert_limits", {})
+    assert limits["result"]["default"] == 37.5
+    subscribed = call_as(app, world, role, "pm25_alert_subscribe", {"email": ADDRESS, "province": "TH-52"})
+    assert subscribed["result"]["area"]["code"] == "TH-52"
+    ANSWERS.append(subscribed)
+    for action in ("pm25_alert_confirm", "pm25_alert_show"):
+        refused = call_as(app, world, role, action, {"token": "not-a-token"}, status=404)
+        assert refused["error"]["__type"] == "Not Found Error"
+    gone = call_as(app, world, role, "pm25_alert_unsubscribe", {"token": "not-a-token"})
+    assert gone["result"] == {"unsubscribed": False}
+    assert len(smtp_server.take()) == 1

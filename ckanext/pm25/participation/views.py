@@ -130,8 +130,8 @@ blueprint.add_url_rule("/pm25/alerts/unsubscribe", view_func=unsubscribe, endpoi
 
 
 def pm25_alert_limits() -> dict[str, float]:
-    """The threshold's default and range, for the province page's form."""
-    return {"default": rules.DEFAULT_THRESHOLD, "min": rules.MIN_THRESHOLD, "max": rules.MAX_THRESHOLD}
+    """The threshold's default and range, for the province page's form (the action's answer)."""
+    return dict(tk.get_action("pm25_alert_limits")(_context(), {}))
 
 
 def pm25_alert_districts(province_code: str) -> list[areas.District]:

@@ -38,15 +38,20 @@ class Area:
         return self.district.code if self.district else self.province.code
 
 
-def _districts(rows: Iterable[Any]) -> dict[str, tuple[District, str]]:
-    """Each district code once (the newest hour of any source wins), with its province code."""
+def newest_by_code(rows: Iterable[Any]) -> dict[str, Any]:
+    """Each district code's row once: the newest hour of any source wins."""
     newest: dict[str, Any] = {}
     for row in rows:
         known = newest.get(row.code)
         if known is None or (row.hour_utc is not None and (known.hour_utc is None or row.hour_utc > known.hour_utc)):
             newest[row.code] = row
+    return newest
+
+
+def _districts(rows: Iterable[Any]) -> dict[str, tuple[District, str]]:
+    """Each district once, with its province code."""
     return {code: (District(code, row.name_th or code, row.name_en or code, row.data_source, row.licence),
-                   row.province) for code, row in newest.items()}
+                   row.province) for code, row in newest_by_code(rows).items()}
 
 
 def modelled(conn: Connection) -> dict[str, Area]:

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from ckanext.pm25.geo.provinces import all_provinces
-from ckanext.pm25.participation import rules
+from ckanext.pm25.participation import areas, rules
 from ckanext.pm25.readings import area_store, queries
 from ckanext.pm25.readings.records import CURRENT, Freshness
 from ckanext.pm25.readings.series import mean_24h
@@ -36,13 +36,9 @@ def area_means(conn: Connection, freshness: Freshness) -> dict[str, float]:
         mean = mean_24h(last.day_total, last.day_count, last.day_hours)
         if mean is not None and freshness.status(last.hour_utc) == CURRENT:
             means[code] = mean
-    newest: dict[str, Row] = {}
-    for row in area_store.all_district_models(conn):
+    for code, row in areas.newest_by_code(area_store.all_district_models(conn)).items():
         if row.pm25_24h is not None and freshness.status(row.hour_utc) == CURRENT:
-            known = newest.get(row.code)
-            if known is None or row.hour_utc > known.hour_utc:
-                newest[row.code] = row
-    means.update({code: float(row.pm25_24h) for code, row in newest.items()})
+            means[code] = float(row.pm25_24h)
     return means
 
 

@@ -99,7 +99,7 @@ def _mail(outcome: subscriptions.Outcome, wanted: subscriptions.Request, area: a
 
 def _area_or_code(conn: Any, code: str) -> dict[str, Any]:
     area = areas.area_of(conn, code)
-    return area_record(area) if area else {"code": code, "kind": "district", "name": code}
+    return area_record(area) if area else {"code": code, "kind": "district", "name": code, "province": None}
 
 
 def pm25_alert_confirm(context: Context, data_dict: DataDict) -> dict[str, Any]:

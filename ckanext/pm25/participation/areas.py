@@ -75,11 +75,16 @@ def every_area(conn: Connection) -> dict[str, Area]:
 
 
 def area_of(conn: Connection, code: str) -> Area | None:
-    """The area of a subscription's ``area_code``: a province, or a district still modelled."""
-    province = by_code(code) if code.startswith("TH-") else None
-    if province is not None:
-        return Area(province)
-    return modelled(conn).get(code)
+    """The area of a subscription's ``area_code``: a province, or a district (named by its code
+    alone once the model no longer reports it; its province is its code's first two digits)."""
+    if code.startswith("TH-"):
+        province = by_code(code)
+        return Area(province) if province else None
+    found = modelled(conn).get(code)
+    if found is not None:
+        return found
+    province = by_code(code[:2]) if len(code) == 4 and code.isdigit() else None
+    return Area(province, District(code, code, code, "", None)) if province else None
 
 
 def find_districts(conn: Connection, text: str, province: Province | None) -> list[Area]:

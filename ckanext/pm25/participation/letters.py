@@ -1,6 +1,7 @@
-"""The mails of province alerts, each in its subscriber's language: the confirmation with its
-signed link, "already subscribed", and the alert itself (value, band, PCD health advice, the
-province page, one-click unsubscribe as RFC 8058 asks). Plain text; links are absolute, made
+"""The mails of province and district alerts, each in its subscriber's language: the confirmation
+with its signed link, "already subscribed", and the alert itself (value, band, PCD health advice,
+the province page, one-click unsubscribe as RFC 8058 asks; for a district, that its value is the
+GISTDA model's estimate, with its source and licence). Plain text; links are absolute, made
 from ``ckan.site_url`` (the scheduler has no request to build them from)."""
 from __future__ import annotations
 

@@ -89,11 +89,12 @@ def confirm() -> Any:
         text = str(error.message) if isinstance(error, tk.ObjectNotFound) else _texts(error, "token")
         return _message(tk._("This link does not work"), text, 404,
                         subscribe_link=tk.h.url_for("pm25_alerts.form"))
+    province = done["area"]["province"]
     return _message(tk._("Your alerts are on"), tk._(
         "You will get an e-mail when the 24-hour mean of PM2.5 in {area} goes over your threshold, and one "
         "when it is back under it, at most one a day. Every alert has a link to unsubscribe.").format(
         area=done["area"]["name"]),
-        province_link=tk.h.url_for("pm25_province.read", code=done["area"]["province"]["code"]))
+        province_link=tk.h.url_for("pm25_province.read", code=province["code"]) if province else None)
 
 
 def unsubscribe_page() -> Any:

@@ -20,6 +20,7 @@ from ckanext.pm25.interfaces import IPm25Readings
 from ckanext.pm25.participation import views as alert_views
 from ckanext.pm25.participation import request_actions, request_views, scorecard_actions, scorecard_views
 from ckanext.pm25.participation import report_actions, report_views
+from ckanext.pm25.participation import alert_actions
 from ckanext.pm25.provinces import actions as province_actions
 from ckanext.pm25.provinces import helpers as province_helpers
 from ckanext.pm25.provinces import search
@@ -86,12 +87,12 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
         # DataStore table gets its table preview; network: clearing a source clears its stores
         return {**province_actions.ACTIONS, **readings_actions.ACTIONS, **unknown_keys.ACTIONS,
                 **source_privacy.actions(), **previews.ACTIONS, **hotspot_actions.ACTIONS, **scorecard_actions.ACTIONS,
-                **request_actions.ACTIONS, **report_actions.ACTIONS,
+                **request_actions.ACTIONS, **report_actions.ACTIONS, **alert_actions.ACTIONS,
                 **(network.ACTIONS if plugins.plugin_loaded("harvest") else {})}
 
     def get_auth_functions(self) -> dict[str, Any]:
         return {**province_actions.AUTH, **readings_actions.AUTH, **hotspot_actions.AUTH, **scorecard_actions.AUTH,
-                **request_actions.AUTH, **report_actions.AUTH}
+                **request_actions.AUTH, **report_actions.AUTH, **alert_actions.AUTH}
 
     # IBlueprint
 

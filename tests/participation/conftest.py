@@ -21,6 +21,7 @@ from ckan.tests import factories
 from tests.conftest import serving
 from tests.participation.requests_world import world  # noqa: F401  (the data requests' fixture)
 from tests.participation.reports_world import reports_world, upstream  # noqa: F401  (the value reports')
+from tests.participation.district_model import gistda_model  # noqa: F401  (the district alerts')
 from tests.readings.stations import add_readings, create_station, this_hour
 
 HOUR = timedelta(hours=1)

@@ -18,3 +18,15 @@ def district_key(name: str) -> str:
     words = text.casefold().replace("-", " ").split()
     words = [word for word in words if word not in _LATIN_AFFIXES] or words
     return "".join(char for word in words for char in word if char.isalnum() or "\u0e00" <= char <= "\u0e7f")
+
+
+def bare_district_name(name: str) -> str:
+    """The name without its อำเภอ/เขต/Amphoe/Khet prefix or District suffix, for a sentence that
+    says "district" itself."""
+    text = unicodedata.normalize("NFC", name).strip()
+    for prefix in (*_THAI_PREFIXES, "Amphoe ", "Khet "):
+        if text.startswith(prefix) and len(text) > len(prefix):
+            return text[len(prefix):].strip()
+    if text.casefold().endswith(" district"):
+        return text[:-len(" district")].strip()
+    return text

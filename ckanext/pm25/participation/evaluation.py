@@ -8,8 +8,9 @@ subscriber was last told (nothing yet counts as "below", so a subscriber confirm
 is above hears it once) and no alert went to that subscription on the same Thai day. An area
 without a 24-hour mean, or whose latest hour is stale, is left out: no alert on old data.
 
-Areas are keyed by code, so district means (the GISTDA model harvester's) join the same query
-by adding their codes and means to :func:`area_means`' answer."""
+Areas are keyed by code: a province by its ISO code with its stations' mean, a district by its
+DOPA code with the 24-hour mean of the GISTDA model (readings/area_store.py), so both join the
+same query."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -20,20 +21,24 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ckanext.pm25.geo.provinces import all_provinces
-from ckanext.pm25.participation import rules
-from ckanext.pm25.readings import queries
+from ckanext.pm25.participation import areas, rules
+from ckanext.pm25.readings import area_store, queries
 from ckanext.pm25.readings.records import CURRENT, Freshness
 from ckanext.pm25.readings.series import mean_24h
 
 
 def area_means(conn: Connection, freshness: Freshness) -> dict[str, float]:
-    """Each province's 24-hour mean, as the dashboard shows it, when its latest hour is current."""
+    """Each province's 24-hour mean, as the dashboard shows it, and each modelled district's,
+    when its latest hour is current."""
     latest = queries.province_latest(conn, [province.code for province in all_provinces()])
     means = {}
     for code, last in latest.items():
         mean = mean_24h(last.day_total, last.day_count, last.day_hours)
         if mean is not None and freshness.status(last.hour_utc) == CURRENT:
             means[code] = mean
+    for code, row in areas.newest_by_code(area_store.all_district_models(conn)).items():
+        if row.pm25_24h is not None and freshness.status(row.hour_utc) == CURRENT:
+            means[code] = float(row.pm25_24h)
     return means
 
 

@@ -1,6 +1,7 @@
-"""The mails of province alerts, each in its subscriber's language: the confirmation with its
-signed link, "already subscribed", and the alert itself (value, band, PCD health advice, the
-province page, one-click unsubscribe as RFC 8058 asks). Plain text; links are absolute, made
+"""The mails of province and district alerts, each in its subscriber's language: the confirmation
+with its signed link, "already subscribed", and the alert itself (value, band, PCD health advice,
+the province page, one-click unsubscribe as RFC 8058 asks; for a district, that its value is the
+GISTDA model's estimate, with its source and licence). Plain text; links are absolute, made
 from ``ckan.site_url`` (the scheduler has no request to build them from)."""
 from __future__ import annotations
 
@@ -18,13 +19,16 @@ import ckan.plugins.toolkit as tk
 from ckanext.pm25.advice import advice_for
 from ckanext.pm25.common.messages import N_
 from ckanext.pm25.aqi import thai_aqi
-from ckanext.pm25.geo.provinces import by_code
+from ckanext.pm25.geo.district_names import bare_district_name
+from ckanext.pm25.geo.provinces import Province
 from ckanext.pm25.participation import mailing, rules
+from ckanext.pm25.participation.areas import Area
 
 
 # headers on one line up to RFC 5322's limit: List-Unsubscribe stays "<https…>, <mailto…>" as
 # written (folded, it began with a line break, which some clients keep as a leading space)
 UNFOLDED = compat32.clone(max_line_length=998)
+BANGKOK = "TH-10"
 
 
 @cache
@@ -46,15 +50,33 @@ def page_url(language: str, path: str, **query: str) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def area_name(code: str, language: str) -> str:
-    """The area's name in ``language`` (provinces now; district codes will be named here)."""
-    province = by_code(code)
-    if province is None:
-        return code
+def province_name(province: Province, language: str) -> str:
     name = province.name_en if language == "en" else province.name_th
-    if province.code == "TH-10":  # Bangkok is a special administrative area, not a จังหวัด
+    if province.code == BANGKOK:  # a special administrative area, not a จังหวัด
         return name
     return translate(language, N_("{name} province")).format(name=name)
+
+
+def area_name(area: Area, language: str) -> str:
+    """The area's name in ``language``: a district with its province."""
+    province = province_name(area.province, language)
+    if area.district is None:
+        return province
+    district = bare_district_name(area.district.name_en if language == "en" else area.district.name_th)
+    # Bangkok's districts are เขต (khet), the others' อำเภอ (amphoe)
+    template = N_("Khet {district}, {province}") if area.province.code == BANGKOK else \
+        N_("{district} district, {province}")
+    return translate(language, template).format(district=district, province=province)
+
+
+def model_note(area: Area, language: str) -> list[str]:
+    """For a district, that its value is the satellite model's estimate, with its attribution."""
+    if area.district is None:
+        return []
+    return [translate(language, N_(
+        "The value of a district is an estimate of GISTDA's satellite-data model, not a measurement. "
+        "Source: {source}; licence: {licence}.")).format(
+        source=area.district.source, licence=area.district.licence or "-")]
 
 
 def _number(value: float) -> str:
@@ -81,39 +103,39 @@ def _unsubscribe_headers(message: Message, link: str, token: str) -> None:
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 
 
-def confirmation(recipient: str, area_code: str, threshold: float, language: str, token: str,
+def confirmation(recipient: str, area: Area, threshold: float, language: str, token: str,
                  pending_hours: int) -> Message:
-    area = area_name(area_code, language)
-    subject = translate(language, N_("Confirm your PM2.5 alerts for {area}")).format(area=area)
+    name = area_name(area, language)
+    subject = translate(language, N_("Confirm your PM2.5 alerts for {area}")).format(area=name)
     body = translate(language, N_(
         "Someone, we hope you, asked for an e-mail when the 24-hour mean of PM2.5 in {area} goes above "
         "{threshold} µg/m³, and another when it is back under it.\n\n"
         "To start these alerts, open this link within {hours} hours:\n{link}\n\n"
         "If you did not ask for them, ignore this e-mail: nothing more will be sent to you."
-    )).format(area=area, threshold=_number(threshold), hours=pending_hours,
+    )).format(area=name, threshold=_number(threshold), hours=pending_hours,
               link=page_url(language, "/pm25/alerts/confirm", token=token))
-    return plain_message(recipient, subject, body, language)
+    return plain_message(recipient, subject, "\n\n".join([body, *model_note(area, language)]), language)
 
 
-def already_subscribed(recipient: str, area_code: str, threshold: float, language: str,
+def already_subscribed(recipient: str, area: Area, threshold: float, language: str,
                        unsubscribe_token: str) -> Message:
-    area = area_name(area_code, language)
+    name = area_name(area, language)
     link = page_url(language, "/pm25/alerts/unsubscribe", token=unsubscribe_token)
-    subject = translate(language, N_("Your PM2.5 alerts for {area}")).format(area=area)
+    subject = translate(language, N_("Your PM2.5 alerts for {area}")).format(area=name)
     body = translate(language, N_(
         "Someone asked again for PM2.5 alerts for {area} at this address. This address already receives "
         "them, at a threshold of {threshold} µg/m³, and nothing has changed.\n\n"
         "To change the threshold or the language, unsubscribe and subscribe again:\n{link}"
-    )).format(area=area, threshold=_number(threshold), link=link)
+    )).format(area=name, threshold=_number(threshold), link=link)
     message = plain_message(recipient, subject, body, language)
     _unsubscribe_headers(message, link, unsubscribe_token)
     return message
 
 
-def alert(recipient: str, area_code: str, threshold: float, language: str, mean: float, state: rules.State,
+def alert(recipient: str, area: Area, threshold: float, language: str, mean: float, state: rules.State,
           unsubscribe_token: str) -> Message:
-    """The alert that ``area_code``'s 24-hour mean (``mean``) is now ``state`` the threshold."""
-    values = {"area": area_name(area_code, language), "value": _number(mean), "threshold": _number(threshold)}
+    """The alert that ``area``'s 24-hour mean (``mean``) is now ``state`` the threshold."""
+    values = {"area": area_name(area, language), "value": _number(mean), "threshold": _number(threshold)}
     if state == rules.ABOVE:
         subject = translate(language, N_("PM2.5 in {area} is above {threshold} µg/m³: {value} µg/m³"))
         opening = translate(language, N_(
@@ -123,7 +145,7 @@ def alert(recipient: str, area_code: str, threshold: float, language: str, mean:
         opening = translate(language, N_(
             "The 24-hour mean of PM2.5 in {area} is back under your threshold of {threshold} µg/m³: "
             "{value} µg/m³ now."))
-    lines = [opening.format(**values), ""]
+    lines = [opening.format(**values), *model_note(area, language), ""]
     band = thai_aqi(mean)
     if band is not None:
         lines.append(translate(language, N_("Thai AQI {index}: {band}")).format(
@@ -136,7 +158,7 @@ def alert(recipient: str, area_code: str, threshold: float, language: str, mean:
                 advice=advice.sensitive(language)))
         lines.append("")
     lines.append(translate(language, N_("The latest readings: {link}")).format(
-        link=page_url(language, f"/province/{area_code}")))
+        link=page_url(language, f"/province/{area.province.code}")))
     link = page_url(language, "/pm25/alerts/unsubscribe", token=unsubscribe_token)
     lines += ["", translate(language, N_(
         "You receive this because you subscribed to PM2.5 alerts for {area}. Unsubscribe with one click: {link}"

@@ -1,8 +1,8 @@
 """``ckan pm25 alerts send``: one run of the alerts, from the scheduler after its harvests.
 
 1. unconfirmed subscriptions past ``ckanext.pm25.alerts.confirm_hours`` are deleted;
-2. the areas' 24-hour means are read once and every due alert found by one query
-   (evaluation.py);
+2. the areas' 24-hour means (provinces' and modelled districts') are read once and every due
+   alert found by one query (evaluation.py);
 3. the alerts go out in batches of ``ckanext.pm25.alerts.batch_size``, one SMTP connection per
    batch; what each batch sent is committed when the batch ends, so a repeated run sends nothing
    again, and a mail the server refused, or that a lost connection kept back, is due again at
@@ -21,7 +21,7 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 
-from ckanext.pm25.participation import evaluation, letters, mailing, rules, subscriptions
+from ckanext.pm25.participation import areas, evaluation, letters, mailing, rules, subscriptions
 from ckanext.pm25.readings import hooks
 from ckanext.pm25.readings.records import Freshness
 
@@ -88,6 +88,7 @@ def _run(now: datetime, report: Report) -> None:
     with hooks.reading() as conn:
         means = evaluation.area_means(conn, Freshness(now, stale_after))
         due = evaluation.due(conn, means, today)
+        named = areas.every_area(conn)
     report.areas, report.due = len(means), len(due)
     secret = site_secret()
     for batch in _batches(due, int(tk.config.get("ckanext.pm25.alerts.batch_size"))):
@@ -95,7 +96,10 @@ def _run(now: datetime, report: Report) -> None:
         try:
             with mailing.connection() as smtp:
                 for item in batch:
-                    message = letters.alert(item.email, item.area_code, item.threshold, item.language, item.mean,
+                    area = named.get(item.area_code)
+                    if area is None:  # a district of no known province: nothing to name it by
+                        continue
+                    message = letters.alert(item.email, area, item.threshold, item.language, item.mean,
                                             item.state, rules.unsubscribe_token(secret, item.subscription_id))
                     if mailing.send(smtp, message, item.email):
                         sent.append(item)

@@ -69,7 +69,10 @@ def test_a_citizen_asks_an_editor_answers_and_the_citizen_is_told(
     public = _text(browser)
     assert "Lampang hourly PM2.5 2024" in public and "Published today." in public and "answered" in public
     browser.save_screenshot(str(artifacts / "requests-answered-en.png"))
-    [mail] = smtp_server.take()
-    assert mail.recipients == ["requester@example.org"]
+    mails = smtp_server.take()
+    assert sorted(mail.recipients[0] for mail in mails if "A data request for" in str(mail.message["Subject"])
+                  or "คำขอข้อมูลถึง" in str(mail.message["Subject"])) == [
+        "agency_admin@example.org", "agency_editor@example.org"]
+    [mail] = [mail for mail in mails if mail.recipients == ["requester@example.org"]]
     assert mail.message["Subject"] == "กรมควบคุมมลพิษ answered the data request “Hourly PM2.5 of Mae Moh 2023”"
     assert page.split("/en/", 1)[1] in mail.body

@@ -91,12 +91,14 @@ def site_language() -> str:
 
 def agency_people(agency_id: str) -> list[str]:
     """The addresses of the agency's editors and admins (active CKAN users with one)."""
-    members = tk.get_action("member_list")({"ignore_auth": True}, {"id": agency_id, "object_type": "user"})
     found: list[str] = []
-    for user_id, _kind, capacity in members:
-        user = model.User.get(user_id)
-        if capacity in ("editor", "admin") and user is not None and user.state == "active" and user.email:
-            found.append(str(user.email))
+    for capacity in ("editor", "admin"):  # asked by capacity: member_list's answer translates it
+        members = tk.get_action("member_list")({"ignore_auth": True}, {
+            "id": agency_id, "object_type": "user", "capacity": capacity})
+        for user_id, _kind, _capacity in members:
+            user = model.User.get(user_id)
+            if user is not None and user.state == "active" and user.email:
+                found.append(str(user.email))
     return sorted(set(found))
 
 

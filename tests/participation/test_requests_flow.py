@@ -63,7 +63,7 @@ def test_a_request_from_routing_to_answer_is_public_step_by_step_and_mailed(
     # transfer, question, answer: to the requester and the supporter each; the transfer and the
     # reply to the new agency's editor and admin too
     assert len(mails) == 10
-    assert sorted(mail.recipients[0] for mail in mails if "replied" in str(mail.message["Subject"])) == [
+    assert sorted(mail.recipients[0] for mail in mails if "PM2.5 only." in mail.body) == [
         "agency_admin@example.org", "agency_editor@example.org"]
     answer_mail = next(mail for mail in mails if mail.recipients == ["requester@example.org"]
                        and "answered" in str(mail.message["Subject"]))

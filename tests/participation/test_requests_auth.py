@@ -18,7 +18,7 @@ MATRIX: dict[str, tuple[bool, ...]] = {
     "pm25_data_request_list":          (Y, Y, Y, Y, Y, Y, Y, Y),
     "pm25_data_request_agency_figures": (Y, Y, Y, Y, Y, Y, Y, Y),
     "pm25_data_request_confirm":       (Y, Y, Y, Y, Y, Y, Y, Y),  # the mailed token is the proof
-    "pm25_data_request_create":        (N, Y, Y, Y, Y, Y, Y, Y),
+    "pm25_data_request_create":        (Y, Y, Y, Y, Y, Y, Y, Y),  # anonymous: with an address
     "pm25_data_request_support":       (N, N, Y, Y, Y, Y, Y, Y),
     "pm25_data_request_route":         (N, N, N, N, N, N, N, Y),
     "pm25_data_request_transfer":      (N, N, N, N, Y, Y, N, Y),

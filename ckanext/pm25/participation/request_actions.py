@@ -115,8 +115,7 @@ def pm25_data_request_show(context: Context, data_dict: DataDict) -> dict[str, A
         record["steps"] = [request_records.step(item) for item in request_store.steps(conn, row.id)]
         record.update(_viewer_fields(row, _user(context), conn, data.get("token")))
         record["agency_figures"] = _figures(conn, [row.agency_id])[0] if row.agency_id else None
-        record.update({key: value for key, value in timed_records(conn, [row])[0].items()
-                       if key in ("days_counted", "overdue")})
+        record.update(timing_fields(conn, [row])[row.id])
     return record
 
 
@@ -145,18 +144,23 @@ def pm25_data_request_list(context: Context, data_dict: DataDict) -> dict[str, A
 
 
 def timed_records(conn: Any, rows: list[Any]) -> list[dict[str, Any]]:
-    """The public records of ``rows`` with their ``days_counted`` and ``overdue`` (one query
-    for the waits of them all)."""
+    """The public records of ``rows`` with their ``days_counted`` and ``overdue``."""
+    timings = timing_fields(conn, rows)
+    return [{**request_records.summary(row), **timings[row.id]} for row in rows]
+
+
+def timing_fields(conn: Any, rows: list[Any]) -> dict[str, dict[str, Any]]:
+    """Each request's ``days_counted`` (the agency's days, the waits for the requester's
+    replies left out; None before it has an agency) and ``overdue``, by id: one query for the
+    waits of them all."""
     now, target = hooks.now(), target_days()
     waits = request_store.waiting_times(conn, [row.id for row in rows], now)
-    records = []
+    found = {}
     for row in rows:
         timing = rules.Timing(row.created, row.closed, waits.get(row.id, timedelta(0)))
-        record = request_records.summary(row)
-        record["days_counted"] = round(timing.days_counted(now), 1) if row.agency_id else None
-        record["overdue"] = bool(row.agency_id) and rules.is_overdue(timing, now, target)
-        records.append(record)
-    return records
+        found[row.id] = {"days_counted": round(timing.days_counted(now), 1) if row.agency_id else None,
+                         "overdue": bool(row.agency_id) and rules.is_overdue(timing, now, target)}
+    return found
 
 
 def _figures(conn: Any, agency_ids: list[str] | None) -> list[dict[str, Any]]:
@@ -205,17 +209,16 @@ def pm25_data_request_create(context: Context, data_dict: DataDict) -> dict[str,
         ``confirm_hours``} (the request's link comes with the confirmation)
     """
     tk.check_access("pm25_data_request_create", context, data_dict)
-    data = schemas.checked(data_dict, schemas.create_schema(), context)
+    user = _user(context)
+    data = schemas.checked(data_dict, schemas.create_schema(by_email=user is None), context)
     now = hooks.now()
     schemas.period_in_order(data, thai_day(now))
     new = request_store.NewRequest(data["title"], data["description"], data["provinces"], data["districts"],
                                    data["period_start"], data["period_end"], data.get("agency"), data["language"])
-    user = _user(context)
     if user is None:
-        return _held(new, data.get("email"), now)
+        return _held(new, data["email"], now)
     if data.get("email"):
         raise tk.ValidationError({"email": [tk._("You are signed in: the mails go to your account's address.")]})
-    user = _acting_user(context)
     _limited(user, now)
     with hooks.writing() as conn:
         request_id = request_store.create(conn, new, user.id, now)
@@ -225,20 +228,16 @@ def pm25_data_request_create(context: Context, data_dict: DataDict) -> dict[str,
     return pm25_data_request_show(context, {"id": request_id})
 
 
-def _held(new: request_store.NewRequest, email: str | None, now: datetime) -> dict[str, Any]:
+def _held(new: request_store.NewRequest, email: str, now: datetime) -> dict[str, Any]:
     """A request by e-mail, held until confirmed; its confirmation mailed."""
-    if not email:
-        raise tk.ValidationError({"email": [tk._("Please enter your e-mail address.")]})
     limit = int(tk.config.get("ckanext.pm25.requests.max_per_address_per_day"))
     with hooks.writing() as conn:
-        over_address = request_contacts.made_today(conn, email, now) >= limit
-        if not over_address and _client_allowed(now):
-            request_id, token = request_contacts.hold(conn, new, email, now)
-        elif over_address:
+        if request_contacts.made_today(conn, email, now) >= limit:
             raise tk.ValidationError({"limit": [tk._(
                 "This e-mail address has asked for too many data requests today. Please try again tomorrow.")]})
-        else:
+        if not _client_allowed(now):
             raise tk.ValidationError({"limit": [tk._(N_TOO_MANY)]})
+        request_id, token = request_contacts.hold(conn, new, email, now)
     hours = int(pending_for().total_seconds() // 3600)
     request_notify.confirmation(email, new, request_id, token, hours)
     return {"held": True, "confirm_hours": hours}
@@ -408,15 +407,6 @@ def _signed_in(context: Context, data_dict: DataDict) -> AuthResult:
     return {"success": True}
 
 
-@tk.auth_allow_anonymous_access
-def _signed_in_or_email(context: Context, data_dict: DataDict) -> AuthResult:
-    """A signed-in user, or anyone giving an e-mail address (the request waits for it to be
-    confirmed)."""
-    if _user(context) is None and not data_dict.get("email"):
-        return {"success": False, "msg": tk._("Please sign in or give your e-mail address to ask for data.")}
-    return {"success": True}
-
-
 def _supporter(context: Context, data_dict: DataDict) -> AuthResult:
     user, found = _user(context), _request_of(data_dict)
     if user is None:
@@ -461,7 +451,7 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     **{f"pm25_data_request_{name}": _step(kind) for kind, name in _NAMES.items()},
 }
 AUTH: dict[str, Callable[..., Any]] = {
-    "pm25_data_request_create": _signed_in_or_email,
+    "pm25_data_request_create": _public,  # without an account, the action asks for an address
     "pm25_data_request_confirm": _public,
     "pm25_data_request_show": _public,
     "pm25_data_request_list": _public,

@@ -213,10 +213,11 @@ def schema_of(**checks: Check) -> dict[str, list[Any]]:
     return {name: [_field(check)] for name, check in checks.items()}
 
 
-def create_schema() -> dict[str, list[Any]]:
+def create_schema(by_email: bool = False) -> dict[str, list[Any]]:
+    """``by_email``: the caller is not signed in, so an address is required."""
     return schema_of(title=title, description=description, provinces=province_codes,
                    districts=optional_text(MAX_DISTRICTS), period_start=a_date, period_end=a_date,
-                   agency=organization_id, language=language, email=optional_email)
+                   agency=organization_id, language=language, email=email_address if by_email else optional_email)
 
 
 def show_schema() -> dict[str, list[Any]]:

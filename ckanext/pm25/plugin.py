@@ -19,8 +19,7 @@ from ckanext.pm25.harvesters import network, source_privacy, station_privacy
 from ckanext.pm25.interfaces import IPm25Readings
 from ckanext.pm25.participation import views as alert_views
 from ckanext.pm25.participation import request_actions, request_views, scorecard_actions, scorecard_views
-from ckanext.pm25.participation import report_actions, report_views
-from ckanext.pm25.participation import alert_actions
+from ckanext.pm25.participation import alert_actions, log_privacy, report_actions, report_views
 from ckanext.pm25.provinces import actions as province_actions
 from ckanext.pm25.provinces import helpers as province_helpers
 from ckanext.pm25.provinces import search
@@ -107,6 +106,7 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
     def make_middleware(self, app: Any, config: Any) -> Any:
         if hasattr(app, "extensions"):  # the Flask app
             csrf_guard.note_exempt_views(app)
+            log_privacy.install()  # no requester's address in the API's debug log
             # the embeddable widget's headers, settled after CKAN's after-request handler and
             # the session's cookie (readings/embed_headers.py)
             app.wsgi_app = EmbedHeaders(app.wsgi_app)

@@ -3,10 +3,12 @@ pointed at it, and a province whose 24-hour mean the tests move across a thresho
 readings the way the harvester does (tests/readings/stations.py)."""
 from __future__ import annotations
 
+import logging
 import os
 import re
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
@@ -164,3 +166,26 @@ def link_in(text: str, path: str) -> str:
     found = re.search(r"(https?://\S+" + re.escape(path) + r"\?token=[\w\-%]+)", text)
     assert found, f"no {path} link in:\n{text}"
     return found.group(1)
+
+
+@contextmanager
+def every_log_line(caplog: pytest.LogCaptureFixture) -> Iterator[list[str]]:
+    """Every log line of CKAN and the extensions at every level, filled in when the block ends:
+    test.ini keeps them at WARNING or INFO, not propagated to the root, and its fileConfig
+    disabled the loggers made before it."""
+    silenced = [logger for name, logger in logging.root.manager.loggerDict.items()
+                if name.startswith("ckan") and isinstance(logger, logging.Logger) and logger.disabled]
+    for logger in silenced:
+        logger.disabled = False
+    for name in ("ckan", "ckanext"):
+        caplog.set_level(logging.DEBUG, logger=name)
+        logging.getLogger(name).addHandler(caplog.handler)
+    lines: list[str] = []
+    try:
+        yield lines
+    finally:
+        for name in ("ckan", "ckanext"):
+            logging.getLogger(name).removeHandler(caplog.handler)
+        for logger in silenced:
+            logger.disabled = True
+        lines += [record.getMessage() for record in caplog.records if record.name.startswith(("ckan", "ckanext"))]

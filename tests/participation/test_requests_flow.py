@@ -33,7 +33,8 @@ def test_a_request_from_routing_to_answer_is_public_step_by_step_and_mailed(
 
     call(app, world, "sysadmin", "pm25_data_request_route", {"id": made["id"], "agency": "gistda"})
     routed = smtp_server.take()
-    assert sorted(mail.recipients[0] for mail in routed) == ["other_user@example.org", "requester@example.org"]
+    assert sorted(mail.recipients[0] for mail in routed) == [
+        "other_agency_editor@example.org", "other_user@example.org", "requester@example.org"]
     english = next(mail for mail in routed if mail.recipients == ["requester@example.org"])
     thai = next(mail for mail in routed if mail.recipients == ["other_user@example.org"])
     assert english.message["Subject"] == "Your data request “Hourly PM2.5 of Mae Moh 2023” was sent to GISTDA"
@@ -59,8 +60,11 @@ def test_a_request_from_routing_to_answer_is_public_step_by_step_and_mailed(
     assert steps[-1]["datasets"] == [{"id": world.dataset["id"], "name": "lampang-hourly-2024",
                                       "title": "Lampang hourly PM2.5 2024"}]
     mails = smtp_server.take()
-    # transfer, question, answer: to the requester and the supporter each; the reply mails no one
-    assert len(mails) == 6
+    # transfer, question, answer: to the requester and the supporter each; the transfer and the
+    # reply to the new agency's editor and admin too
+    assert len(mails) == 10
+    assert sorted(mail.recipients[0] for mail in mails if "PM2.5 only." in mail.body) == [
+        "agency_admin@example.org", "agency_editor@example.org"]
     answer_mail = next(mail for mail in mails if mail.recipients == ["requester@example.org"]
                        and "answered" in str(mail.message["Subject"]))
     assert "/en/dataset/lampang-hourly-2024" in answer_mail.body and "Published today." in answer_mail.body
@@ -77,6 +81,7 @@ def test_a_request_from_routing_to_answer_is_public_step_by_step_and_mailed(
 def test_a_request_is_declined_as_withheld_under_a_section_of_the_act(
         app: Any, world: World, smtp_server: Sink) -> None:
     made = call(app, world, "requester", "pm25_data_request_create", new_request())["result"]
+    smtp_server.take()  # the agency's mails of its arrival
     no_section = call(app, world, "agency_admin", "pm25_data_request_decline",
                       {"id": made["id"], "reason": "withheld", "oia_section": "16", "message": "Security."}, status=409)
     assert "Official Information Act" in no_section["error"]["oia_section"][0]

@@ -3,7 +3,6 @@ whatever the address's standing, a post from a cached page (no session), the lim
 and per client, expiry, and no address on any page or API answer."""
 from __future__ import annotations
 
-import logging
 import re
 from datetime import timedelta
 from html import unescape
@@ -16,7 +15,7 @@ from ckan.tests import helpers
 
 from ckanext.pm25.participation.sending import send_alerts
 from ckanext.pm25.readings.hooks import now as present
-from tests.participation.conftest import Province, Sink, csrf_token, link_in, subscribe
+from tests.participation.conftest import Province, Sink, csrf_token, every_log_line, link_in, subscribe
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 
@@ -124,23 +123,8 @@ def test_an_unconfirmed_subscription_expires(app: Any, smtp_server: Sink, lampan
 
 def test_no_address_is_on_any_page_or_api_answer_or_in_the_log(
         app: Any, smtp_server: Sink, lampang: Province, caplog: pytest.LogCaptureFixture) -> None:
-    # every log line of CKAN and the extensions, at every level: test.ini keeps them at WARNING or
-    # INFO, not propagated to the root, and its fileConfig disabled the loggers made before it
-    silenced = [logger for name, logger in logging.root.manager.loggerDict.items()
-                if name.startswith("ckan") and isinstance(logger, logging.Logger) and logger.disabled]
-    for logger in silenced:
-        logger.disabled = False
-    for name in ("ckan", "ckanext"):
-        caplog.set_level(logging.DEBUG, logger=name)
-        logging.getLogger(name).addHandler(caplog.handler)
-    try:
+    with every_log_line(caplog) as ours:
         _everything_without_the_address(app, smtp_server, lampang)
-    finally:
-        for name in ("ckan", "ckanext"):
-            logging.getLogger(name).removeHandler(caplog.handler)
-        for logger in silenced:
-            logger.disabled = True
-    ours = [record.getMessage() for record in caplog.records if record.name.startswith(("ckan", "ckanext"))]
     assert any(line.startswith("Province alerts: 1 due, 1 sent") for line in ours), ours[-20:]
     assert not [line for line in ours if "somchai" in line.lower()]
 

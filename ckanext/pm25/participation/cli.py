@@ -21,7 +21,8 @@ def send() -> None:
         click.echo("another run is sending alerts; nothing done")
         return
     click.echo(f"{report.areas} areas with a current 24-hour mean, {report.due} alerts due, {report.sent} sent, "
-               f"{report.refused} refused by the SMTP server, {report.expired} unconfirmed subscriptions expired")
+               f"{report.refused} refused by the SMTP server, {report.expired} unconfirmed subscriptions expired, "
+               f"{report.expired_requests} unconfirmed data requests deleted")
     if report.error:
         click.secho(f"stopped: {report.error}; the rest are sent by the next run", fg="red")
         raise SystemExit(1)

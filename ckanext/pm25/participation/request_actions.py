@@ -1,11 +1,13 @@
 """The data requests' action API. Each action: check_access → validate with its schema → act.
-Reading is public; making a request and supporting one need a signed-in user; an agency's steps
-need an editor or admin of the agency that holds the request; routing one no agency holds yet is
-for sysadmins; replying to an agency's question is for the requester."""
+Reading is public; making a request needs a signed-in user or an e-mail address (the request is
+then held until the address is confirmed); supporting one needs a signed-in user; an agency's
+steps need an editor or admin of the agency that holds the request; routing one no agency holds
+yet is for sysadmins; replying to an agency's question and deleting are for the requester (a
+signed-in user, or the token of the private link mailed to a requester without an account)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -14,11 +16,14 @@ from ckan.types import AuthResult, Context, DataDict
 from flask import has_request_context, request
 
 from ckanext.pm25.common.messages import N_
-from ckanext.pm25.participation import clients, request_notify, request_records, request_store
+from ckanext.pm25.participation import clients, request_contacts, request_notify, request_records, request_store
 from ckanext.pm25.participation import request_rules as rules
 from ckanext.pm25.participation import request_schemas as schemas
 from ckanext.pm25.participation.rules import THAI_TIME, thai_day
+from ckanext.pm25.participation.sending import pending_for, site_secret
 from ckanext.pm25.readings import hooks
+
+N_TOO_MANY = N_("You have made or supported too many requests today. Please try again tomorrow.")
 
 
 def target_days() -> int:
@@ -44,26 +49,42 @@ def _limited(user: model.User, now: datetime) -> None:
     day_start = datetime.combine(thai_day(now), time(0), tzinfo=THAI_TIME)
     with hooks.reading() as conn:
         done = request_store.actions_since(conn, user.id, day_start)
-    over = done >= int(tk.config.get("ckanext.pm25.requests.max_per_user_per_day"))
-    if not over and has_request_context():
-        over = not clients.allow(request.remote_addr or "", now, counter="requests",
-                                 limit_key="ckanext.pm25.requests.max_per_client_per_day")
-    if over:
-        raise tk.ValidationError({"limit": [tk._(
-            "You have made or supported too many requests today. Please try again tomorrow.")]})
+    if done >= int(tk.config.get("ckanext.pm25.requests.max_per_user_per_day")) or not _client_allowed(now):
+        raise tk.ValidationError({"limit": [tk._(N_TOO_MANY)]})
+
+
+def _client_allowed(now: datetime) -> bool:
+    """Count one request of this client (its IP address) against its daily limit."""
+    if not has_request_context():
+        return True
+    return clients.allow(request.remote_addr or "", now, counter="requests",
+                         limit_key="ckanext.pm25.requests.max_per_client_per_day")
 
 
 def _found(conn: Any, request_id: str) -> Any:
+    """A public request (one held for its requester's confirmation is not there yet)."""
     found = request_store.get(conn, request_id)
-    if found is None:
+    if found is None or found.status == rules.HELD:
         raise tk.ObjectNotFound(tk._("There is no such data request."))
     return found
 
 
-def _viewer_fields(row: Any, user: model.User | None, conn: Any) -> dict[str, Any]:
-    """What the signed-in reader may do on it (no one else's identity)."""
+def _holds_private_token(row: Any, token: Any) -> bool:
+    """The token of the private link of a requester without an account (confirmed)."""
+    if row is None or row.requester_id is not None or not isinstance(token, str) or not token:
+        return False
+    if not rules.is_private_token(site_secret(), row.id, token):
+        return False
+    with hooks.reading() as conn:
+        return request_contacts.email_of(conn, row.id) is not None
+
+
+def _viewer_fields(row: Any, user: model.User | None, conn: Any, token: Any = None) -> dict[str, Any]:
+    """What the reader may do on it (no one else's identity): a signed-in user, or the
+    requester by e-mail holding the private link's token."""
     if user is None:
-        return {"requested_by_you": False, "you_support": False, "you_act_for_agency": False}
+        return {"requested_by_you": _holds_private_token(row, token), "you_support": False,
+                "you_act_for_agency": False}
     return {"requested_by_you": row.requester_id == user.id,
             "you_support": request_store.supports(conn, row.id, user.id),
             "you_act_for_agency": bool(row.agency_id) and acts_for(user.name, row.agency_id)}
@@ -81,7 +102,10 @@ def pm25_data_request_show(context: Context, data_dict: DataDict) -> dict[str, A
         [{``kind`` (submitted, routed, transferred, question, reply, answered, declined),
         ``created``, ``agency``, ``message``, ``datasets``, ``reason`` (not_held, withheld),
         ``oia_section``}], ``agency_figures`` (as in ``pm25_data_request_agency_figures``) and,
-        for the signed-in caller, ``requested_by_you``, ``you_support``, ``you_act_for_agency``
+        for the signed-in caller, ``requested_by_you``, ``you_support``, ``you_act_for_agency``;
+        ``days_counted``: the agency's days on it so far (to its answer or refusal), the time it
+        waited for the requester's replies left out; ``overdue``: open past the target
+    :param token: (optional) the token of the private link of a requester without an account
     """
     tk.check_access("pm25_data_request_show", context, data_dict)
     data = schemas.checked(data_dict, schemas.show_schema(), context)
@@ -89,8 +113,9 @@ def pm25_data_request_show(context: Context, data_dict: DataDict) -> dict[str, A
         row = _found(conn, data["id"])
         record = request_records.summary(row)
         record["steps"] = [request_records.step(item) for item in request_store.steps(conn, row.id)]
-        record.update(_viewer_fields(row, _user(context), conn))
+        record.update(_viewer_fields(row, _user(context), conn, data.get("token")))
         record["agency_figures"] = _figures(conn, [row.agency_id])[0] if row.agency_id else None
+        record.update(timing_fields(conn, [row])[row.id])
     return record
 
 
@@ -104,7 +129,8 @@ def pm25_data_request_list(context: Context, data_dict: DataDict) -> dict[str, A
     :param q: words that must each be in the title, description or districts
     :param order: newest (default), oldest, supported (most supported first, then oldest)
     :param limit: 1 to 100 (default 20); :param offset: default 0
-    :returns: {``count``, ``results``: requests as in ``pm25_data_request_show`` without steps}
+    :returns: {``count``, ``results``: requests as in ``pm25_data_request_show`` without steps,
+        agency figures and the caller's fields}
     """
     tk.check_access("pm25_data_request_list", context, data_dict)
     data = schemas.checked(data_dict, schemas.list_schema(), context)
@@ -114,7 +140,27 @@ def pm25_data_request_list(context: Context, data_dict: DataDict) -> dict[str, A
         offset=data["offset"])
     with hooks.reading() as conn:
         total, rows = request_store.search(conn, filters)
-    return {"count": total, "results": [request_records.summary(row) for row in rows]}
+        return {"count": total, "results": timed_records(conn, rows)}
+
+
+def timed_records(conn: Any, rows: list[Any]) -> list[dict[str, Any]]:
+    """The public records of ``rows`` with their ``days_counted`` and ``overdue``."""
+    timings = timing_fields(conn, rows)
+    return [{**request_records.summary(row), **timings[row.id]} for row in rows]
+
+
+def timing_fields(conn: Any, rows: list[Any]) -> dict[str, dict[str, Any]]:
+    """Each request's ``days_counted`` (the agency's days, the waits for the requester's
+    replies left out; None before it has an agency) and ``overdue``, by id: one query for the
+    waits of them all."""
+    now, target = hooks.now(), target_days()
+    waits = request_store.waiting_times(conn, [row.id for row in rows], now)
+    found = {}
+    for row in rows:
+        timing = rules.Timing(row.created, row.closed, waits.get(row.id, timedelta(0)))
+        found[row.id] = {"days_counted": round(timing.days_counted(now), 1) if row.agency_id else None,
+                         "overdue": bool(row.agency_id) and rules.is_overdue(timing, now, target)}
+    return found
 
 
 def _figures(conn: Any, agency_ids: list[str] | None) -> list[dict[str, Any]]:
@@ -147,7 +193,9 @@ def pm25_data_request_agency_figures(context: Context, data_dict: DataDict) -> l
 
 
 def pm25_data_request_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Ask an agency for PM2.5 data that is not published (signed-in users).
+    """Ask an agency for PM2.5 data that is not published: signed in, or with an e-mail address
+    and no account (the request is then held, seen by no one, until the link mailed to the
+    address is opened within ``ckanext.pm25.alerts.confirm_hours``).
 
     :param title: what data, in a few words; :param description: the data asked for
     :param provinces: province codes (a list, or separated by commas or spaces)
@@ -156,19 +204,64 @@ def pm25_data_request_create(context: Context, data_dict: DataDict) -> dict[str,
     :param agency: the organization (name or id) that holds the data, if known; otherwise a
         catalogue administrator routes the request
     :param language: th or en, for the mails about the request (default: the page's)
-    :returns: the request, as ``pm25_data_request_show``
+    :param email: without an account only: the address the request's mails go to (never shown)
+    :returns: the request, as ``pm25_data_request_show``; by e-mail {``held``: true,
+        ``confirm_hours``} (the request's link comes with the confirmation)
     """
     tk.check_access("pm25_data_request_create", context, data_dict)
-    data = schemas.checked(data_dict, schemas.create_schema(), context)
+    user = _user(context)
+    data = schemas.checked(data_dict, schemas.create_schema(by_email=user is None), context)
     now = hooks.now()
     schemas.period_in_order(data, thai_day(now))
-    user = _acting_user(context)
-    _limited(user, now)
     new = request_store.NewRequest(data["title"], data["description"], data["provinces"], data["districts"],
                                    data["period_start"], data["period_end"], data.get("agency"), data["language"])
+    if user is None:
+        return _held(new, data["email"], now)
+    if data.get("email"):
+        raise tk.ValidationError({"email": [tk._("You are signed in: the mails go to your account's address.")]})
+    _limited(user, now)
     with hooks.writing() as conn:
         request_id = request_store.create(conn, new, user.id, now)
+        made = request_store.get(conn, request_id)
+    if new.agency_id:
+        request_notify.agency_told(made, "arrived")
     return pm25_data_request_show(context, {"id": request_id})
+
+
+def _held(new: request_store.NewRequest, email: str, now: datetime) -> dict[str, Any]:
+    """A request by e-mail, held until confirmed; its confirmation mailed."""
+    limit = int(tk.config.get("ckanext.pm25.requests.max_per_address_per_day"))
+    with hooks.writing() as conn:
+        if request_contacts.made_today(conn, email, now) >= limit:
+            raise tk.ValidationError({"limit": [tk._(
+                "This e-mail address has asked for too many data requests today. Please try again tomorrow.")]})
+        if not _client_allowed(now):
+            raise tk.ValidationError({"limit": [tk._(N_TOO_MANY)]})
+        request_id, token = request_contacts.hold(conn, new, email, now)
+    hours = int(pending_for().total_seconds() // 3600)
+    request_notify.confirmation(email, new, request_id, token, hours)
+    return {"held": True, "confirm_hours": hours}
+
+
+def pm25_data_request_confirm(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Confirm the address of a request made without an account: the request becomes public
+    (submitted now) and its requester gets the private link to follow it, reply and delete it.
+
+    :param token: the token of the confirmation link
+    :returns: the request, as ``pm25_data_request_show`` (also when confirmed before)
+    """
+    tk.check_access("pm25_data_request_confirm", context, data_dict)
+    data = schemas.checked(data_dict, schemas.confirm_schema(), context)
+    with hooks.writing() as conn:
+        row, started = request_contacts.confirm(conn, data["token"], hooks.now(), pending_for=pending_for())
+        if row is None:
+            raise tk.ObjectNotFound(tk._("This link is wrong or has expired."))
+        email = request_contacts.email_of(conn, row.id)
+    if started and email:
+        request_notify.confirmed(email, row, rules.private_token(site_secret(), row.id))
+        if row.agency_id:
+            request_notify.agency_told(row, "arrived")
+    return pm25_data_request_show(context, {"id": row.id})
 
 
 def pm25_data_request_support(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -207,9 +300,11 @@ def pm25_data_request_unsupport(context: Context, data_dict: DataDict) -> dict[s
 
 
 def pm25_data_request_delete(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Delete a request with its steps and supports: what the requester gave goes (PDPA).
+    """Delete a request with its steps, supports and (made without an account) its requester's
+    address: what the requester gave goes (PDPA).
 
     :param id: the request's id
+    :param token: a requester without an account: the token of their private link
     :returns: {``id``, ``deleted``: true}
     """
     tk.check_access("pm25_data_request_delete", context, data_dict)
@@ -220,11 +315,22 @@ def pm25_data_request_delete(context: Context, data_dict: DataDict) -> dict[str,
     return {"id": data["id"], "deleted": True}
 
 
+def _actor_id(context: Context, kind: str, data: dict[str, Any]) -> str:
+    """Who takes the step: a CKAN user's id, or "" for the requester by e-mail replying through
+    the private link (its token checked by the auth function and again here)."""
+    user = _user(context)
+    if user is not None:
+        return str(user.id)
+    if kind == "reply" and _holds_private_token(_request_of(data), data.get("token")):
+        return ""
+    raise tk.NotAuthorized(tk._("Please sign in to ask for data."))
+
+
 def _step(kind: str) -> Callable[[Context, DataDict], dict[str, Any]]:
     def action(context: Context, data_dict: DataDict) -> dict[str, Any]:
         tk.check_access(f"pm25_data_request_{_NAMES[kind]}", context, data_dict)
         data = schemas.checked(data_dict, schemas.step_schema(kind), context)
-        user = _acting_user(context)
+        actor_id = _actor_id(context, kind, data)
         now = hooks.now()
         with hooks.writing() as conn:
             row = _found(conn, data["id"])
@@ -238,14 +344,20 @@ def _step(kind: str) -> Callable[[Context, DataDict], dict[str, Any]]:
                 agency_id=data.get("agency") or (row.agency_id if kind != "reply" else None),
                 dataset_ids=data.get("datasets") or [], reason=data.get("reason"),
                 oia_section=schemas.oia_section_of(data) if kind == "declined" else None)
-            if not request_store.take_step(conn, row.id, step, user.id, now):
+            if not request_store.take_step(conn, row.id, step, actor_id, now):
                 raise tk.ValidationError({"status": [tk._("Someone took another step on this request first. "
                                                           "Please reload it.")]})
             supporters = request_store.supporters(conn, row.id)
             taken = request_store.steps(conn, row.id)[-1]
+            moved = request_store.get(conn, row.id)
+            requester_email = request_contacts.email_of(conn, row.id)
         if kind in rules.AGENCY_STEPS:
-            request_notify.step_taken(row, taken, supporters)
-        return pm25_data_request_show(context, {"id": row.id})
+            request_notify.step_taken(row, taken, supporters, requester_email)
+        if kind in ("routed", "transferred"):
+            request_notify.agency_told(moved, "arrived", taken.message)
+        elif kind == "reply":
+            request_notify.agency_told(moved, "reply", taken.message)
+        return pm25_data_request_show(context, {"id": row.id, "token": data.get("token")})
     action.__name__ = f"pm25_data_request_{_NAMES[kind]}"
     action.__doc__ = _DOCS[kind]
     return action
@@ -259,7 +371,8 @@ _DOCS = {
     "transferred": "Transfer a request to another agency (the agency's editors).\n\n:param id:\n:param agency:\n"
                    ":param message: (optional) why",
     "question": "Ask the requester a question (the agency's editors).\n\n:param id:\n:param message:",
-    "reply": "Reply to the agency's question (the requester).\n\n:param id:\n:param message:",
+    "reply": "Reply to the agency's question (the requester).\n\n:param id:\n:param message:\n"
+             ":param token: a requester without an account: the token of their private link",
     "answered": "Answer by linking the public datasets that fulfil the request (the agency's editors).\n\n"
                 ":param id:\n:param datasets: names or ids\n:param message: (optional)",
     "declined": "Decline (the agency's editors).\n\n:param id:\n:param reason: not_held or withheld\n"
@@ -315,8 +428,11 @@ def _agency_editor(context: Context, data_dict: DataDict) -> AuthResult:
 
 
 def _requester(message: str) -> Callable[[Context, DataDict], AuthResult]:
+    @tk.auth_allow_anonymous_access
     def auth(context: Context, data_dict: DataDict) -> AuthResult:
         user, found = _user(context), _request_of(data_dict)
+        if user is None and _holds_private_token(found, data_dict.get("token")):
+            return {"success": True}
         if user is None or found is None or found.requester_id != user.id:
             return {"success": False, "msg": tk._(message)}
         return {"success": True}
@@ -325,6 +441,7 @@ def _requester(message: str) -> Callable[[Context, DataDict], AuthResult]:
 
 ACTIONS: dict[str, Callable[..., Any]] = {
     "pm25_data_request_create": pm25_data_request_create,
+    "pm25_data_request_confirm": pm25_data_request_confirm,
     "pm25_data_request_show": pm25_data_request_show,
     "pm25_data_request_list": pm25_data_request_list,
     "pm25_data_request_agency_figures": pm25_data_request_agency_figures,
@@ -334,7 +451,8 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     **{f"pm25_data_request_{name}": _step(kind) for kind, name in _NAMES.items()},
 }
 AUTH: dict[str, Callable[..., Any]] = {
-    "pm25_data_request_create": _signed_in,
+    "pm25_data_request_create": _public,  # without an account, the action asks for an address
+    "pm25_data_request_confirm": _public,
     "pm25_data_request_show": _public,
     "pm25_data_request_list": _public,
     "pm25_data_request_agency_figures": _public,

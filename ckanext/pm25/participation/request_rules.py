@@ -5,9 +5,17 @@ may follow which status, the grounds of a refusal under the Official Information
 A request waits for a sysadmin to route it when the requester named no agency (``routing``),
 then for its agency (``open``) or for the requester's reply to the agency's question
 (``question``); it ends ``answered`` (datasets linked) or ``declined``. Transfers keep it open
-with another agency."""
+with another agency. A request made with an e-mail address and no account is ``held`` (seen by
+no one) until its requester opens the confirmation link; it then starts as any other. Such a
+requester follows it through a private link whose token is an HMAC of the request's id under
+the site's secret (never stored, the same in every mail).
+
+Days to answer leave out the time the agency waited for the requester's reply to its question."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import re
 import statistics
 from collections.abc import Iterable, Sequence
@@ -17,6 +25,7 @@ from typing import Literal
 
 from ckanext.pm25.common.messages import N_
 
+HELD = "held"  # made by e-mail, not yet confirmed: in no page, list or figure
 ROUTING = "routing"
 OPEN = "open"
 QUESTION = "question"
@@ -54,6 +63,16 @@ DECLINE_REASONS = (NOT_HELD, WITHHELD)
 _OIA_SECTION = re.compile(r"^\s*(14|15\s*\(\s*[1-7]\s*\))\s*$")
 
 
+def private_token(secret: str, request_id: str) -> str:
+    """The token of a requester's private link (a requester without an account)."""
+    digest = hmac.new(secret.encode(), f"pm25-data-request-private:{request_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def is_private_token(secret: str, request_id: str, token: str) -> bool:
+    return hmac.compare_digest(private_token(secret, request_id).encode(), (token or "").encode())
+
+
 def may_take(step: str, status: str) -> bool:
     return step in _TRANSITIONS and status in _TRANSITIONS[step][0]
 
@@ -70,10 +89,41 @@ def oia_section(text: str) -> str | None:
 
 @dataclass(frozen=True)
 class Timing:
-    """One request of an agency: when it came, when it was closed (None while open)."""
+    """One request of an agency: when it came, when it was closed (None while open), and how
+    long it waited for the requester's replies (not counted against the agency)."""
 
     created: datetime
     closed: datetime | None
+    waited: timedelta = timedelta(0)
+
+    def days_counted(self, now: datetime) -> float:
+        """The agency's days on it: to its answer or refusal (to ``now`` while open), the
+        waits for the requester's replies left out."""
+        return days_between(self.created, self.closed or now) - self.waited / timedelta(days=1)
+
+
+# the steps that end a wait for the requester's reply: the reply, or the agency moving on
+_WAIT_ENDS = ("reply", "transferred", "answered", "declined")
+
+
+def waiting_time(steps: Iterable[tuple[str, datetime]], until: datetime) -> timedelta:
+    """The time between each question of the agency and the step that ended its wait (the
+    requester's reply, or the agency answering, declining or transferring meanwhile); a wait
+    still running counts up to ``until``. ``steps``: (kind, when), in the order taken."""
+    waited, asked = timedelta(0), None
+    for kind, when in steps:
+        if kind == "question" and asked is None:
+            asked = when
+        elif asked is not None and kind in _WAIT_ENDS:
+            waited += max(when - asked, timedelta(0))
+            asked = None
+    if asked is not None:
+        waited += max(until - asked, timedelta(0))
+    return waited
+
+
+def is_overdue(timing: Timing, now: datetime, target_days: int) -> bool:
+    return timing.closed is None and timing.days_counted(now) > target_days
 
 
 @dataclass(frozen=True)
@@ -96,17 +146,18 @@ def days_between(start: datetime, end: datetime) -> float:
 
 
 def agency_figures(timings: Iterable[Timing], now: datetime, target_days: int) -> AgencyFigures:
-    """Days run from the request's submission to its answer or refusal, the days it waited for
-    the requester's reply included (the simplest rule a reader can check on the timeline)."""
+    """Days run from the request's submission to its answer or refusal, the time it waited for
+    the requester's replies left out (the clock stops while the agency waits for the requester,
+    as FOIA's "tolling")."""
     closed_days: list[float] = []
     open_count = overdue = 0
     for timing in timings:
         if timing.closed is None:
             open_count += 1
-            if days_between(timing.created, now) > target_days:
+            if is_overdue(timing, now, target_days):
                 overdue += 1
         else:
-            closed_days.append(days_between(timing.created, timing.closed))
+            closed_days.append(timing.days_counted(now))
     due = len(closed_days) + overdue
     within = sum(1 for days in closed_days if days <= target_days)
     return AgencyFigures(len(closed_days), open_count, overdue, _median(closed_days),

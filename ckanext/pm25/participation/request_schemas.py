@@ -16,6 +16,7 @@ from ckanext.pm25.common.messages import N_
 from ckanext.pm25.common.text import has_unwritable
 from ckanext.pm25.geo.provinces import by_code
 from ckanext.pm25.participation import request_rules as rules
+from ckanext.pm25.participation.validation import email_address
 
 MAX_TITLE = 200
 MAX_TEXT = 5000
@@ -187,18 +188,44 @@ def request_id(value: Any) -> str:
     return value.strip()
 
 
+def optional_email(value: Any) -> str | None:
+    """A requester's address without an account: checked and spelled as the alerts' are."""
+    return None if value is None else email_address(value)
+
+
+def token(value: Any) -> str | None:
+    """A link's token: text of a sane length, or None."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 200:
+        raise tk.Invalid(tk._("This link is wrong or has expired."))
+    return value.strip()
+
+
+def required_token(value: Any) -> str:
+    found = token(value)
+    if not found:
+        raise tk.Invalid(tk._("This link is wrong or has expired."))
+    return found
+
+
 def schema_of(**checks: Check) -> dict[str, list[Any]]:
     return {name: [_field(check)] for name, check in checks.items()}
 
 
-def create_schema() -> dict[str, list[Any]]:
+def create_schema(by_email: bool = False) -> dict[str, list[Any]]:
+    """``by_email``: the caller is not signed in, so an address is required."""
     return schema_of(title=title, description=description, provinces=province_codes,
                    districts=optional_text(MAX_DISTRICTS), period_start=a_date, period_end=a_date,
-                   agency=organization_id, language=language)
+                   agency=organization_id, language=language, email=email_address if by_email else optional_email)
 
 
 def show_schema() -> dict[str, list[Any]]:
-    return schema_of(id=request_id)
+    return schema_of(id=request_id, token=token)
+
+
+def confirm_schema() -> dict[str, list[Any]]:
+    return schema_of(token=required_token)
 
 
 def support_schema() -> dict[str, list[Any]]:
@@ -219,6 +246,8 @@ def list_schema() -> dict[str, list[Any]]:
 def step_schema(kind: str) -> dict[str, list[Any]]:
     """The fields of one step: every step has the request's id and a message."""
     checks: dict[str, Check] = {"id": request_id}
+    if kind == "reply":
+        checks["token"] = token
     if kind in ("question", "reply"):
         checks["message"] = required_text(N_("Please write your message."))
     elif kind == "declined":

@@ -6,7 +6,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,16 +40,32 @@ class StepTaken:
     oia_section: str | None = None
 
 
-def create(conn: Connection, new: NewRequest, requester_id: str, now: datetime) -> str:
+def public() -> Any:
+    """The requests anyone may see: all but those held for their requester's confirmation."""
+    return data_request.c.status != rules.HELD
+
+
+def starting_status(agency_id: str | None) -> str:
+    return rules.OPEN if agency_id else rules.ROUTING
+
+
+def create(conn: Connection, new: NewRequest, requester_id: str | None, now: datetime, *, held: bool = False) -> str:
+    """A request of a CKAN user, public at once; or, ``held``, of a requester by e-mail (no
+    ``requester_id``), submitted when confirmed (request_contacts.confirm)."""
     request_id = str(uuid.uuid4())
     conn.execute(data_request.insert().values(
         id=request_id, title=new.title, description=new.description, province_codes=new.province_codes,
         districts=new.districts, period_start=new.period_start, period_end=new.period_end,
         agency_id=new.agency_id, requester_id=requester_id, language=new.language,
-        status=rules.OPEN if new.agency_id else rules.ROUTING, created=now))
-    conn.execute(request_step.insert().values(request_id=request_id, kind="submitted", actor_id=requester_id,
-                                              agency_id=new.agency_id, created=now))
+        status=rules.HELD if held else starting_status(new.agency_id), created=now))
+    if not held:
+        submitted(conn, request_id, requester_id or "", new.agency_id, now)
     return request_id
+
+
+def submitted(conn: Connection, request_id: str, actor_id: str, agency_id: str | None, now: datetime) -> None:
+    conn.execute(request_step.insert().values(request_id=request_id, kind="submitted", actor_id=actor_id,
+                                              agency_id=agency_id, created=now))
 
 
 def _support_counts() -> Any:
@@ -155,7 +171,7 @@ def search(conn: Connection, filters: Filters) -> tuple[int, list[Any]]:
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         conditions.append(sa.or_(table.title.ilike(pattern), table.description.ilike(pattern),
                                  table.districts.ilike(pattern)))
-    where = sa.and_(sa.true(), *conditions)
+    where = sa.and_(public(), *conditions)
     total = int(conn.execute(sa.select(sa.func.count()).select_from(data_request).where(where)).scalar_one())
     order = {"newest": [table.created.desc()], "oldest": [table.created.asc()],
              "supported": [supporters_count.desc(), table.created.asc()]}[filters.order]
@@ -170,16 +186,34 @@ def agency_figures(conn: Connection, now: datetime, target_days: int,
                    agency_ids: Sequence[str] | None = None) -> dict[str, rules.AgencyFigures]:
     """The figures of each agency (by id) with a request: of every agency, or of ``agency_ids``."""
     return {agency_id: rules.agency_figures(found, now, target_days)
-            for agency_id, found in sorted(timings(conn, agency_ids).items())}
+            for agency_id, found in sorted(timings(conn, now, agency_ids).items())}
 
 
-def timings(conn: Connection, agency_ids: Sequence[str] | None = None) -> dict[str, list[rules.Timing]]:
-    """Each agency's requests (those it holds now, or closed) as timings."""
-    query = sa.select(data_request.c.agency_id, data_request.c.created, data_request.c.closed).where(
-        data_request.c.agency_id.isnot(None))
+def timings(conn: Connection, now: datetime,
+            agency_ids: Sequence[str] | None = None) -> dict[str, list[rules.Timing]]:
+    """Each agency's requests (those it holds now, or closed) as timings, with their waits for
+    the requester's replies read from their steps (one query for all)."""
+    query = sa.select(data_request.c.id, data_request.c.agency_id, data_request.c.created,
+                      data_request.c.closed).where(data_request.c.agency_id.isnot(None), public())
     if agency_ids is not None:
         query = query.where(data_request.c.agency_id.in_(list(agency_ids)))
+    rows = list(conn.execute(query))
+    waits = waiting_times(conn, [row.id for row in rows], now)
     found: dict[str, list[rules.Timing]] = defaultdict(list)
-    for row in conn.execute(query):
-        found[row.agency_id].append(rules.Timing(row.created, row.closed))
+    for row in rows:
+        found[row.agency_id].append(rules.Timing(row.created, row.closed, waits.get(row.id, timedelta(0))))
     return dict(found)
+
+
+def waiting_times(conn: Connection, request_ids: Sequence[str], now: datetime) -> dict[str, timedelta]:
+    """How long each request waited for its requester's replies (those that ever did)."""
+    if not request_ids:
+        return {}
+    steps_of: dict[str, list[tuple[str, datetime]]] = defaultdict(list)
+    asked = sa.select(request_step.c.request_id).where(request_step.c.kind == "question").distinct()
+    for row in conn.execute(
+            sa.select(request_step.c.request_id, request_step.c.kind, request_step.c.created)
+            .where(request_step.c.request_id.in_(list(request_ids)), request_step.c.request_id.in_(asked))
+            .order_by(request_step.c.request_id, request_step.c.id)):
+        steps_of[row.request_id].append((row.kind, row.created))
+    return {request_id: rules.waiting_time(found, now) for request_id, found in steps_of.items()}

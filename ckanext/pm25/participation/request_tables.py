@@ -2,9 +2,11 @@
 (ckanext/pm25/migration/pm25, revision 5c2e8a41d7b3); declared on CKAN's metadata (as
 readings/tables.py) so CKAN's test database reset empties them.
 
-No e-mail address is kept here: the requester and the supporters are CKAN users, and their
-addresses are read from CKAN's user table only when a mail is sent. ``language`` is the language
-each of them chose for those mails."""
+No e-mail address is kept in the request, its steps or its supports: a requester or supporter
+with an account is a CKAN user, whose address is read from CKAN's user table only when a mail is
+sent. A requester without an account (``requester_id`` NULL) left an address, kept apart in
+``pm25_data_request_contact`` (revision e41c7a9d2b68), which nothing public reads and which goes
+with the request. ``language`` is the language each of them chose for the mails."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -23,7 +25,7 @@ data_request = sa.Table(
     sa.Column("period_start", sa.Date, nullable=False),
     sa.Column("period_end", sa.Date, nullable=False),
     sa.Column("agency_id", sa.UnicodeText),  # a CKAN organization's id; NULL until a sysadmin routes it
-    sa.Column("requester_id", sa.UnicodeText, nullable=False),  # a CKAN user's id
+    sa.Column("requester_id", sa.UnicodeText),  # a CKAN user's id; NULL for a requester by e-mail
     sa.Column("language", sa.UnicodeText, nullable=False),
     sa.Column("status", sa.UnicodeText, nullable=False),
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
@@ -63,5 +65,21 @@ request_support = sa.Table(
     sa.Column("language", sa.UnicodeText, nullable=False),
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
     sa.Index("pm25_data_request_support_user_idx", "user_id", "created"),
+    extend_existing=True,
+)
+
+# The address of a requester without an account, for the request's mails only. The request is
+# held (status "held") until the link mailed with ``confirm_token_hash`` (a hash: the token is
+# never stored) is opened; ``confirmed`` is when.
+request_contact = sa.Table(
+    "pm25_data_request_contact",
+    metadata,
+    sa.Column("request_id", sa.UnicodeText, sa.ForeignKey("pm25_data_request.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("email", sa.UnicodeText, nullable=False),
+    sa.Column("confirm_token_hash", sa.UnicodeText, nullable=False, unique=True),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("confirmed", sa.DateTime(timezone=True)),
+    sa.Index("pm25_data_request_contact_email_idx", "email", "created"),
     extend_existing=True,
 )

@@ -1,6 +1,7 @@
 """``ckan pm25 alerts send``: one run of the alerts, from the scheduler after its harvests.
 
-1. unconfirmed subscriptions past ``ckanext.pm25.alerts.confirm_hours`` are deleted;
+1. unconfirmed subscriptions past ``ckanext.pm25.alerts.confirm_hours`` are deleted, and so
+   are the data requests made by e-mail and never confirmed within it, with their addresses;
 2. the areas' 24-hour means (provinces' and modelled districts') are read once and every due
    alert found by one query (evaluation.py);
 3. the alerts go out in batches of ``ckanext.pm25.alerts.batch_size``, one SMTP connection per
@@ -21,7 +22,8 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 
-from ckanext.pm25.participation import areas, evaluation, letters, mailing, rules, subscriptions
+from ckanext.pm25.participation import (areas, evaluation, letters, mailing, request_contacts, rules,
+                                        subscriptions)
 from ckanext.pm25.readings import hooks
 from ckanext.pm25.readings.records import Freshness
 
@@ -36,6 +38,7 @@ class Report:
     """What a run did (counts only: no address is ever reported or logged)."""
 
     expired: int = 0
+    expired_requests: int = 0
     areas: int = 0
     due: int = 0
     sent: int = 0
@@ -84,6 +87,7 @@ def _run(now: datetime, report: Report) -> None:
     today = rules.thai_day(now)
     with hooks.writing() as conn:
         report.expired = subscriptions.expire(conn, now, pending_for=pending_for())
+        report.expired_requests = request_contacts.expire(conn, now, pending_for=pending_for())
     stale_after = timedelta(hours=int(tk.config.get("ckanext.pm25.dashboard.stale_after_hours")))
     with hooks.reading() as conn:
         means = evaluation.area_means(conn, Freshness(now, stale_after))

@@ -16,7 +16,7 @@ from ckanext.pm25.common.messages import N_
 from ckanext.pm25.common.text import has_unwritable
 from ckanext.pm25.geo.provinces import by_code
 from ckanext.pm25.participation import request_rules as rules
-from ckanext.pm25.participation.validation import email_address
+from ckanext.pm25.participation.email_addresses import email_address
 
 MAX_TITLE = 200
 MAX_TEXT = 5000

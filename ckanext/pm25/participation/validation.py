@@ -3,7 +3,6 @@ request's language. A subscription's area is checked in two steps: the schema ch
 alone, then :func:`area` finds the province or modelled district they name (a database read)."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -12,13 +11,11 @@ from sqlalchemy.engine import Connection
 
 from ckanext.pm25.geo.provinces import Province, find_province
 from ckanext.pm25.participation import areas, letters, rules
+from ckanext.pm25.participation.email_addresses import email_address
 from ckanext.pm25.participation.request_schemas import optional_text, schema_of
 
-MAX_EMAIL_LENGTH = 254  # RFC 5321's limit on a forward path
 MAX_NAME_LENGTH = 200  # a district's name or code as typed
 MAX_TOKEN_LENGTH = 200  # tokens are 43 characters; anything much longer is not one
-# one @, no spaces or angle brackets, a dot in the domain: what a mail relay would take, no more
-_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+\.[^@\s<>()\[\],;:\"\\]+$")
 
 
 def page_language() -> str:
@@ -28,15 +25,6 @@ def page_language() -> str:
 
 def _name(province: Province) -> str:
     return letters.province_name(province, page_language())
-
-
-def email_address(value: Any) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        raise tk.Invalid(tk._("Please enter your e-mail address."))
-    if len(text) > MAX_EMAIL_LENGTH or not _EMAIL.match(text) or text.endswith("."):
-        raise tk.Invalid(tk._("This is not an e-mail address. Please check it (for example name@example.com)."))
-    return rules.normalise_email(text)
 
 
 def province(value: Any) -> Province | None:

@@ -3,7 +3,8 @@ dataset search page on the same portal, in one run (issue 16).
 
     python bench/bench_lighthouse.py [--stations 100] [--days 2] [--runs 3] [--pages /pm25,/en/pm25,/dataset/]
 
-Run it through `dev/bench.sh bench/bench_lighthouse.py`, which points test.ini at a bench
+Run it through `dev/bench.sh bench/bench_lighthouse.py` (which takes no options: set
+PM25_BENCH_LIGHTHOUSE_RUNS and PM25_BENCH_LIGHTHOUSE_PAGES instead), which points test.ini at a bench
 database; this script empties that database before and after itself. It loads ``--stations``
 stations with ``--days`` of hourly readings (bench_dashboard's loader), serves the portal as
 ``make run`` does (``dev/serve.sh``: uWSGI behind nginx, which compresses and caches) on the bench

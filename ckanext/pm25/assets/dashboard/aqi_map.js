@@ -31,7 +31,12 @@ this.ckan.module('pm25-aqi-map', function ($) {
       pm25Maps.base(this.map, this.options.tiles);
       this.map.setView([13.0, 101.0], 5);
       container.pm25Map = this.map;
-      $.getJSON(this.options.url).done(this._onOutlines).fail(this._onFail);
+      // the outlines (140 kB, 77 shapes to draw) only once the map is about to be seen: on a
+      // phone it is below the fold, and the table has the same figures
+      var module = this;
+      pm25Maps.whenNear(container, function () {
+        $.getJSON(module.options.url).done(module._onOutlines).fail(module._onFail);
+      });
     },
 
     teardown: function () { if (this.map) { this.map.remove(); } },

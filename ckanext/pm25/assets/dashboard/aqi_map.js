@@ -1,6 +1,7 @@
 /* The dashboard map: every province filled with the Thai AQI colour of its 24-hour mean PM2.5
- * (white when current without one, grey when not current: the fill comes from the server), outlines from /pm25/provinces.geojson (no tiles: the portal may have no
- * internet) over the site's base layer if it sets one. The tooltip writes the value and band name,
+ * (white when current without one, grey when not current: the fill comes from the server),
+ * outlines from /pm25/provinces.geojson, over the site's base layer if it sets one (none by
+ * default: the portal may have no internet). The tooltip writes the value and band name,
  * so colour never carries meaning alone; clicking a province opens its page, and so does Enter on
  * it by keyboard (pm25Maps.keyboard: Tab to the map's provinces, the arrow keys from one to the
  * next in the order of the table below, worst first).

@@ -66,8 +66,10 @@ http {
   gzip on;
   gzip_vary on;
   gzip_proxied any;
+  gzip_comp_level 5;
+  gzip_min_length 256;
   gzip_types text/css application/javascript text/javascript application/json application/geo+json
-             text/csv image/svg+xml;
+             text/csv image/svg+xml application/vnd.ms-fontobject font/ttf image/x-icon;
 
   # What CKAN marks "Cache-Control: public" (ckanext-pm25's readings pages for anonymous
   # visitors), kept for its max-age, then revalidated with its ETag (one small query and a 304).
@@ -78,9 +80,11 @@ http {
     listen 127.0.0.1:$PORT;
     server_name _;
 
+    # webassets' files are named by a hash of their content: a new version is a new URL, so a
+    # browser may keep each one for a year without asking again
     location ^~ $url/ {
       alias $webassets/;
-      expires 1d;
+      add_header Cache-Control "public, max-age=31536000, immutable";
       error_page 404 = @ckan;
     }
 NGINX

@@ -84,14 +84,16 @@ def _wait_for_http(url: str, process: subprocess.Popen, timeout: float) -> None:
 
 
 @contextmanager
-def serving(site_url: str, log_name: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """`ckan run` on the test configuration at ``site_url`` (its port), in its own process with
-    ``env``, logging to ``log_name`` in the suite's log folder; yields the URL once it answers."""
+def serving(site_url: str, log_name: str, env: dict[str, str] | None = None,
+            ini: Path = ROOT / "test.ini") -> Iterator[str]:
+    """`ckan run` on the test configuration (or ``ini``) at ``site_url`` (its port), in its own
+    process with ``env``, logging to ``log_name`` in the suite's log folder; yields the URL once
+    it answers."""
     port = _port_from_site_url(site_url)
     ckan = shutil.which("ckan", path=os.path.dirname(sys.executable)) or "ckan"
     with open(logs_folder() / log_name, "w") as log:
         process = subprocess.Popen(
-            [ckan, "-c", str(ROOT / "test.ini"), "run", "-H", "127.0.0.1", "-p", str(port),
+            [ckan, "-c", str(ini), "run", "-H", "127.0.0.1", "-p", str(port),
              "--disable-reloader", "--threaded"],
             stdout=log, stderr=subprocess.STDOUT, env=env,
         )

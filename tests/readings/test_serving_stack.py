@@ -109,4 +109,13 @@ def test_static_files_come_from_disk(served: str) -> None:
         response = requests.get(served + path, timeout=60)
         assert response.status_code == 200, path
         assert "X-Cache-Status" not in response.headers, path  # nginx's own file, not CKAN's answer
-        assert response.headers["Cache-Control"] == "max-age=86400", path
+        if path.startswith("/webassets/"):
+            # named by a hash of their content: kept a year, never asked again
+            assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable", path
+        else:
+            assert response.headers["Cache-Control"] == "max-age=86400", path
+    # the page's scripts and styles travel compressed
+    for path in [asset for asset in assets if asset.endswith((".js", ".css"))][:3]:
+        response = requests.get(served + path, headers={"Accept-Encoding": "gzip"}, timeout=60, stream=True)
+        assert response.headers.get("Content-Encoding") == "gzip", path
+        response.close()

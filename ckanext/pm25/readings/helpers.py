@@ -17,7 +17,7 @@ from sqlalchemy.exc import ProgrammingError
 from ckanext.pm25.advice import advice_for
 from ckanext.pm25.aqi import THAI_24H_STANDARD, thai_bands
 from ckanext.pm25.geo.provinces import Province, find_province
-from ckanext.pm25.readings import hooks, sensor_layer, source_freshness, station_kinds
+from ckanext.pm25.readings import deferred_scripts, hooks, sensor_layer, source_freshness, station_kinds
 from ckanext.pm25.measurements.links import series_download_url
 from ckanext.pm25.readings.chart import ChartLabels, render_chart
 from ckanext.pm25.readings.records import MODEL, shown_value
@@ -325,4 +325,5 @@ HELPERS: dict[str, Callable[..., Any]] = {
     "pm25_province_readings": pm25_province_readings,
     "pm25_station_readings": pm25_station_readings,
     "pm25_trends": pm25_trends,
+    "render_assets": deferred_scripts.render_assets,
 }

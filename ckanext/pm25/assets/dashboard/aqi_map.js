@@ -1,7 +1,10 @@
 /* The dashboard map: every province filled with the Thai AQI colour of its 24-hour mean PM2.5
- * (white when current without one, grey when not current: the fill comes from the server), outlines from /pm25/provinces.geojson (no tiles: the portal may have no
- * internet). The tooltip writes the value and band name, so colour never carries meaning alone;
- * clicking a province opens its page.
+ * (white when current without one, grey when not current: the fill comes from the server),
+ * outlines from /pm25/provinces.geojson, over the site's base layer if it sets one (none by
+ * default: the portal may have no internet). The tooltip writes the value and band name,
+ * so colour never carries meaning alone; clicking a province opens its page, and so does Enter on
+ * it by keyboard (pm25Maps.keyboard: Tab to the map's provinces, the arrow keys from one to the
+ * next in the order of the table below, worst first).
  */
 this.ckan.module('pm25-aqi-map', function ($) {
   'use strict';
@@ -17,7 +20,7 @@ this.ckan.module('pm25-aqi-map', function ($) {
   }
 
   return {
-    options: {url: null, provinceUrl: '/province/CODE', provinces: '{}', lang: 'th', failed: ''},
+    options: {url: null, provinceUrl: '/province/CODE', provinces: '{}', lang: 'th', failed: '', tiles: null},
 
     initialize: function () {
       $.proxyAll(this, /_on/);
@@ -26,9 +29,15 @@ this.ckan.module('pm25-aqi-map', function ($) {
       this.map = L.map(container, {zoomSnap: 0.25, scrollWheelZoom: false, minZoom: 4, maxZoom: 10});
       this.map.attributionControl.setPrefix(false);
       this.map.attributionControl.addAttribution('Natural Earth');
+      pm25Maps.base(this.map, this.options.tiles);
       this.map.setView([13.0, 101.0], 5);
       container.pm25Map = this.map;
-      $.getJSON(this.options.url).done(this._onOutlines).fail(this._onFail);
+      // the outlines (140 kB, 77 shapes to draw) only once the map is about to be seen: on a
+      // phone it is below the fold, and the table has the same figures
+      var module = this;
+      pm25Maps.whenNear(container, function () {
+        $.getJSON(module.options.url).done(module._onOutlines).fail(module._onFail);
+      });
     },
 
     teardown: function () { if (this.map) { this.map.remove(); } },
@@ -41,8 +50,13 @@ this.ckan.module('pm25-aqi-map', function ($) {
       return '<strong>' + escape(name) + '</strong><br>' + escape(info.text || '');
     },
 
+    open: function (code) {
+      window.location.href = this.options.provinceUrl.replace('CODE', code);
+    },
+
     _onOutlines: function (collection) {
       var module = this;
+      var byCode = {};
       this.layer = L.geoJSON(collection, {
         style: function (feature) {
           var code = feature.properties.code;
@@ -55,10 +69,9 @@ this.ckan.module('pm25-aqi-map', function ($) {
         },
         onEachFeature: function (feature, layer) {
           var code = feature.properties.code;
+          byCode[code] = {layer: layer, properties: feature.properties};
           layer.bindTooltip(module.label(code, feature.properties), {sticky: true});
-          layer.on('click', function () {
-            window.location.href = module.options.provinceUrl.replace('CODE', code);
-          });
+          layer.on('click', function () { module.open(code); });
           layer.on('mouseover', function () { layer.setStyle({weight: 2, color: '#111827'}); });
           layer.on('mouseout', function () { module.layer.resetStyle(layer); });
           layer.on('add', function () {
@@ -67,6 +80,19 @@ this.ckan.module('pm25-aqi-map', function ($) {
           });
         }
       }).addTo(this.map);
+      // the table's order (worst first), then any province the table lacks
+      var order = Object.keys(this.provinces).concat(Object.keys(byCode).sort());
+      var seen = {};
+      pm25Maps.keyboard(order.filter(function (code) {
+        var fresh = byCode[code] && !seen[code];
+        seen[code] = true;
+        return fresh;
+      }).map(function (code) {
+        var info = module.info(code);
+        var name = info.name || (module.options.lang === 'en' ? byCode[code].properties.name_en : byCode[code].properties.name_th);
+        return {layer: byCode[code].layer, label: name + (info.text ? ': ' + info.text : ''),
+                open: function () { module.open(code); }};
+      }));
       this.map.fitBounds(this.layer.getBounds(), {padding: [4, 4]});
       this.el.attr('data-ready', 'true');
     },

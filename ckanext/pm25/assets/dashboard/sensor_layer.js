@@ -2,7 +2,8 @@
  * ringed dot filled with the Thai AQI colour of its latest value, on the map of the element
  * named by `map` (pm25-aqi-map keeps its Leaflet map on its canvas as `pm25Map`); the checkbox
  * shows or hides the layer. The tooltip writes the value, so colour never carries meaning alone;
- * clicking a dot opens the sensor's dataset.
+ * clicking a dot opens the sensor's dataset, and so does Enter on it by keyboard (pm25Maps.keyboard:
+ * the sensors are a stop of their own after the provinces').
  */
 this.ckan.module('pm25-sensor-layer', function ($) {
   'use strict';
@@ -33,6 +34,7 @@ this.ckan.module('pm25-sensor-layer', function ($) {
         if (this.tries++ < TRIES) { window.setTimeout(this._onSensors.bind(this, collection), 100); }
         return;
       }
+      var places = [];
       this.layer = L.geoJSON(collection, {
         pointToLayer: function (feature, latlng) {
           var latest = feature.properties.latest || {};
@@ -46,9 +48,12 @@ this.ckan.module('pm25-sensor-layer', function ($) {
           var source = (p.source && p.source.data_source) || '';
           layer.bindTooltip('<strong>' + escape(p.title) + '</strong><br>' + escape(p.text) +
                             '<br><small>' + escape(source) + '</small>');
-          layer.on('click', function () { window.location.href = p.url; });
+          var open = function () { window.location.href = p.url; };
+          layer.on('click', open);
+          places.push({layer: layer, open: open, label: p.title + (p.text ? ': ' + p.text : '')});
         }
       });
+      pm25Maps.keyboard(places);
       this._onToggle();
       this.el.attr('data-ready', 'true');
     },

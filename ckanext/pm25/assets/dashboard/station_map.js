@@ -1,7 +1,8 @@
 /* A province's stations on a map, each a circle filled with the Thai AQI colour of its latest
  * 24-hour mean (white when current without one: fewer than 18 of 24 hours; grey when not
- * current), over the province outline; the tooltip writes the value and
- * band, clicking opens the station's dataset.
+ * current), over the province outline and the site's base layer if it sets one; the tooltip
+ * writes the value and band, clicking opens the station's dataset, and so does Enter on it by
+ * keyboard (pm25Maps.keyboard, in the order of the station table below).
  */
 this.ckan.module('pm25-station-map', function ($) {
   'use strict';
@@ -13,7 +14,7 @@ this.ckan.module('pm25-station-map', function ($) {
   function escape(text) { return $('<span>').text(text === null || text === undefined ? '' : String(text)).html(); }
 
   return {
-    options: {stations: null, outlines: null, province: '', lang: 'th', failed: ''},
+    options: {stations: null, outlines: null, province: '', lang: 'th', failed: '', tiles: null},
 
     initialize: function () {
       $.proxyAll(this, /_on/);
@@ -21,6 +22,7 @@ this.ckan.module('pm25-station-map', function ($) {
       this.map = L.map(container, {zoomSnap: 0.25, scrollWheelZoom: false, minZoom: 4, maxZoom: 14});
       this.map.attributionControl.setPrefix(false);
       this.map.attributionControl.addAttribution('Natural Earth');
+      pm25Maps.base(this.map, this.options.tiles);
       this.map.setView([13.0, 101.0], 5);
       container.pm25Map = this.map;
       var module = this;
@@ -43,6 +45,7 @@ this.ckan.module('pm25-station-map', function ($) {
     _onData: function (outlines, stations) {
       var module = this;
       var code = this.options.province;
+      var places = [];
       var outline = L.geoJSON(outlines, {
         filter: function (feature) { return feature.properties.code === code; },
         style: {color: '#374151', weight: 1.5, fillColor: '#FFFFFF', fillOpacity: 0.6}
@@ -56,10 +59,14 @@ this.ckan.module('pm25-station-map', function ($) {
           });
         },
         onEachFeature: function (feature, layer) {
+          var open = function () { window.location.href = feature.properties.url; };
           layer.bindTooltip(module.label(feature.properties));
-          layer.on('click', function () { window.location.href = feature.properties.url; });
+          layer.on('click', open);
+          places.push({layer: layer, open: open,
+                       label: feature.properties.title + (feature.properties.text ? ': ' + feature.properties.text : '')});
         }
       }).addTo(this.map);
+      pm25Maps.keyboard(places);
       var bounds = outline.getBounds();
       if (points.getLayers().length) { bounds = bounds.isValid() ? bounds.extend(points.getBounds()) : points.getBounds(); }
       if (bounds.isValid()) { this.map.fitBounds(bounds, {padding: [12, 12], maxZoom: 11}); }

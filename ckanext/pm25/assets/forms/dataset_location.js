@@ -1,5 +1,7 @@
 /* The dataset page's location map: the province outlines (its provinces highlighted and named in
- * the page's language) and the dataset's geometry over them. No tiles are loaded.
+ * the page's language) and the dataset's geometry over them, over the site's base layer if it sets
+ * one (no tiles otherwise). A click on one of its provinces opens the province's page, and so
+ * does Enter on it by keyboard (pm25Maps.keyboard); the same links are listed below the map.
  */
 this.ckan.module('pm25-dataset-location', function ($) {
   'use strict';
@@ -15,7 +17,7 @@ this.ckan.module('pm25-dataset-location', function ($) {
   }
 
   return {
-    options: {outlines: null, lang: 'th', provinces: '[]', geometry: null},
+    options: {outlines: null, lang: 'th', provinces: '[]', geometry: null, provinceUrl: '/province/CODE', tiles: null},
 
     initialize: function () {
       $.proxyAll(this, /_on/);
@@ -24,6 +26,7 @@ this.ckan.module('pm25-dataset-location', function ($) {
       this.map = L.map(this.el[0], {scrollWheelZoom: false, minZoom: 4, maxZoom: 13, zoomSnap: 0.25});
       this.map.attributionControl.setPrefix(false);
       this.map.attributionControl.addAttribution('Natural Earth');
+      pm25Maps.base(this.map, this.options.tiles);
       this.map.fitBounds([[5.6, 97.3], [20.5, 105.7]]);
       this.el[0].pm25Map = this.map;
       var geometry = parsed(this.options.geometry, null);
@@ -56,12 +59,18 @@ this.ckan.module('pm25-dataset-location', function ($) {
           var name = module.options.lang === 'en' ? feature.properties.name_en : feature.properties.name_th;
           var isChosen = module.provinces.indexOf(feature.properties.code) !== -1;
           layer.bindTooltip(name, {permanent: isChosen, direction: 'center', className: 'pm25-province-label'});
-          if (isChosen) { chosen.push(layer); }
+          if (!isChosen) { return; }
+          var open = function () {
+            window.location.href = module.options.provinceUrl.replace('CODE', encodeURIComponent(feature.properties.code));
+          };
+          layer.on('click', open);
+          chosen.push({layer: layer, label: name, open: open});
         }
       }).addTo(this.map);
       outlines.bringToBack();
+      pm25Maps.keyboard(chosen);
       // The dataset's provinces and its geometry together, so a station is seen in its province.
-      var bounds = chosen.length ? L.featureGroup(chosen).getBounds() : null;
+      var bounds = chosen.length ? L.featureGroup(chosen.map(function (place) { return place.layer; })).getBounds() : null;
       if (this.shape) {
         bounds = bounds ? bounds.extend(this.shape.getBounds()) : this.shape.getBounds();
       }

@@ -1,5 +1,5 @@
 /* The location field of the dataset form: a map of Thailand's provinces (vector outlines from
- * the gazetteer, no tiles) where a click sets a point, and latitude/longitude inputs; both write
+ * the gazetteer, over the site's base layer if it sets one) where a click sets a point, and latitude/longitude inputs; both write
  * the GeoJSON into the field's textarea, which is what the form submits. Typing GeoJSON in the
  * textarea draws it. Coordinates entered here are WGS 84, so the coordinate system field is set
  * back to EPSG:4326 when they write.
@@ -23,7 +23,7 @@ this.ckan.module('pm25-location-picker', function ($) {
   }
 
   return {
-    options: {outlines: null, lang: 'th'},
+    options: {outlines: null, lang: 'th', tiles: null},
 
     initialize: function () {
       $.proxyAll(this, /_on/);
@@ -36,6 +36,7 @@ this.ckan.module('pm25-location-picker', function ($) {
       this.map = L.map(canvas, {scrollWheelZoom: false, minZoom: 4, maxZoom: 15, zoomSnap: 0.25});
       this.map.attributionControl.setPrefix(false);
       this.map.attributionControl.addAttribution('Natural Earth');
+      pm25Maps.base(this.map, this.options.tiles);
       this.map.fitBounds(THAILAND);
       canvas.pm25Map = this.map;  // lets tests and other scripts reach the map
       this.el[0].pm25Module = this;

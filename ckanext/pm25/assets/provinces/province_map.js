@@ -1,5 +1,7 @@
-/* Province map: Thailand's provinces drawn from /pm25/provinces.geojson (no tiles: the
- * portal may have no internet), shaded by the number of datasets in the current search.
+/* Province map: Thailand's provinces drawn from /pm25/provinces.geojson over the site's base layer
+ * if it sets one (none by default: the portal may have no internet), shaded by the number of
+ * datasets in the current search. Every province a click chooses is chosen by keyboard too
+ * (pm25Maps.keyboard: Tab to the provinces, the arrow keys between them by name, Enter).
  *
  * mode "search": clicking a province filters the search by it (the `provinces` facet, the same
  * filter as the facet list); clicking the selected province removes the filter.
@@ -35,7 +37,8 @@ this.ckan.module('pm25-province-map', function ($) {
       counts: '{}',
       focus: '',
       provinceUrl: '/province/CODE',
-      lang: 'th'
+      lang: 'th',
+      tiles: null
     },
 
     initialize: function () {
@@ -49,6 +52,7 @@ this.ckan.module('pm25-province-map', function ($) {
       });
       this.map.attributionControl.setPrefix(false);
       this.map.attributionControl.addAttribution('Natural Earth');
+      pm25Maps.base(this.map, this.options.tiles);
       this.map.setView([13.0, 101.0], 5, {animate: false});
       container.pm25Map = this.map;  // lets tests and other scripts reach the map
       this.el[0].pm25Module = this;
@@ -93,6 +97,7 @@ this.ckan.module('pm25-province-map', function ($) {
 
     _onData: function (data) {
       var module = this;
+      var places = [];
       var outlines = L.geoJSON(data, {
         style: function (feature) { return module.styleFor(feature.properties.code); },
         onEachFeature: function (feature, layer) {
@@ -106,17 +111,16 @@ this.ckan.module('pm25-province-map', function ($) {
           layer.on('mouseout', function () { layer.setStyle(module.styleFor(code)); });
           layer.on('add', function () {
             var path = layer.getElement();
-            if (!path) { return; }
-            path.setAttribute('data-province', code);
-            path.setAttribute('tabindex', '0');
-            path.setAttribute('role', 'button');
-            path.setAttribute('aria-label', module.name(feature.properties));
-            path.addEventListener('keydown', function (event) {
-              if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); module.choose(code); }
-            });
+            if (path) { path.setAttribute('data-province', code); }
           });
+          if (module.options.mode === 'search' || code !== module.options.focus) {
+            places.push({layer: layer, label: label, role: module.options.mode === 'search' ? 'button' : 'link',
+                         open: function () { module.choose(code); }});
+          }
         }
       }).addTo(this.map);
+      places.sort(function (a, b) { return a.label.localeCompare(b.label, module.options.lang); });
+      pm25Maps.keyboard(places);
       var focus = this.options.focus && this.layers[this.options.focus];
       this.map.fitBounds((focus || outlines).getBounds(), {padding: [8, 8], animate: false});
       this.el.addClass('pm25-province-map-ready');

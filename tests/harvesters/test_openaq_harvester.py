@@ -237,6 +237,21 @@ def test_requests_are_paced_by_the_rate_limit_headers(openaq) -> None:
     assert {d["name"] for d in stations()} == ALL
 
 
+def test_a_retried_request_waits_its_turn_like_any_other(openaq) -> None:
+    """Upstream counts every attempt: urllib3's retries of a failed request go through the pacer."""
+    openaq.limit, openaq.window = 3, 2.0
+    openaq.fail_next(OpenAQServer.LOCATIONS, 2, status=503)
+    source = openaq_source(openaq)
+
+    job = run_job(source)
+
+    assert job["status"] == "Finished" and object_messages(job) == {}
+    assert openaq.refused == []
+    assert not openaq.exceeded()
+    assert len(openaq.served) == 10  # the two failed attempts, then the eight requests
+    assert {d["name"] for d in stations()} == ALL
+
+
 @pytest.mark.parametrize("as_date", [False, True])
 def test_a_429_waits_for_its_retry_after_then_continues(openaq, as_date: bool) -> None:
     openaq.rate_headers = False  # no warning: the harvester meets the 429

@@ -16,6 +16,7 @@ from ckan.tests import helpers
 from ckanext.pm25.common.times import THAI_TZ
 from ckanext.pm25.demo.upstream import Detection, FirmsServer
 from ckanext.pm25.harvesters import runner
+from ckanext.pm25.readings import hooks
 from tests.harvesters.harvesting import CONTACT, make_source
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore")
@@ -41,6 +42,9 @@ MYANMAR = [Detection("VIIRS_SNPP_NRT", 20.80, 97.90, ago(hours=1), "n", 9.0)]
 @pytest.fixture
 def harvested(allow_upstream, monkeypatch) -> dict[str, Any]:
     monkeypatch.setitem(tk.config, "ckanext.pm25.firms.api_key", KEY)
+    # the site lives at the moment the detections were made: a run that crosses a Thai midnight
+    # (17:00 UTC) would otherwise count them into the next day's window
+    monkeypatch.setattr(hooks, "now", lambda: NOW)
     with FirmsServer(map_key=KEY, today=NOW.date(),
                      detections=CHIANG_MAI + MAE_HONG_SON + MYANMAR) as server:
         allow_upstream(server.url)

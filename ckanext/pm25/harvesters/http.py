@@ -96,6 +96,8 @@ class HttpPolicy:
     budget_ends: float | None = None  # time.monotonic() instant; None: no budget
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
     resolve: Resolver = field(default=system_resolve, compare=False, repr=False)
+    # called before each retry of a request: a rate-limited upstream counts every attempt
+    before_retry: Callable[[], None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -393,12 +395,14 @@ class _PolicyRetry(Retry):
     sleeper: Callable[[float], None] = staticmethod(time.sleep)
     max_wait: float = 120.0
     budget_ends: float | None = None
+    before_retry: Callable[[], None] | None = None
 
     def new(self, **kw: Any) -> _PolicyRetry:
         fresh = super().new(**kw)
         fresh.sleeper = self.sleeper
         fresh.max_wait = self.max_wait
         fresh.budget_ends = self.budget_ends
+        fresh.before_retry = self.before_retry
         return fresh
 
     def increment(self, method: str | None = None, url: str | None = None,
@@ -419,6 +423,8 @@ class _PolicyRetry(Retry):
             delay = self.get_backoff_time()
         if delay > 0:
             self.sleeper(min(delay, self.max_wait, _remaining(self.budget_ends) or delay))
+        if self.before_retry is not None:
+            self.before_retry()
 
 
 def _retry_for(policy: HttpPolicy) -> Retry:
@@ -439,6 +445,7 @@ def _retry_for(policy: HttpPolicy) -> Retry:
     retry.sleeper = policy.sleep
     retry.max_wait = policy.max_retry_wait
     retry.budget_ends = policy.budget_ends
+    retry.before_retry = policy.before_retry
     return retry
 
 

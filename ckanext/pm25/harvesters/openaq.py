@@ -79,13 +79,23 @@ class _Client:
 
     def __init__(self, source_id: str, key: str, policy: HttpPolicy, config: OpenAQConfig) -> None:
         self.key = key
-        self.policy = policy
-        self.session: requests.Session = make_session(policy)
+        self.policy = replace(policy, before_retry=self._pace_retry)
+        self.session: requests.Session = make_session(self.policy)
         self.pacer = Pacer(source_id, rate_limits.limits(config.requests_per_minute,
                                                          config.requests_per_hour), policy.sleep)
+        self._url = ""
+        self._mark: str | None = None
+
+    def _pace_retry(self) -> None:
+        """urllib3 retries a failed or timed-out attempt inside one fetch; upstream counts every
+        attempt, so a retry waits its turn as a request of its own."""
+        if self._mark is not None:
+            self.pacer.answered(self._mark)
+        self._mark = self.pacer.before_request(self._url, self.policy.budget_ends)
 
     def get(self, url: str, params: dict[str, Any]) -> FetchResult:
-        mark = self.pacer.before_request(url, self.policy.budget_ends)
+        self._url = url
+        self._mark = self.pacer.before_request(url, self.policy.budget_ends)
         try:
             fetched = fetch_json(url, self.policy, params=params,
                                  headers={"X-API-Key": self.key}, session=self.session)
@@ -95,7 +105,7 @@ class _Client:
             error.url = api_keys.redact(error.url, [self.key])
             raise
         finally:
-            self.pacer.answered(mark)
+            self.pacer.answered(self._mark)
         self.pacer.after_response(fetched.headers)
         return fetched
 

@@ -224,31 +224,37 @@ def test_the_key_stays_out_of_configs_logs_reports_and_other_hosts(
     assert KEY not in caplog.text
 
 
-def test_requests_are_paced_by_the_rate_limit_headers(openaq) -> None:
-    openaq.limit, openaq.window = 3, 2.0
+@pytest.mark.parametrize("sliding", [True, False])
+def test_requests_are_paced_by_the_rate_limit_headers(openaq, sliding: bool) -> None:
+    openaq.limit, openaq.window, openaq.sliding = 3, 2.0, sliding
     source = openaq_source(openaq)
 
     job = run_job(source)
 
     assert job["status"] == "Finished" and object_messages(job) == {}
     assert openaq.refused == []
-    assert not openaq.exceeded()
+    # a fixed window lets three at the end of one window and three at the start of the next
+    # through; only a sliding one promises no more than three in any two seconds
+    assert not (sliding and openaq.exceeded())
     assert len(openaq.served) == 8  # locations, licences, six sensors: none twice
     assert {d["name"] for d in stations()} == ALL
 
 
 def test_a_retried_request_waits_its_turn_like_any_other(openaq) -> None:
     """Upstream counts every attempt: urllib3's retries of a failed request go through the pacer."""
-    openaq.limit, openaq.window = 3, 2.0
+    openaq.limit, openaq.window, openaq.sliding = 3, 2.0, True
     openaq.fail_next(OpenAQServer.LOCATIONS, 2, status=503)
-    source = openaq_source(openaq)
+    source = openaq_source(openaq, {"retries": 3})
 
     job = run_job(source)
 
+    assert gather_messages(job) == []
     assert job["status"] == "Finished" and object_messages(job) == {}
     assert openaq.refused == []
     assert not openaq.exceeded()
     assert len(openaq.served) == 10  # the two failed attempts, then the eight requests
+    # each attempt is counted against the per-minute and per-hour allowance, as upstream counts it
+    assert connect_to_redis().zcard(f"pm25:rate:{source['id']}:sent") == 10
     assert {d["name"] for d in stations()} == ALL
 
 

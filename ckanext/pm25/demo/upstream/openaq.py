@@ -3,10 +3,12 @@
 
 - Every request needs ``X-API-Key: <api_key>`` (else 401). Requests are counted in a fixed
   window (``limit`` per ``window`` seconds: OpenAQ's 60 a minute by default; tests use a small
-  one); every answer carries ``x-ratelimit-limit``, ``-used``, ``-remaining`` and ``-reset``
-  (seconds until the window resets) unless ``rate_headers`` is off, and a request past the
-  limit gets 429 with ``Retry-After`` (seconds, or an HTTP date with ``retry_after_as_date``):
-  the window's end, or ``penalty`` seconds when set (the window then ends then).
+  one), or with ``sliding`` in the ``window`` seconds before each request (the reference does not
+  say which OpenAQ does, so both are served); every answer carries ``x-ratelimit-limit``,
+  ``-used``, ``-remaining`` and ``-reset`` (seconds until the window resets, or until the oldest
+  counted request leaves it) unless ``rate_headers`` is off, and a request past the limit gets
+  429 with ``Retry-After`` (seconds, or an HTTP date with ``retry_after_as_date``): the window's
+  end, or ``penalty`` seconds when set (fixed window only: the window then ends then).
   ``served`` keeps the time of every request answered, ``refused`` every 429.
 - ``/v3/locations`` pages with ``page``/``limit``; ``meta.found`` is a number, or the text
   ``">N"`` with ``found_as_text``.
@@ -94,6 +96,7 @@ class OpenAQServer(ImitationServer):
         # seconds a refused client must wait: the window then ends that much later (None: the
         # window's own end)
         self.penalty: float | None = None
+        self.sliding = False
         self.found_as_text = False
         self.values_form = "period"  # or "date"
         self.locations: dict[int, LocationSpec] = {}
@@ -143,14 +146,7 @@ class OpenAQServer(ImitationServer):
     def _dispatch(self, request: RecordedRequest) -> Reply:
         now = time.monotonic()
         with self._rate_lock:
-            if self._window_start is None or now >= self._window_start + self.window:
-                self._window_start, self._in_window = now, 0
-            self._in_window += 1
-            used, reset = self._in_window, self._window_start + self.window - now
-            over = used > self.limit
-            if over and self.penalty is not None:
-                self._window_start = now + self.penalty - self.window
-                reset = self.penalty
+            used, reset, over = self._sliding_count(now) if self.sliding else self._fixed_count(now)
             (self.refused if over else self.served).append(now)
         headers = {"x-ratelimit-limit": str(self.limit),
                    "x-ratelimit-used": str(min(used, self.limit)),
@@ -171,6 +167,26 @@ class OpenAQServer(ImitationServer):
         reply = super()._dispatch(request)
         reply.headers = {**headers, **reply.headers}
         return reply
+
+    def _fixed_count(self, now: float) -> tuple[int, float, bool]:
+        """(used, seconds to reset, over the limit) with this request, in a fixed window."""
+        if self._window_start is None or now >= self._window_start + self.window:
+            self._window_start, self._in_window = now, 0
+        self._in_window += 1
+        used, reset = self._in_window, self._window_start + self.window - now
+        over = used > self.limit
+        if over and self.penalty is not None:
+            self._window_start = now + self.penalty - self.window
+            reset = self.penalty
+        return used, reset, over
+
+    def _sliding_count(self, now: float) -> tuple[int, float, bool]:
+        """(used, seconds to reset, over the limit) with this request, counting the requests
+        served in the ``window`` seconds before it (a refused one is not counted)."""
+        recent = [served for served in self.served if served > now - self.window]
+        used = len(recent) + 1
+        reset = (recent[0] if recent else now) + self.window - now
+        return used, reset, used > self.limit
 
     def exceeded(self) -> bool:
         """Whether more than ``limit`` requests were ever answered within one ``window``."""

@@ -121,8 +121,16 @@ def portal() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture
+def browser(chromium: webdriver.Chrome) -> webdriver.Chrome:
+    """The session's Chromium with an empty HTTP cache: the portal's pages may be cached for a
+    while (Cache-Control), and a page an earlier test saw must not stand in for this test's."""
+    chromium.execute_cdp_cmd("Network.clearBrowserCache", {})
+    return chromium
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[webdriver.Chrome]:
+def chromium() -> Iterator[webdriver.Chrome]:
     """Debian's headless Chromium, driven by Selenium through chromium-driver."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service

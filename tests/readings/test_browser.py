@@ -37,6 +37,11 @@ def iso(moment: Any) -> str:
 
 
 def wait_for_map(browser: Any, selector: str) -> None:
+    """Scroll to the map as a reader does (it draws its outlines only once it is about to be
+    seen), then wait until it has drawn them."""
+    WebDriverWait(browser, 30).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, selector))
+    browser.execute_script("document.querySelector(arguments[0]).scrollIntoView({block: 'center'});",
+                           selector)
     WebDriverWait(browser, 30).until(
         lambda driver: driver.find_elements(By.CSS_SELECTOR, f'{selector}[data-ready="true"]'))
 

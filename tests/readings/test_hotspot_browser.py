@@ -11,6 +11,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.readings.test_browser import wait_for_map
 from tests.readings.test_hotspots import harvested  # noqa: F401  (the known harvest)
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore")
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore")
 def test_the_dashboard_map_shows_the_last_24_hours_of_hotspots(portal: str, browser: Any,
                                                               artifacts: Path, harvested) -> None:  # noqa: F811
     browser.get(f"{portal}/en/pm25")
+    wait_for_map(browser, "#pm25-aqi-map")
     WebDriverWait(browser, 30).until(lambda driver: driver.find_elements(
         By.CSS_SELECTOR, '#pm25-hotspot-layer[data-ready="true"]'))
 

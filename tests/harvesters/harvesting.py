@@ -33,12 +33,12 @@ def config_allowing(folder: Path, ini: str, *urls: str) -> str:
     ``urls`` allowed as harvest destinations (what ``allow_upstream`` does in this process)."""
     path = folder / "allowing-upstream.ini"
     path.write_text(f"[app:main]\nuse = config:{Path(ini).resolve()}\n"
-                    f"{ALLOWED_HOSTS} = {' '.join(map(origin_of, urls))}\n\n{_logging_sections(ini)}",
+                    f"{ALLOWED_HOSTS} = {' '.join(map(origin_of, urls))}\n\n{logging_sections(ini)}",
                     encoding="utf-8")
     return str(path)
 
 
-def _logging_sections(ini: str) -> str:
+def logging_sections(ini: str) -> str:
     """The logging sections of ``ini``, as text: CKAN 2.11's CLI configures logging from the
     file it is given alone (2.12 also reads the chained files), and fails without them."""
     parser = configparser.RawConfigParser()

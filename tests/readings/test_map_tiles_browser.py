@@ -19,6 +19,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.conftest import ROOT, serving
+from tests.harvesters.harvesting import logging_sections
 from tests.readings.conftest import Known
 from tests.readings.test_browser import wait_for_map
 
@@ -89,7 +90,8 @@ def tiled_portal(tile_server: TileServer, tmp_path: Path) -> Iterator[str]:
         "[app:main]\n"
         f"use = config:{ROOT / 'test.ini'}\n"
         f"ckanext.pm25.map.tile_url = {tile_server.url}/tiles/{{z}}/{{x}}/{{y}}.png\n"
-        f"ckanext.pm25.map.tile_attribution = {ATTRIBUTION}\n", encoding="utf-8")
+        f"ckanext.pm25.map.tile_attribution = {ATTRIBUTION}\n\n"
+        f"{logging_sections(str(ROOT / 'test.ini'))}", encoding="utf-8")
     port = free_port()
     site = f"http://127.0.0.1:{port}"
     with serving(site, f"tiles-portal-{port}.log", {**os.environ, "CKAN_SITE_URL": site}, ini=ini) as url:

@@ -18,6 +18,7 @@ CORE_MESSAGES = (
     N_("Search datasets with the tag: {tag}"),
     N_("Search datasets with the tag: {name}"),
     N_("Search datasets by {name}: {label}"),
+    N_("Datasets in organization: {group}"),  # CKAN 2.11: an organisation page's feed link
     # dataset and resource pages
     N_("Navigate to dataset: {title}"),
     N_("Navigate to resource: {name_or_id}"),

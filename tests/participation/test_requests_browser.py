@@ -37,6 +37,16 @@ def _sign_in(browser: Any, wait: WebDriverWait, site: str, name: str) -> None:
     wait.until(lambda driver: "/user/login" not in driver.current_url)
 
 
+def _ask_for_mae_moh(browser: Any, form: Any) -> None:
+    """Fill the new-request form: Mae Moh's hourly PM2.5 of 2023, from the PCD."""
+    form.find_element(By.ID, "pm25-request-title").send_keys("Hourly PM2.5 of Mae Moh 2023")
+    form.find_element(By.ID, "pm25-request-description").send_keys("Every station's hourly values.")
+    Select(form.find_element(By.ID, "pm25-request-provinces")).select_by_value("TH-52")
+    for field, day in (("pm25-request-start", "2023-01-01"), ("pm25-request-end", "2023-12-31")):
+        browser.execute_script("arguments[0].value = arguments[1]", form.find_element(By.ID, field), day)
+    Select(form.find_element(By.ID, "pm25-request-agency")).select_by_value("pcd")
+
+
 def test_a_citizen_asks_an_editor_answers_and_the_citizen_is_told(
         mailing_portal: str, smtp_server: Sink, world: World, browser: Any, artifacts: Path) -> None:
     wait = WebDriverWait(browser, 30, ignored_exceptions=[StaleElementReferenceException])
@@ -45,12 +55,7 @@ def test_a_citizen_asks_an_editor_answers_and_the_citizen_is_told(
     browser.get(f"{mailing_portal}/en/pm25/requests/new")
     form = wait.until(lambda driver: driver.find_element(By.ID, "pm25-request-title").find_element(By.XPATH,
                                                                                                    "ancestor::form"))
-    form.find_element(By.ID, "pm25-request-title").send_keys("Hourly PM2.5 of Mae Moh 2023")
-    form.find_element(By.ID, "pm25-request-description").send_keys("Every station's hourly values.")
-    Select(form.find_element(By.ID, "pm25-request-provinces")).select_by_value("TH-52")
-    for field, day in (("pm25-request-start", "2023-01-01"), ("pm25-request-end", "2023-12-31")):
-        browser.execute_script("arguments[0].value = arguments[1]", form.find_element(By.ID, field), day)
-    Select(form.find_element(By.ID, "pm25-request-agency")).select_by_value("pcd")
+    _ask_for_mae_moh(browser, form)
     browser.save_screenshot(str(artifacts / "requests-new-en.png"))
     _submit(browser, form)
     wait.until(lambda driver: "Request submitted" in _text(driver))
@@ -94,12 +99,7 @@ def test_a_citizen_without_an_account_asks_confirms_and_replies_through_the_priv
     form = wait.until(lambda driver: driver.find_element(By.ID, "pm25-request-email").find_element(
         By.XPATH, "ancestor::form"))
     form.find_element(By.ID, "pm25-request-email").send_keys("malee@example.net")
-    form.find_element(By.ID, "pm25-request-title").send_keys("Hourly PM2.5 of Mae Moh 2023")
-    form.find_element(By.ID, "pm25-request-description").send_keys("Every station's hourly values.")
-    Select(form.find_element(By.ID, "pm25-request-provinces")).select_by_value("TH-52")
-    for field, day in (("pm25-request-start", "2023-01-01"), ("pm25-request-end", "2023-12-31")):
-        browser.execute_script("arguments[0].value = arguments[1]", form.find_element(By.ID, field), day)
-    Select(form.find_element(By.ID, "pm25-request-agency")).select_by_value("pcd")
+    _ask_for_mae_moh(browser, form)
     browser.execute_script("arguments[0].click()", form.find_element(By.CSS_SELECTOR, "input[name=language][value=en]"))
     browser.save_screenshot(str(artifacts / "requests-by-email-new-en.png"))
     _submit(browser, form)

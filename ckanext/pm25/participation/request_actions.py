@@ -258,7 +258,7 @@ def pm25_data_request_confirm(context: Context, data_dict: DataDict) -> dict[str
             raise tk.ObjectNotFound(tk._("This link is wrong or has expired."))
         email = request_contacts.email_of(conn, row.id)
     if started and email:
-        request_notify.confirmed(email, row, rules.private_token(site_secret(), row.id))
+        request_notify.confirmed(email, row)
         if row.agency_id:
             request_notify.agency_told(row, "arrived")
     return pm25_data_request_show(context, {"id": row.id})

@@ -77,11 +77,11 @@ def confirmation(email: str, request: Any, request_id: str, token: str, hours: i
         f"the confirmation of {request_id}")
 
 
-def confirmed(email: str, request: Any, token: str) -> int:
+def confirmed(email: str, request: Any) -> int:
     """The requester's private link, once their request is public."""
     return _send([(email, request_letters.confirmed_letter(
         email, request.language, title=request.title, request_id=request.id,
-        private_link=request_letters.private_url(request.language, request.id, token)))],
+        private_link=private_link(request)))],
         f"the private link of {request.id}")
 
 

@@ -24,6 +24,11 @@ def _text(browser: Any) -> str:
 def _submit(browser: Any, form: Any) -> None:
     button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    # the page may still be laying out (its scripts run deferred): click once nothing lies over it
+    WebDriverWait(browser, 30).until(lambda driver: driver.execute_script(
+        "const box = arguments[0].getBoundingClientRect();"
+        "const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);"
+        "return top !== null && arguments[0].contains(top);", button))
     button.click()
 
 

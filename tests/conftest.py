@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import ckan.plugins.toolkit as tk
@@ -24,6 +24,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.datastore.tests.conftest import clean_datastore  # noqa: F401  (re-exported fixture)
 
 from tests.database import reset_database
+from tests.loaded_plugins import load_plugins, app_for_this_config
 from tests.logs import logs_folder
 from tests.upstream.allowing import ALLOWED_HOSTS, origin_of
 
@@ -47,6 +48,26 @@ def installed_package_under_test() -> None:
     assert location.is_relative_to(site_packages), f"ckanext.pm25 is imported from {location}, not {site_packages}"
     direct_url = json.loads(metadata.distribution("ckanext-pm25").read_text("direct_url.json") or "{}")
     assert direct_url.get("url", "").endswith(".whl"), f"ckanext-pm25 was not installed from a wheel: {direct_url}"
+
+
+@pytest.fixture
+def with_plugins(ckan_config: Any, request: pytest.FixtureRequest) -> Iterator[None]:
+    """CKAN's ``with_plugins`` (the plugins of ``ckan.plugins`` loaded for the test), without a
+    reload when the test before left them loaded from the same configuration (tests/loaded_plugins.py).
+    The plugins stay loaded after the test, for the next one."""
+    assert not any(request.node.iter_markers("with_plugins")), "the with_plugins mark is not supported here"
+    load_plugins()
+    yield
+
+
+@pytest.fixture
+def make_app(ckan_config: Any) -> Callable[[], Any]:
+    """CKAN's ``make_app``, reusing the Flask app built for the same configuration (each test gets
+    its own client, so no cookie is shared)."""
+    from ckan.lib.app_globals import _CONFIG_CACHE
+
+    _CONFIG_CACHE.clear()
+    return app_for_this_config
 
 
 @pytest.fixture

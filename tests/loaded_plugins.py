@@ -85,6 +85,9 @@ def app_for_this_config() -> Any:
                                    or _same_for_plugins(current, LOADED.after)):
         LOADED.restore()
         if LOADED.app is not None:
+            from ckan.lib import app_globals
+
+            app_globals.reset()  # as building the app does: a test before may have changed them
             return CKANTestApp(LOADED.app.app)
         before = LOADED.before
     else:

@@ -16,6 +16,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from ckanext.pm25.participation.sending import send_alerts
 from ckanext.pm25.readings.hooks import now as present
 from tests.participation.conftest import Province, Sink, link_in
+from tests.uncovered import wait_until_uncovered
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 
@@ -48,12 +49,8 @@ def test_subscribe_confirm_alert_and_unsubscribe_in_a_browser(
     threshold.clear()
     threshold.send_keys("30")
     button = box.find_element(By.CSS_SELECTOR, "button[type=submit]")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
-    # the page's map and charts may still move it: click once nothing lies over it, as a person would
-    wait.until(lambda driver: driver.execute_script(
-        "const box = arguments[0].getBoundingClientRect();"
-        "const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);"
-        "return top !== null && arguments[0].contains(top);", button))
+    # the page's map and charts may still move it
+    wait_until_uncovered(browser, button)
     browser.save_screenshot(str(artifacts / "alerts-province-box-en.png"))
     button.click()
     wait.until(lambda driver: "Check your inbox" in _text(driver))

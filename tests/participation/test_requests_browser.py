@@ -15,6 +15,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.participation.conftest import Sink
 from tests.participation.requests_world import PASSWORD, World
+from tests.uncovered import click_uncovered
 
 
 def _text(browser: Any) -> str:
@@ -22,14 +23,7 @@ def _text(browser: Any) -> str:
 
 
 def _submit(browser: Any, form: Any) -> None:
-    button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
-    # the page may still be laying out (its scripts run deferred): click once nothing lies over it
-    WebDriverWait(browser, 30).until(lambda driver: driver.execute_script(
-        "const box = arguments[0].getBoundingClientRect();"
-        "const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);"
-        "return top !== null && arguments[0].contains(top);", button))
-    button.click()
+    click_uncovered(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
 
 
 def _sign_in(browser: Any, wait: WebDriverWait, site: str, name: str) -> None:

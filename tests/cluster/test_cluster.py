@@ -20,6 +20,7 @@ from ckan.tests import factories, helpers
 from ckanext.pm25.common.times import THAI_TZ
 from ckanext.pm25.harvesters import runner
 from tests.cluster import topology
+from tests.factories import create_pm25_dataset
 from tests.upstream import Air4ThaiServer
 
 pytestmark = [
@@ -155,16 +156,16 @@ def test_with_the_replica_stopped_reads_fall_back_to_the_primary(
 # --- SolrCloud --------------------------------------------------------------------------------
 
 
-def test_a_solr_node_killed_during_a_harvest_and_a_search_load(
+def test_the_node_without_leaders_killed_during_a_harvest_and_a_search_load(
         allow_upstream: Any, solr_nodes_restarted: None) -> None:
     site_id = tk.config["ckan.site_id"]
-    before = [factories.Dataset(name=f"before-the-fault-{n}")["name"] for n in range(5)]
+    before = [create_pm25_dataset(name=f"before-the-fault-{n}")["name"] for n in range(5)]
     assert station_names() >= set(before)
+    follower = ({1, 2} - topology.leader_nodes() or {2}).pop()
 
     with SearchLoad(site_id, expected_at_least=len(before)) as load:
         time.sleep(1)
-        # node 1 holds the shards' leaders when the collection is made: its loss forces an election
-        topology.cluster("kill-solr", "1")
+        topology.cluster("kill-solr", str(follower))
         job = harvest_air4thai(allow_upstream)
         found_during = station_names()
         time.sleep(1)
@@ -175,11 +176,41 @@ def test_a_solr_node_killed_during_a_harvest_and_a_search_load(
     assert found_during >= set(before) | stations
     assert "down" in topology.replica_states()
 
-    topology.cluster("start-solr", "1")
+    topology.cluster("start-solr", str(follower))
     topology.cluster("wait-recovered")
     assert set(topology.replica_states()) == {"active"}
     # the returned node caught up: each shard's two replicas hold the same documents
     counts = topology.counts_by_shard(site_id)
     assert all(len(set(replicas)) == 1 for replicas in counts.values()), counts
     assert sum(replicas[0] for replicas in counts.values()) == topology.count_through_balancer(site_id)
+    assert station_names() == found_during
+
+
+def test_the_leaders_node_killed_under_a_search_load(allow_upstream: Any, solr_nodes_restarted: None) -> None:
+    """Searches never fail; writes wait for ZooKeeper to expire the lost node's session and the
+    other replicas to be elected (zkClientTimeout), then a harvest indexes as before."""
+    site_id = tk.config["ckan.site_id"]
+    before = [create_pm25_dataset(name=f"before-the-fault-{n}")["name"] for n in range(5)]
+    leaders = topology.leader_nodes()
+    assert len(leaders) == 1, "make cluster puts both shards' leaders on one node"
+    lost = leaders.pop()
+
+    with SearchLoad(site_id, expected_at_least=len(before)) as load:
+        time.sleep(1)
+        topology.cluster("kill-solr", str(lost))
+        deadline = time.monotonic() + 60
+        while topology.leader_nodes() != {3 - lost} and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert topology.leader_nodes() == {3 - lost}
+        job = harvest_air4thai(allow_upstream)
+        found_during = station_names()
+    assert job["status"] == "Finished"
+    assert not load.failures, load.failures[:5]
+    stations = {f"air4thai-{station.lower()}" for station in job["stations"]}
+    assert found_during >= set(before) | stations
+
+    topology.cluster("start-solr", str(lost))
+    topology.cluster("wait-recovered")
+    counts = topology.counts_by_shard(site_id)
+    assert all(len(set(replicas)) == 1 for replicas in counts.values()), counts
     assert station_names() == found_during

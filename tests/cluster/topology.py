@@ -6,6 +6,7 @@ import os
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 import requests
@@ -29,19 +30,32 @@ def node_urls() -> list[str]:
     return [f"http://127.0.0.1:{port}/solr" for port in ports]
 
 
-def replica_states() -> list[str]:
-    """The state of each of the collection's replicas, as ZooKeeper has it (asked of any live node)."""
+def _cluster_status() -> dict[str, Any]:
     for base in node_urls():
         try:
             answer = requests.get(f"{base}/admin/collections", timeout=10,
                                   params={"action": "CLUSTERSTATUS", "collection": "ckan", "wt": "json"})
         except requests.ConnectionError:
             continue
-        shards = answer.json()["cluster"]["collections"]["ckan"]["shards"]
-        live = set(answer.json()["cluster"]["live_nodes"])
-        return [replica["state"] if replica["node_name"] in live else "down"
-                for shard in shards.values() for replica in shard["replicas"].values()]
+        return dict(answer.json()["cluster"])
     raise AssertionError("no Solr node answers")
+
+
+def replica_states() -> list[str]:
+    """The state of each of the collection's replicas, as ZooKeeper has it (asked of any live node)."""
+    status = _cluster_status()
+    live = set(status["live_nodes"])
+    return [replica["state"] if replica["node_name"] in live else "down"
+            for shard in status["collections"]["ckan"]["shards"].values()
+            for replica in shard["replicas"].values()]
+
+
+def leader_nodes() -> set[int]:
+    """The nodes (1, 2) that lead a shard of the collection."""
+    shards = _cluster_status()["collections"]["ckan"]["shards"]
+    ports = [url.split(":")[2].split("/")[0] for url in node_urls()]
+    return {ports.index(replica["node_name"].split(":")[1].split("_")[0]) + 1
+            for shard in shards.values() for replica in shard["replicas"].values() if replica.get("leader") == "true"}
 
 
 def count_through_balancer(site_id: str) -> int:

@@ -8,7 +8,8 @@
 #     each shard, so either node alone answers every query);
 #   - nginx on $PM25_SOLR_LB_PORT in front of the two nodes: CKAN's solr_url points there and a
 #     request a dead node refuses is passed to the other (pysolr knows one URL only);
-#   - a PostgreSQL streaming replica (pg_basebackup -R) of the stack's primary on $PM25_PG_REPLICA_PORT.
+#   - a PostgreSQL streaming replica (pg_basebackup -R, a replication slot) of the stack's primary
+#     on $PM25_PG_REPLICA_PORT.
 # Usage: cluster.sh start [db-suffix…] | stop | status | env SUFFIX | kill-solr N | start-solr N |
 #        stop-replica | start-replica | wait-recovered
 source "$(dirname "$0")/env.sh"
@@ -206,15 +207,29 @@ NGINX
 
 # --- PostgreSQL replica -----------------------------------------------------------------------
 
+primary_sql() { bash "$PM25_ROOT/dev/services.sh" psql -d postgres -c "$1"; }
+
+# The replica holds a replication slot on the primary, so the primary keeps the WAL the replica
+# has not received while it is stopped (up to max_slot_wal_keep_size); a replica without its slot
+# (made before, or the slot lost) could never catch up, and is made again.
 start_replica() {
   mkdir -p "$REPLICA_RUN" && chown postgres:postgres "$REPLICA_RUN"
+  pid_alive "$REPLICA_DATA/postmaster.pid" && return 0
+  local slot_ok
+  slot_ok="$(primary_sql "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'pm25_replica' AND wal_status IS DISTINCT FROM 'lost'")"
+  if [ -s "$REPLICA_DATA/PG_VERSION" ] && [ "$slot_ok" != 1 ]; then
+    say "The PostgreSQL replica lost its place in the primary's WAL: making it again"
+    rm -rf "$REPLICA_DATA"
+  fi
   if [ ! -s "$REPLICA_DATA/PG_VERSION" ]; then
     say "Making the PostgreSQL streaming replica (pg_basebackup -R) in $REPLICA_DATA"
+    primary_sql "ALTER SYSTEM SET max_slot_wal_keep_size = '2GB'" >/dev/null
+    primary_sql "SELECT pg_reload_conf()" >/dev/null
+    primary_sql "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'pm25_replica'" >/dev/null
     as_postgres "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PM25_PG_PORT" -U postgres -D "$REPLICA_DATA" \
-      -R -X stream -c fast >"$PM25_LOGS/postgres-replica-basebackup.log" 2>&1 \
+      -R -C -S pm25_replica -X stream -c fast >"$PM25_LOGS/postgres-replica-basebackup.log" 2>&1 \
       || die "pg_basebackup failed: see $PM25_LOGS/postgres-replica-basebackup.log"
   fi
-  pid_alive "$REPLICA_DATA/postmaster.pid" && return 0
   port_free "$PM25_PG_REPLICA_PORT" || die "PostgreSQL replica: port $PM25_PG_REPLICA_PORT is taken: PM25_PG_REPLICA_PORT=NNNN make cluster"
   touch "$PM25_LOGS/postgres-replica.log" && chown postgres "$PM25_LOGS/postgres-replica.log"
   as_postgres "$PG_BIN/pg_ctl" -D "$REPLICA_DATA" -l "$PM25_LOGS/postgres-replica.log" -w -t 60 \

@@ -152,6 +152,10 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
     def readings_stored(self, dataset: dict[str, Any], resource_id: str, rows: list[dict[str, Any]]) -> None:
         readings_hooks.readings_stored(dataset, resource_id, rows)
 
+    def stations_readings_stored(self, batches: list[tuple[dict[str, Any], str, list[dict[str, Any]]]],
+                                 ) -> None:
+        readings_hooks.stations_readings_stored(batches)
+
     def station_status_changed(self, dataset: dict[str, Any]) -> None:
         readings_hooks.station_status_changed(dataset)
 

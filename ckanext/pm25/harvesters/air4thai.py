@@ -176,6 +176,7 @@ class Air4ThaiHarvester(StationHarvesterBase):
         """Every member's history fetched, their newest stored hours read in one query per
         store; a member's failure is its own. The leader's import runs whatever its own fetch
         did (its members wait for it)."""
+        members = station_batches.claim_members(leader, members)
         stations = {m.id: station_from(json.loads(m.content or "{}")["station"]) for m in members}
         privacy = dict(model.Session.query(model.Package.id, model.Package.private).filter(
             model.Package.id.in_([m.package_id for m in members])))
@@ -186,8 +187,6 @@ class Air4ThaiHarvester(StationHarvesterBase):
                 [series_id(station.station_id, self.station_network) for station in stations.values()], PM25))
         for member in members:
             station = stations[member.id]
-            if member is not leader:
-                station_batches.started(member, "FETCH")
             stored = last.get(series_id(station.station_id, self.station_network))
             try:
                 outcome = self._fetch_station(member, config, [station_row(stored, station.station_id)]

@@ -135,14 +135,29 @@ def batch_of(obj: HarvestObject) -> list[HarvestObject] | None:
     return [found[object_id] for object_id in ids if object_id in found]
 
 
-def started(obj: HarvestObject, stage: str) -> None:
-    """A member enters a stage, as ckanext-harvest marks a queued object."""
-    now = datetime.utcnow()
-    if stage == "FETCH":
-        obj.fetch_started = now
-    else:
-        obj.import_started = now
-    obj.state = stage
+def claim_members(leader: HarvestObject, members: Sequence[HarvestObject]) -> list[HarvestObject]:
+    """The leader and the members this batch now holds: each WAITING member becomes FETCH in
+    one statement (as :func:`..consumers.claim` takes a queued object), so a member that
+    ckanext-harvest re-queued and another consumer took is left to it; the members held are
+    listed on the leader for its import."""
+    others = [m.id for m in members if m.id != leader.id]
+    table = HarvestObject.__table__
+    claimed = {row[0] for row in model.Session.execute(table.update().where(
+        table.c.id.in_(others), table.c.state == "WAITING").values(
+        state="FETCH", fetch_started=datetime.utcnow()).returning(table.c.id))}
+    held = [leader, *(m for m in members if m.id in claimed)]
+    extra = next(e for e in leader.extras if e.key == BATCH_KEY)
+    extra.value = json.dumps([m.id for m in held])
+    model.Session.commit()
+    for member in held:
+        model.Session.refresh(member)
+    return held
+
+
+def importing(obj: HarvestObject) -> None:
+    """A member enters its import, as ckanext-harvest marks a queued object."""
+    obj.import_started = datetime.utcnow()
+    obj.state = "IMPORT"
 
 
 def finished(obj: HarvestObject, outcome: bool | str, stage: str) -> None:

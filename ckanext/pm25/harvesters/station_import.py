@@ -276,7 +276,7 @@ class StationHarvesterBase(stages.Pm25HarvesterBase):
         alone: list[HarvestObject] = []
         for member in fetched:
             if member is not leader:
-                station_batches.started(member, "IMPORT")
+                station_batches.importing(member)
             content = contents[member.id]
             if "window" not in content:  # the leader's own fetch failed (recorded on it)
                 outcomes[member.id] = False

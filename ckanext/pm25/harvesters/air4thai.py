@@ -178,15 +178,19 @@ class Air4ThaiHarvester(StationHarvesterBase):
         did (its members wait for it)."""
         members = station_batches.claim_members(leader, members)
         stations = {m.id: station_from(json.loads(m.content or "{}")["station"]) for m in members}
-        privacy = dict(model.Session.query(model.Package.id, model.Package.private).filter(
-            model.Package.id.in_([m.package_id for m in members])))
+        privacy: dict[str, bool] = {package_id: bool(private) for package_id, private in model.Session.query(
+            model.Package.id, model.Package.private).filter(
+            model.Package.id.in_([m.package_id for m in members]))}
         last: dict[str, dict[str, Any]] = {}
         for private in set(map(bool, privacy.values())):
             last.update(series_reads.last_measured(
                 store_resource_id(leader.harvest_source_id, private),
                 [series_id(station.station_id, self.station_network) for station in stations.values()], PM25))
-        for member in members:
+        # the leader last, each member's fetch timed on its own: the job's time budget adds up
+        # its objects' fetch times, and a batch's wait must not count once per member
+        for member in [*members[1:], leader]:
             station = stations[member.id]
+            member.fetch_started = datetime.utcnow()
             stored = last.get(series_id(station.station_id, self.station_network))
             try:
                 outcome = self._fetch_station(member, config, [station_row(stored, station.station_id)]

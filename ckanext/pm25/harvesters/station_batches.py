@@ -80,9 +80,10 @@ def steady_stations(source_id: str, candidates: Iterable[Candidate],
     packages = {row.id: row for row in model.Session.query(
         model.Package.id, model.Package.state, model.Package.private, model.Package.extras).filter(
         model.Package.id.in_(list(keyed.values())))}
-    links = dict(model.Session.query(model.Resource.id, model.Resource.url).filter(
+    links: dict[str, str] = {resource_id: url for resource_id, url in model.Session.query(
+        model.Resource.id, model.Resource.url).filter(
         model.Resource.id.in_([hourly_resource_id(p) for p in keyed.values()]),
-        model.Resource.state == "active"))
+        model.Resource.state == "active")}
     steady = {}
     for guid, package_id in keyed.items():
         package, candidate = packages.get(package_id), wanted[guid]

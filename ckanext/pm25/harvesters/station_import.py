@@ -268,9 +268,10 @@ class StationHarvesterBase(stages.Pm25HarvesterBase):
         packages = {row.id: row for row in model.Session.query(
             model.Package.id, model.Package.name, model.Package.state, model.Package.private,
             model.Package.extras).filter(model.Package.id.in_([m.package_id for m in fetched]))}
-        links = dict(model.Session.query(model.Resource.id, model.Resource.url).filter(
+        links: dict[str, str] = {resource_id: url for resource_id, url in model.Session.query(
+            model.Resource.id, model.Resource.url).filter(
             model.Resource.id.in_([hourly_resource_id(m.package_id) for m in fetched]),
-            model.Resource.state == "active"))
+            model.Resource.state == "active")}
         outcomes: dict[str, bool | str] = {}
         by_store: dict[str, list[HarvestObject]] = {}
         alone: list[HarvestObject] = []

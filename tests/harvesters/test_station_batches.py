@@ -3,6 +3,8 @@ cannot have changed are fetched and merged as one batch, yet the job report stil
 faults each station, and a station whose dataset must change is imported on its own."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -20,28 +22,25 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore", "clean_q
 FAST = {"retries": 1, "backoff_factor": 0, "read_timeout": 1.5, "connect_timeout": 1.5}
 
 
-def serve(allow_upstream, hour: int):  # type: ignore[no-untyped-def]
-    start = now_thai_hour().replace(hour=hour) - timedelta(days=1)
-    server = Air4ThaiServer(now_local=start, hours=48)
-    server.__enter__()
-    allow_upstream(server.url)
-    return server
+@contextmanager
+def serving(allow_upstream: Callable[[str], None], hour: int) -> Iterator[Air4ThaiServer]:
+    """The imitation with 48 hours ending yesterday at ``hour`` Thai time."""
+    with Air4ThaiServer(now_local=now_thai_hour().replace(hour=hour) - timedelta(days=1),
+                        hours=48) as running:
+        allow_upstream(running.url)
+        yield running
 
 
 @pytest.fixture
 def server(allow_upstream):
-    # 10:00 Thai time: the next hour is on the same Thai day (temporal coverage unchanged)
-    running = serve(allow_upstream, 10)
-    yield running
-    running.__exit__(None, None, None)
+    with serving(allow_upstream, 10) as running:  # the next hour is on the same Thai day
+        yield running
 
 
 @pytest.fixture
 def late_server(allow_upstream):
-    # 23:00 Thai time: the next hour is on the next Thai day
-    running = serve(allow_upstream, 23)
-    yield running
-    running.__exit__(None, None, None)
+    with serving(allow_upstream, 23) as running:  # the next hour is on the next Thai day
+        yield running
 
 
 def batch_leaders(job: dict[str, object]) -> int:

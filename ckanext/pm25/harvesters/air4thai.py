@@ -24,6 +24,7 @@ follows the same reading.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import datetime
@@ -187,14 +188,18 @@ class Air4ThaiHarvester(StationHarvesterBase):
                 store_resource_id(leader.harvest_source_id, private),
                 [series_id(station.station_id, self.station_network) for station in stations.values()], PM25))
         # the leader last, each member's fetch timed on its own: the job's time budget adds up
-        # its objects' fetch times, and a batch's wait must not count once per member
+        # its objects' fetch times, and a batch's wait must not count once per member; what
+        # the job has spent is read once and counted on from there
+        spent_before, clock = budget.spent(leader.job), time.monotonic()
         for member in [*members[1:], leader]:
             station = stations[member.id]
             member.fetch_started = datetime.utcnow()
             stored = last.get(series_id(station.station_id, self.station_network))
             try:
                 outcome = self._fetch_station(member, config, [station_row(stored, station.station_id)]
-                                              if stored else [])
+                                              if stored else [],
+                                              spent_so_far=spent_before + time.monotonic() - clock,
+                                              save=False)
             except Exception as error:  # recorded on this station; the batch goes on
                 model.Session.rollback()
                 recording.record_object_error(member, f"Unexpected error in fetch: {error!r}", "Fetch")
@@ -205,13 +210,15 @@ class Air4ThaiHarvester(StationHarvesterBase):
         return True
 
     def _fetch_station(self, obj: HarvestObject, config: Air4ThaiConfig,
-                       recent: list[dict[str, Any]] | None = None) -> bool:
-        """One station's fetch; ``recent`` (its newest stored hourly row) when already read."""
+                       recent: list[dict[str, Any]] | None = None, *, spent_so_far: float | None = None,
+                       save: bool = True) -> bool:
+        """One station's fetch; ``recent`` (its newest stored hourly row) and ``spent_so_far`` (what the
+        job has spent) when the caller knows them; ``save=False`` leaves the commit to it."""
         content = json.loads(obj.content or "{}")
         if content.get("gone"):
             return True
         spent = budget.spent_before_fetch(obj, "before this station was fetched; its stored readings are unchanged and "
-                                          "it is fetched again next run")
+                                          "it is fetched again next run", spent_so_far)
         if spent is None:
             return False
         station = station_from(content["station"])
@@ -233,7 +240,8 @@ class Air4ThaiHarvester(StationHarvesterBase):
             return False  # the job's time budget ran out: left as stored, for the next run
         content.update(window_rows(history, snapshot, window))
         obj.content = json.dumps(content, ensure_ascii=False)
-        obj.save()
+        if save:
+            obj.save()
         return True
 
     @staticmethod

@@ -61,10 +61,11 @@ def stopped(spent_seconds: float, what: str) -> str:
             f"{seconds():.0f} s) ran out {what}")
 
 
-def spent_before_fetch(obj: HarvestObject, what: str) -> float | None:
-    """Seconds the job has spent before ``obj`` is fetched, or None, with ``what`` recorded as the
-    object's fetch error, when the budget has already run out."""
-    spent_seconds = spent(obj.job, obj)
+def spent_before_fetch(obj: HarvestObject, what: str, known: float | None = None) -> float | None:
+    """Seconds the job has spent before ``obj`` is fetched (``known`` when the caller keeps
+    count), or None, with ``what`` recorded as the object's fetch error, when the budget has
+    already run out."""
+    spent_seconds = spent(obj.job, obj) if known is None else known
     if spent_seconds < seconds():
         return spent_seconds
     recording.record_object_error(obj, stopped(spent_seconds, what), "Fetch")

@@ -244,6 +244,13 @@ class StationHarvesterBase(stages.Pm25HarvesterBase):
         outcomes: dict[str, bool | str] = {}
         try:
             outcomes = self._merge_batch(leader, members, config)
+        except Exception as error:  # said on every member left; the leader's own by stages.py
+            model.Session.rollback()
+            for member in members:
+                if member is not leader and member.state != "ERROR" and member.id not in outcomes:
+                    recording.record_object_error(member, f"Not imported: the import of its batch "
+                                                          f"failed: {error!r}", "Import")
+            raise
         finally:
             for member in members:
                 if member is leader:

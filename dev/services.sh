@@ -55,7 +55,9 @@ stop_postgres() {
 psql_admin() { as_postgres psql -h "$PG_RUN" -p "$PM25_PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
 
 # Roles and databases: one CKAN database and one DataStore database per name suffix
-# ("dev" for the portal, "test" for the test suite, "test_N" for parallel test slots).
+# ("dev" for the portal, "test" for the test suite, "test_N" for parallel test slots); a test
+# suffix also gets "ckan_<suffix>_national", the database of the national catalogue that the
+# suite's harvest tests start beside the portal (tests/dataset/national_ckan.py).
 ensure_databases() {
   local suffix
   psql_admin -d postgres <<SQL
@@ -69,7 +71,9 @@ DO \$\$BEGIN
 END\$\$;
 SQL
   for suffix in "$@"; do
-    for db in "ckan_$suffix" "datastore_$suffix"; do
+    local dbs=("ckan_$suffix" "datastore_$suffix")
+    [[ "$suffix" != test* ]] || dbs+=("ckan_${suffix}_national")
+    for db in "${dbs[@]}"; do
       if [ -z "$(psql_admin -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
         psql_admin -d postgres -c "CREATE DATABASE $db OWNER ckan_default ENCODING 'UTF8' TEMPLATE template0"
       fi

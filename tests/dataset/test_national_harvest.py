@@ -24,7 +24,7 @@ import yaml
 
 from tests.dataset.api import act, create
 from tests.dataset.fixtures import PASSWORD
-from tests.dataset.national.national_ckan import GD_CATALOG_SCHEMA, action, national_ckan
+from tests.dataset.national.national_ckan import GD_CATALOG_LICENSES, GD_CATALOG_SCHEMA, action, national_ckan
 from tests.factories import point
 
 GD_FIELDS = [field["field_name"] for field in yaml.safe_load(GD_CATALOG_SCHEMA.read_text())["dataset_fields"]]
@@ -117,6 +117,7 @@ def gd_catalog(published: dict[str, dict[str, Any]], portal: str,
     its search results and each dataset's package_show by name (None: not there), and the
     harvest job's report when one is missing. That CKAN is gone when the tests read it."""
     settings = {"scheming.dataset_schemas": GD_CATALOG_SCHEMA.as_uri(),
+                "licenses_group_url": GD_CATALOG_LICENSES.as_uri(),
                 "scheming.dataset_fallback": "false"}
     with national_ckan(tmp_path_factory.mktemp("gd-catalog"),
                        "scheming_datasets harvest ckan_harvester thai_tags", settings) as national:
@@ -211,3 +212,56 @@ def test_fields_only_this_portal_knows_stay_behind(published: dict[str, dict[str
     theirs = gd_catalog["shown"][published["station"]["name"]] or {}
     assert published["station"]["spatial"] and published["station"]["provinces"] == ["TH-50"]
     assert "spatial" not in theirs and "provinces" not in theirs
+
+
+# --- DCAT: stock ckanext-dcat's RDF harvester reading /catalog.ttl --------------------------------
+
+@pytest.fixture(scope="module")
+def dcat_catalog(published: dict[str, dict[str, Any]], gd_catalog: dict[str, Any], portal: str,
+                 tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """What a stock CKAN (no scheming) holds after ckanext-dcat's ``dcat_rdf`` harvester read the
+    portal's ``/catalog.ttl``: its search results by title. (After ``gd_catalog``: the two second
+    CKANs use the same database, one after the other.)"""
+    with national_ckan(tmp_path_factory.mktemp("dcat"), "dcat dcat_rdf_harvester harvest thai_tags",
+                       {"licenses_group_url": GD_CATALOG_LICENSES.as_uri()}) as national:
+        national.harvest("pm25-catalog", f"{portal}/catalog.ttl", "dcat_rdf", {"rdf_format": "text/turtle"})
+        with national.served() as site:
+            found = action(site, "package_search", q="*:*", rows=100)
+        report = national.job_report("pm25-catalog") if found["count"] != len(published) else {}
+    return {"datasets": {dataset["title"]: dataset for dataset in found["results"]}, "report": report}
+
+
+def _extras(dataset: dict[str, Any]) -> dict[str, Any]:
+    return {extra["key"]: extra["value"] for extra in dataset.get("extras", [])}
+
+
+def test_every_dataset_arrives_through_dcat(published: dict[str, dict[str, Any]],
+                                            dcat_catalog: dict[str, Any]) -> None:
+    assert set(dcat_catalog["datasets"]) == {dataset["title"] for dataset in published.values()}, \
+        f"the job's report: {json.dumps(dcat_catalog['report'], ensure_ascii=False)}"
+
+
+@pytest.mark.parametrize("kind", ["station", "model", "form"])
+def test_dcat_brings_the_description_publisher_licence_keywords_and_distributions(
+        published: dict[str, dict[str, Any]], dcat_catalog: dict[str, Any], kind: str) -> None:
+    ours = published[kind]
+    theirs = dcat_catalog["datasets"].get(ours["title"]) or {}
+    extras = _extras(theirs)
+    arrived = {"notes": theirs.get("notes"), "publisher": extras.get("publisher_name"),
+               "licence": theirs.get("license_id"), "keywords": _tags(theirs),
+               "distributions": [(resource["url"], resource["format"].rsplit("/", 1)[-1], resource["name"])
+                                 for resource in theirs.get("resources", [])]}
+    assert arrived == {"notes": ours["notes"], "publisher": ours["organization"]["title"],
+                       "licence": ours["license_id"], "keywords": _tags(ours),
+                       "distributions": [(resource["url"], resource["format"], resource["name"])
+                                         for resource in ours["resources"]]}
+
+
+def test_dcat_brings_the_geometry_and_the_temporal_coverage(published: dict[str, dict[str, Any]],
+                                                           dcat_catalog: dict[str, Any]) -> None:
+    arrived = {kind: _extras(dcat_catalog["datasets"].get(published[kind]["title"]) or {})
+               for kind in ("station", "model")}
+    for kind, extras in arrived.items():
+        assert json.loads(extras.get("spatial") or "null") == json.loads(published[kind]["spatial"]), kind
+    station = arrived["station"]
+    assert (station.get("temporal_start"), station.get("temporal_end")) == ("2024-01-01", "2024-12-31")

@@ -29,6 +29,9 @@ from tests.conftest import serving
 
 HERE = Path(__file__).resolve().parent
 GD_CATALOG_SCHEMA = HERE / "gd_catalog_schema.yaml"
+# GD-Catalog's licences (ids and titles as the reference gives them, no URLs), the register of a
+# national catalogue (``licenses_group_url``).
+GD_CATALOG_LICENSES = HERE / "gd_catalog_licenses.json"
 
 # The test plugin of this folder, made loadable by name through an entry point of its own. It is
 # copied out as a top-level module: CKAN puts its own folder first on sys.path, where ``tests``

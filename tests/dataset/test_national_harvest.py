@@ -225,11 +225,11 @@ def test_fields_only_this_portal_knows_stay_behind(published: dict[str, dict[str
 # --- DCAT: stock ckanext-dcat's RDF harvester reading /catalog.ttl --------------------------------
 
 @pytest.fixture(scope="module")
-def dcat_catalog(published: dict[str, dict[str, Any]], gd_catalog: dict[str, Any], portal: str,
+def dcat_catalog(published: dict[str, dict[str, Any]], portal: str,
                  tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """What a stock CKAN (no scheming) holds after ckanext-dcat's ``dcat_rdf`` harvester read the
-    portal's ``/catalog.ttl``: its search results by title. (After ``gd_catalog``: the two second
-    CKANs use the same database, one after the other.)"""
+    portal's ``/catalog.ttl``: its search results by title. (It uses the database ``gd_catalog``
+    used: each is made, read and cleaned within its fixture's setup, so they never overlap.)"""
     with national_ckan(tmp_path_factory.mktemp("dcat"), "dcat dcat_rdf_harvester harvest thai_tags",
                        {"licenses_group_url": GD_CATALOG_LICENSES.as_uri()}) as national:
         national.harvest("pm25-catalog", f"{portal}/catalog.ttl", "dcat_rdf", {"rdf_format": "text/turtle"})

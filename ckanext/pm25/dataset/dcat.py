@@ -8,8 +8,7 @@ run after `euro_dcat_ap_3`, which already maps the title, contact, temporal cove
 - on the dct:spatial location, dcat:bbox and dcat:centroid computed from the geometry, and one
   dct:Location per province (its ISO 3166-2:TH code, Thai and English names, province page);
 - dct:license on the dataset and on each distribution (our resources have no licence of their
-  own; the base profile copies it only when ckanext.dcat.resource.inherit.license is set), with
-  its GD-Catalog title (how a harvesting CKAN finds it in a register whose URLs differ);
+  own; the base profile copies it only when ckanext.dcat.resource.inherit.license is set);
 - dct:language from `data_language`;
 - what the DCAT-AP 3 SHACL shapes require of what the base profile writes (issue 14): dct:format
   as an EU file-type IRI (a dct:MediaTypeOrExtent), every geometry literal typed
@@ -286,18 +285,16 @@ class Pm25DCATProfile(RDFProfile):
 
     def _dataset_license(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
         licence = self.g.value(dataset_ref, DCT.license)
-        title = dataset_dict.get("license_title") or dataset_dict.get("license_id")
         if licence is None:
             url = dataset_dict.get("license_url")
+            title = dataset_dict.get("license_title") or dataset_dict.get("license_id")
             if not (url or title):
                 return
             licence = URIRef(url) if url else BNode()
             self.g.add((licence, RDF.type, DCT.LicenseDocument))
+            if title:
+                self.g.add((licence, DCT.title, Literal(title)))
             self.g.add((dataset_ref, DCT.license, licence))
-        # A reading CKAN finds the licence in its register by URL, else by this title: the
-        # GD-Catalog titles, which a national catalogue's register has, whatever URLs it gives.
-        if title and (licence, DCT.title, None) not in self.g:
-            self.g.add((licence, DCT.title, Literal(title)))
         # Resources carry no licence of their own here: they are under the dataset's.
         for distribution in self._distributions(dataset_ref):
             if (distribution, DCT.license, None) not in self.g:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+# the toolkit gives no bundle's URLs without including the bundle in the page
 from ckan.lib import webassets_tools
 from ckan.lib.helpers import url_for_static_or_external
 

@@ -1,7 +1,7 @@
 """Build ckanext/pm25/geo/data/districts.csv from the GeoThai data (PyPI package geothai).
 
-    python dev/build_districts.py                                   # runs `pip download geothai==3.2.1`
-    python dev/build_districts.py --source geothai-3.2.1-py3-none-any.whl
+    .stack/venv-ckan-2.12/bin/python dev/build_districts.py          # runs `pip download geothai==3.2.1`
+    .stack/venv-ckan-2.12/bin/python dev/build_districts.py --source geothai-3.2.1-py3-none-any.whl
 
 The wheel's ``geothai/_data/districts.json`` holds ``[code, name_th, name_en]`` for every current
 district (อำเภอ/เขต) under its DOPA code. The build keeps those three columns, NFC-normalised,
@@ -23,10 +23,9 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
 from ckanext.pm25.geo.provinces import all_provinces
+
+REPO = Path(__file__).resolve().parents[1]
 
 DATA = REPO / "ckanext" / "pm25" / "geo" / "data"
 PACKAGE = "geothai==3.2.1"

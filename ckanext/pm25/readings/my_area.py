@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection, Row
 from ckanext.pm25.common.messages import N_
 from ckanext.pm25.geo import districts, provinces
 from ckanext.pm25.geo.distance import kilometres_from
+from ckanext.pm25.geo.district_index import DistrictIndex
 from ckanext.pm25.geo.districts import District
 from ckanext.pm25.geo.district_names import district_key
 from ckanext.pm25.geo.lookup import Gazetteer
@@ -41,19 +42,37 @@ class AreaError(ValueError):
 @dataclass(frozen=True)
 class Area:
     """Where "my area" is: a province, perhaps one of its districts (``district`` when the model
-    reports it, else ``unmodelled`` from the gazetteer), perhaps a point."""
+    reports it, else ``unmodelled`` from the gazetteer), perhaps a point; for a point in no
+    district, ``no_district`` says why (:data:`NO_DISTRICT_BOUNDARIES` or :data:`OUTSIDE_DISTRICTS`)."""
 
     province: Province
     district: Row | None = None
     unmodelled: District | None = None
     point: tuple[float, float] | None = None  # lon, lat
+    no_district: str | None = None
 
 
-def area_at(gazetteer: Gazetteer, lon: float, lat: float) -> Area:
+NO_DISTRICT_BOUNDARIES = "no_district_boundaries"
+OUTSIDE_DISTRICTS = "outside_districts"
+
+
+def area_at(conn: Connection, gazetteer: Gazetteer, district_index: DistrictIndex | None, lon: float,
+            lat: float) -> Area:
+    """The point's district (from the loaded district boundaries, its model row when a model
+    reports it) and the district's province; without a district, the province the gazetteer
+    places the point in. The district's province wins: official district boundaries are finer
+    than the province boundaries near a border."""
+    located = district_index.district_at(lon, lat) if district_index is not None else None
+    if located is not None:
+        province = provinces.by_code(located.province_code)
+        assert province is not None, f"a district of an unknown province: {located.code}"
+        model = area_store.district_model(conn, located.code)
+        return Area(province, district=model, unmodelled=None if model else located, point=(lon, lat))
     placement = gazetteer.place(lon, lat, snap_m=OFFSHORE_M)
     if placement.province is None:
         raise AreaError(N_("That location is not in Thailand: no province lies there"), "lat")
-    return Area(placement.province, point=(lon, lat))
+    reason = NO_DISTRICT_BOUNDARIES if district_index is None else OUTSIDE_DISTRICTS
+    return Area(placement.province, point=(lon, lat), no_district=reason)
 
 
 def area_named(conn: Connection, text: str) -> Area:
@@ -121,6 +140,7 @@ def my_area_record(conn: Connection, area: Area, limit: int, freshness: Freshnes
     return {
         "province": province_records(conn, freshness, language, only=[area.province])[0],
         "district": _district_record(area, freshness, language),
+        "no_district": area.no_district,
         "location": None if area.point is None else {"lon": area.point[0], "lat": area.point[1]},
         "stations": found,
     }

@@ -88,7 +88,8 @@ def test_unknown_and_repeated_codes_are_refused_naming_them(tmp_path: Path) -> N
 
 
 def test_an_invalid_polygon_is_refused_unless_repaired(tmp_path: Path) -> None:
-    bowtie = {"type": "Polygon", "coordinates": [[[99.4, 18.2], [99.6, 18.4], [99.6, 18.2], [99.4, 18.4], [99.4, 18.2]]]}
+    crossed = [[99.4, 18.2], [99.6, 18.4], [99.6, 18.2], [99.4, 18.4], [99.4, 18.2]]
+    bowtie = {"type": "Polygon", "coordinates": [crossed]}
     features = [{"type": "Feature", "properties": {"ADM2_PCODE": "TH5201"}, "geometry": bowtie}]
 
     assert "invalid polygons (load with --repair to fix them with make_valid): 5201 (Self-intersection" in \
@@ -99,7 +100,8 @@ def test_an_invalid_polygon_is_refused_unless_repaired(tmp_path: Path) -> None:
 
 
 def test_a_district_outside_thailand_and_a_line_are_refused(tmp_path: Path) -> None:
-    features = [{"type": "Feature", "properties": {"ADM2_PCODE": "TH5201"}, "geometry": mapping(box(139, 35, 140, 36))},
+    features = [{"type": "Feature", "properties": {"ADM2_PCODE": "TH5201"},
+                 "geometry": mapping(box(139, 35, 140, 36))},
                 {"type": "Feature", "properties": {"ADM2_PCODE": "TH5202"},
                  "geometry": {"type": "LineString", "coordinates": [[99.7, 18.2], [99.8, 18.3]]}}]
 
@@ -109,7 +111,8 @@ def test_a_district_outside_thailand_and_a_line_are_refused(tmp_path: Path) -> N
 
 
 def test_a_file_without_a_code_field_is_refused_with_its_fields(tmp_path: Path) -> None:
-    features = [{"type": "Feature", "properties": {"name": "Mueang Lampang"}, "geometry": mapping(box(99.4, 18.2, 99.6, 18.4))}]
+    features = [{"type": "Feature", "properties": {"name": "Mueang Lampang"},
+                 "geometry": mapping(box(99.4, 18.2, 99.6, 18.4))}]
     assert refusal(tmp_path, features).render() == (
         "No field with district codes was found; name it with --code-field. Fields: name.")
     assert refusal(tmp_path, features, code_field="AMP_CODE").render() == "The field AMP_CODE is not in the file."

@@ -56,6 +56,13 @@ def load_features() -> list[dict[str, object]]:
              "geometry": feature["geometry"]} for feature in district_features()]
 
 
+def test_a_stored_district_no_longer_known_is_left_out() -> None:
+    renumbered = {"1701": "9999"}  # as if an upgrade's district list had renumbered it
+    index = DistrictIndex([{**feature, "properties": {"code": renumbered.get(code, code)}}
+                           for feature in load_features() for code in [feature["properties"]["code"]]])
+    assert len(index) == 4 and index.district_at(*SING_BURI_CITY_HALL) is None
+
+
 def test_the_stored_index_follows_the_file(tmp_path: Path) -> None:
     stored = tmp_path / "districts.geojson"
     assert current_district_index(stored) is None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -14,6 +15,8 @@ from shapely.strtree import STRtree
 
 from .districts import District, district_by_code
 
+log = logging.getLogger(__name__)
+
 
 class DistrictIndex:
     """Loaded district polygons (WGS 84), indexed for point lookups. Read-only once built."""
@@ -21,9 +24,11 @@ class DistrictIndex:
     def __init__(self, features: Iterable[Mapping[str, Any]]) -> None:
         pairs = []
         for feature in features:
-            district = district_by_code(str((feature.get("properties") or {}).get("code", "")))
-            if district is None:
-                raise ValueError(f"Unknown district in the stored boundaries: {feature.get('properties')!r}")
+            code = str((feature.get("properties") or {}).get("code", ""))
+            district = district_by_code(code)
+            if district is None:  # stored before an upgrade dropped or renumbered it: its points get a province
+                log.warning("District boundaries: %s is no longer a district; left out", code)
+                continue
             pairs.append((district, shape(feature["geometry"])))
         # Ordered by code, so that a point on a shared border belongs to the lowest code.
         pairs.sort(key=lambda pair: pair[0].code)

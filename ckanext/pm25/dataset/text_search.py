@@ -6,22 +6,20 @@ about dust or about Lampang matched. ``edismax`` (splitting after analysis, ``so
 default) applies ``mm`` to the words the tokenizer found, so with ``mm=100%`` every word must
 match, in Thai as in English (``PM2.5`` no longer matches anything that merely holds a "5").
 
-``mm`` at 100% would make an English stop word ("air quality *in* Lampang") a word every result
-must hold, and a query-side stop filter cannot help: ``name`` and ``tags`` are string fields
-that keep the word as a clause of their own. So English stop words are left out of a plain query
-before it reaches Solr. Pure: no CKAN.
+``mm`` at 100% would make a stop word ("air quality *in* Lampang", ``PM2.5 ของ เชียงใหม่``) a
+word every result must hold, and a query-side stop filter cannot help: ``name`` and ``tags`` are
+string fields that keep the word as a clause of their own. So the stop words of
+:mod:`stop_words` standing as words of their own are left out of a plain query before it reaches
+Solr; inside unspaced Thai (``ฝุ่นของลำปาง``) Solr's query-side stop filter on the text fields,
+written from the same list, drops them after the Thai tokenizer has found them. Pure: no CKAN.
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
-# Lucene's English stop set (EnglishAnalyzer.ENGLISH_STOP_WORDS_SET), less the operators.
-ENGLISH_STOP_WORDS = frozenset({
-    "a", "an", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
-    "no", "of", "on", "such", "that", "the", "their", "then", "there", "these", "they", "this",
-    "to", "was", "will", "with", "and", "or", "not",
-})
+from ckanext.pm25.dataset.stop_words import STOP_WORDS
+
 OPERATORS = frozenset({"AND", "OR", "NOT"})
 # Query syntax a user typed on purpose (a field, a phrase, a group, a boost, a wildcard, …).
 _SYNTAX = re.compile(r'[:"(){}\[\]^~*?\\]|(?:^|\s)[+-]')
@@ -34,8 +32,9 @@ def is_plain(query: str) -> bool:
 
 
 def without_stop_words(query: str) -> str:
-    """The query without English stop words; the query as it is if nothing else is left."""
-    kept = [word for word in query.split() if word.lower() not in ENGLISH_STOP_WORDS]
+    """The query without its stop words (Thai or English); the query as it is if nothing else
+    is left (Solr's edismax then searches for the stop words themselves)."""
+    kept = [word for word in query.split() if word.lower() not in STOP_WORDS]
     return " ".join(kept) if kept else query
 
 

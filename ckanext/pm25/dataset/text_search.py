@@ -24,6 +24,7 @@ OPERATORS = frozenset({"AND", "OR", "NOT"})
 # Query syntax a user typed on purpose (a field, a phrase, a group, a boost, a wildcard, …).
 _SYNTAX = re.compile(r'[:"(){}\[\]^~*?\\]|(?:^|\s)[+-]')
 MATCH_ALL = frozenset({"*:*", '""', "''"})
+_THAI = re.compile("[\u0e00-\u0e7f]")
 
 
 def is_plain(query: str) -> bool:
@@ -32,10 +33,22 @@ def is_plain(query: str) -> bool:
 
 
 def without_stop_words(query: str) -> str:
-    """The query without its stop words (Thai or English); the query as it is if nothing else
-    is left (Solr's edismax then searches for the stop words themselves)."""
-    kept = [word for word in query.split() if word.lower() not in STOP_WORDS]
-    return " ".join(kept) if kept else query
+    """The query without its words that are stop words (Thai or English)."""
+    return " ".join(word for word in query.split() if word.lower() not in STOP_WORDS)
+
+
+def is_stop_words_only(word: str) -> bool:
+    """``word`` is a stop word, or Thai stop words written together (``ข้อมูลของ``): Solr's query
+    analyzer would leave nothing of it to search for. English is written with spaces ("bean" is
+    not "be" "an")."""
+    word = word.lower()
+    if not _THAI.search(word):
+        return word in STOP_WORDS
+    # can_end[i]: word[:i] is stop words written together
+    can_end = [True] + [False] * len(word)
+    for end in range(1, len(word) + 1):
+        can_end[end] = any(can_end[start] and word[start:end] in STOP_WORDS for start in range(end))
+    return bool(word) and can_end[-1]
 
 
 def every_word_must_match(search_params: dict[str, Any]) -> dict[str, Any]:
@@ -47,8 +60,12 @@ def every_word_must_match(search_params: dict[str, Any]) -> dict[str, Any]:
         return search_params
     if "defType" in search_params:
         return search_params
+    if is_plain(query):
+        if all(is_stop_words_only(word) for word in query.split()):
+            # Nothing left to search for ("ข้อมูล", data): every dataset, as for an empty box.
+            search_params["q"] = "*:*"
+            return search_params
+        search_params["q"] = without_stop_words(query)
     search_params["defType"] = "edismax"
     search_params.setdefault("mm", "100%")
-    if is_plain(query):
-        search_params["q"] = without_stop_words(query)
     return search_params

@@ -63,11 +63,13 @@ def solr_searcher(phrase_ranking: bool) -> Callable[[str], list[str]]:
     return search
 
 
-def print_phrase_ranking(judged: list[Any], without: list[Any], with_: list[Any], mean: Callable[..., float]) -> None:
-    print(f"\n{'query with phrase answers':<28} {'lead w/o pf':>11} {'nDCG@10':>8}   {'lead with pf':>12} {'nDCG@10':>8}")
+def print_phrase_ranking(judged: list[Any], without: list[Any], with_: list[Any],
+                         mean: Callable[[list[float]], float]) -> None:
+    print(f"\n{'query with phrase answers':<28} {'lead w/o pf':>11} {'nDCG@10':>8}   "
+          f"{'lead with pf':>12} {'nDCG@10':>8}")
     for before, after in zip(without, with_, strict=True):
-        print(f"{before.query:<28} {str(before.phrase_answers_lead):>11} {before.ndcg_at_10:8.3f}   "
-              f"{str(after.phrase_answers_lead):>12} {after.ndcg_at_10:8.3f}")
+        print(f"{before.query:<28} {before.phrase_answers_lead!s:>11} {before.ndcg_at_10:8.3f}   "
+              f"{after.phrase_answers_lead!s:>12} {after.ndcg_at_10:8.3f}")
     same = [j.returned for j in judged] == [j.returned for j in with_]
     print(f"{len(with_)} queries: phrase answers lead in {sum(j.phrase_answers_lead for j in without)} "
           f"without phrase ranking, {sum(j.phrase_answers_lead for j in with_)} with it; mean nDCG@10 "

@@ -33,6 +33,7 @@ from typing import Any
 from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.pm25.common.messages import N_
 from ckanext.pm25.harvesters import budget, objects, publishing, recording, settings
+from ckanext.pm25.harvesters.recorded_messages import CANNOT_HARVEST, english
 from ckanext.pm25.harvesters.datasets import AIR4THAI, station_package_id, store_resource_id
 from ckanext.pm25.harvesters.http import FetchError, HttpPolicy, fetch_json
 from ckanext.pm25.harvesters.normalise import (HourLabel, Issue, PayloadError, Reading, parse_air4thai_history,
@@ -88,7 +89,7 @@ class Air4ThaiHarvester(StationHarvesterBase):
         try:
             publishing.publisher_for(job.source, config)
         except ValueError as error:
-            recording.record_gather_error(job, f"Cannot harvest: {error}")
+            recording.record_gather_error(job, english(CANNOT_HARVEST, error=error))
             return []
         url = base_url(job.source.url) + LATEST_PATH
         now = utcnow()

@@ -36,6 +36,7 @@ from ckan import model
 from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.pm25.common.messages import N_
 from ckanext.pm25.harvesters import budget, objects, publishing, recording, settings, station_batches
+from ckanext.pm25.harvesters.recorded_messages import CANNOT_HARVEST, english
 from ckanext.pm25.harvesters.datasets import (AIR4THAI, Publisher, series_id, station_package_id,
                                               store_resource_id)
 from ckanext.pm25.harvesters.http import FetchError, HttpPolicy, fetch_json
@@ -95,7 +96,7 @@ class Air4ThaiHarvester(StationHarvesterBase):
         try:
             publisher = publishing.publisher_for(job.source, config)
         except ValueError as error:
-            recording.record_gather_error(job, f"Cannot harvest: {error}")
+            recording.record_gather_error(job, english(CANNOT_HARVEST, error=error))
             return []
         url = base_url(job.source.url) + LATEST_PATH
         now = utcnow()

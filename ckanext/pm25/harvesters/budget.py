@@ -18,6 +18,7 @@ from ckan import model
 from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.pm25.harvesters import recording
 from ckanext.pm25.harvesters.http import HttpPolicy
+from ckanext.pm25.harvesters.recorded_messages import OUT_OF_TIME, english
 
 KEY = "ckanext.pm25.harvest.job_time_budget"
 
@@ -57,8 +58,8 @@ def within(policy: HttpPolicy, spent_seconds: float) -> HttpPolicy:
 
 def stopped(spent_seconds: float, what: str) -> str:
     """The error recorded when the budget runs out."""
-    return (f"Stopped after {spent_seconds:.0f} s: the job's time budget ({KEY} = "
-            f"{seconds():.0f} s) ran out {what}")
+    return english(OUT_OF_TIME, seconds=f"{spent_seconds:.0f}", key=KEY, budget=f"{seconds():.0f}",
+                   while_doing=what)
 
 
 def spent_before_fetch(obj: HarvestObject, what: str, known: float | None = None) -> float | None:

@@ -29,6 +29,7 @@ from ckanext.pm25.geo.errors import GeoError
 from ckanext.pm25.geo.lookup import Placement
 from ckanext.pm25.harvesters import (locks, network, objects, publishing, readings_writer, recording,
                                       site_user, solr_commits, stages, station_batches, station_privacy)
+from ckanext.pm25.harvesters.recorded_messages import CANNOT_IMPORT, english
 from ckanext.pm25.harvesters.datasets import (AIR4THAI, DEFAULT_LICENSE, Publisher, StationNetwork,
                                               bounded_name, fingerprint, hourly_resource,
                                               hourly_resource_id, series_id, station_dataset,
@@ -117,7 +118,7 @@ class StationHarvesterBase(stages.Pm25HarvesterBase):
         try:
             publisher = publishing.publisher_for(obj.source, config)
         except ValueError as error:
-            recording.record_object_error(obj, f"Cannot import: {error}", "Import")
+            recording.record_object_error(obj, english(CANNOT_IMPORT, error=error), "Import")
             return False
         station_id = content["station_id"] if content.get("gone") \
             else self._station(content).station_id
@@ -267,7 +268,7 @@ class StationHarvesterBase(stages.Pm25HarvesterBase):
             publisher = publishing.publisher_for(leader.source, config)
         except ValueError as error:
             for member in members:
-                recording.record_object_error(member, f"Cannot import: {error}", "Import")
+                recording.record_object_error(member, english(CANNOT_IMPORT, error=error), "Import")
             return {}
         stores = self._stores(publisher, config)
         fetched = [m for m in members if m.state != "ERROR"]

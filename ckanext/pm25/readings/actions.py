@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection, Row
 from ckanext.pm25.geo import provinces
 from ckanext.pm25.provinces.labels import current_language
 from ckanext.pm25.readings import schemas
+from ckanext.pm25.provinces.districts import district_index
 from ckanext.pm25.provinces.gazetteer import gazetteer
 from ckanext.pm25.readings import hooks, my_area, queries, read_engine, service, trends
 from ckanext.pm25.readings.queries import StationFilter
@@ -223,7 +224,10 @@ def pm25_my_area(context: Context, data_dict: DataDict) -> dict[str, Any]:
     :param limit: how many stations (1 to 20, default 5)
     :returns: {``province``: the province's record as in ``pm25_province_list`` (its value, band
         and health advice, and its model estimate), ``district``: the named district's model
-        estimate ({``code``, ``name_th``, ``name_en``, ``latest``}) or null, ``location``:
+        estimate ({``code``, ``name_th``, ``name_en``, ``latest``}) or null; for a point, the district
+        it lies in when the site has loaded district boundaries (``ckan pm25 boundaries districts``),
+        ``no_district`` saying why there is none (``no_district_boundaries``, ``outside_districts``;
+        null otherwise), ``location``:
         {``lon``, ``lat``} or null, ``stations``: station records as in ``pm25_station_list``,
         the nearest active ones to the point with ``distance_km``, or the province's active ones
         (``distance_km`` null) for a place}
@@ -238,7 +242,7 @@ def pm25_my_area(context: Context, data_dict: DataDict) -> dict[str, Any]:
         raise tk.ValidationError({"place": [tk._("Give a place name, or a location as lat and lon")]})
     with read_engine.replica_reading() as conn:
         try:
-            area = (my_area.area_at(gazetteer(), data["lon"], data["lat"]) if has_point
+            area = (my_area.area_at(conn, gazetteer(), district_index(), data["lon"], data["lat"]) if has_point
                     else my_area.area_named(conn, data["place"]))
         except my_area.AreaError as error:
             raise tk.ValidationError({error.field: [tk._(error.message) % error.values]}) from None

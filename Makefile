@@ -13,6 +13,8 @@ help:
 	@echo "make lint   - ruff, mypy and the import contracts (as CI runs them)"
 	@echo "make stop   - stop what make run / make test started"
 	@echo "make status - check the services and the web server (uWSGI, nginx)"
+	@echo "make cluster - the data tier as a cluster on loopback: ZooKeeper, two SolrCloud nodes (2 shards x 2 replicas), a PostgreSQL replica"
+	@echo "make test-cluster - make cluster, then the end-to-end and fault tests on it (not part of CI)"
 	@echo "make bench  - run the benchmarks (ratios measured side by side)"
 	@echo "make test-installed - build the wheel, install it into a clean virtualenv, run the site-facing tests on it"
 	@echo "make test-upgrade - a site of the previous release, with data, upgraded to this code as README.rst says"
@@ -43,6 +45,17 @@ status:
 
 bench: install
 	@bash dev/bench.sh
+
+.PHONY: cluster cluster-stop test-cluster
+
+cluster: install
+	@bash dev/cluster.sh start dev
+
+cluster-stop:
+	@bash dev/cluster.sh stop
+
+test-cluster: install
+	@bash dev/test_cluster.sh $(PYTEST_ARGS)
 
 .PHONY: test-installed test-upgrade test-readme release
 

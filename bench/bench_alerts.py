@@ -84,7 +84,7 @@ def published_store() -> str:
 def load(conn: Any, subscriptions: int, now: datetime, rng: random.Random, resource_id: str) -> None:
     import sqlalchemy as sa
 
-    from ckanext.pm25.demo.upstream.gistda import generated_districts
+    from ckanext.pm25.demo.upstream.gistda import model_districts
     from ckanext.pm25.geo.provinces import all_provinces, by_code
     from ckanext.pm25.participation import rules
 
@@ -94,7 +94,7 @@ def load(conn: Any, subscriptions: int, now: datetime, rng: random.Random, resou
               for code in codes for back in range(24)]
     conn.execute(sa.text("INSERT INTO pm25_province_hourly (province, hour_utc, pm25_total, pm25_count) "
                          "VALUES (:province, :hour_utc, :total, :count)"), hourly)
-    districts = generated_districts()
+    districts = model_districts()
     areas = [{"series_id": f"gistda:district:{district.code}", "code": district.code,
               "province": by_code(district.province_dopa).code,  # type: ignore[union-attr]
               "name_th": district.name_th, "name_en": district.name_en, "hour_utc": hour,

@@ -96,10 +96,10 @@ class Upstream:
     DISTRICT = "/rest/getPM25byAmphoe24hrs"
 
     def __init__(self, url: str) -> None:
-        from ckanext.pm25.demo.upstream import generated_districts
+        from ckanext.pm25.demo.upstream import model_districts
 
         self.url = url
-        self.districts = generated_districts()
+        self.districts = model_districts()
 
 
 def main() -> None:

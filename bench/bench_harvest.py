@@ -359,6 +359,44 @@ def advance(server: Any, hours: int) -> None:
             server.set_value(station_id, 35.0, server.now_local)
 
 
+@contextmanager
+def per_station_path() -> Iterator[None]:
+    """The hourly run as it was before the job-level merge: no station is batched."""
+    from ckanext.pm25.harvesters import air4thai, station_batches
+
+    original = station_batches.steady_stations
+    air4thai.station_batches.steady_stations = lambda *args, **kwargs: {}  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        air4thai.station_batches.steady_stations = original  # type: ignore[assignment]
+
+
+def hourly_side_by_side(bench: Bench, source: dict[str, Any], server: Any, size: int,
+                        rounds: int) -> dict[str, float]:
+    """One new upstream hour for every station, alternately through the per-station path and
+    the job-level merge (station_batches.py), ``rounds`` times each, same stations."""
+    timings: dict[str, list[float]] = {"per-station objects": [], "job-level merge": []}
+    for _ in range(rounds):
+        for label in timings:
+            advance(server, 1)
+            if label == "per-station objects":
+                with per_station_path():
+                    elapsed, job = bench.harvest(source)
+            else:
+                elapsed, job = bench.harvest(source)
+            timings[label].append(elapsed)
+            print(f"  {label:22s}: wall {elapsed:6.2f} s, {elapsed * 1000 / size:6.1f} ms per "
+                  f"station ({stats_text(job)})")
+    best = {label: min(values) for label, values in timings.items()}
+    ratio = best["per-station objects"] / best["job-level merge"]
+    print(f"  best of {rounds}: per-station {best['per-station objects']:.2f} s, job-level merge "
+          f"{best['job-level merge']:.2f} s for {size} stations: {ratio:.1f}× "
+          f"(issue 11: <= 5 s for 1,000 stations, >= 15×)")
+    return {"hourly s, per-station": best["per-station objects"],
+            "hourly s, job-level merge": best["job-level merge"], "hourly ratio": ratio}
+
+
 def print_summary(figures: dict[str, float], stations: int, hours: int) -> None:
     """Side by side: the figures of this run, issue 5's targets, and the ratios between."""
     targets = {"first datasets/s": 10.0, "first readings/s": 5000.0,
@@ -390,6 +428,11 @@ def main() -> int:
     parser.add_argument("--sample", type=int, default=10,
                         help="stations in the per-reading upsert comparison")
     parser.add_argument("--ini", default=os.environ.get("PM25_BENCH_INI", str(ROOT / "test.ini")))
+    parser.add_argument("--hourly-only", action="store_true",
+                        default=bool(os.environ.get("PM25_BENCH_HOURLY_ONLY")),
+                        help="only the first harvest and the hourly run, per-station beside batched")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="hourly runs of each kind in the side-by-side comparison")
     args = parser.parse_args()
 
     setup_ckan(args.ini)
@@ -402,6 +445,14 @@ def main() -> int:
           f"through the Redis queues into the DataStore (CKAN config {args.ini})")
 
     size = args.stations
+    if args.hourly_only:
+        past = thai_hour() - timedelta(hours=1 + 2 * args.rounds)
+        with Air4ThaiServer.synthetic(size, args.hours, now_local=past) as server:
+            source = bench.source(server.url, "hourly")
+            elapsed, job = bench.harvest(source)
+            print(f"First harvest: {elapsed:.1f} s ({stats_text(job)})\n\nOne new upstream hour:")
+            hourly_side_by_side(bench, source, server, size, args.rounds)
+        return 0
     print("\nPeak RSS after first harvests of growing size (flat = nothing held per station):")
     for smaller in sorted({max(1, size // 4), max(1, size // 2)} - {size}):
         with Air4ThaiServer.synthetic(smaller, args.hours, now_local=thai_hour()) as server:
@@ -412,7 +463,7 @@ def main() -> int:
     figures: dict[str, float] = {}
     # Upstream starts in the past so that the hours added later (one, then a day) are not
     # dated in the future, which the harvester refuses.
-    past = thai_hour() - timedelta(hours=1 + CATCH_UP_HOURS)
+    past = thai_hour() - timedelta(hours=3 + CATCH_UP_HOURS)
     with Air4ThaiServer.synthetic(size, args.hours, now_local=past) as server:
         source = bench.source(server.url, "main")
         with StageTimer().active() as first_stages:
@@ -446,6 +497,8 @@ def main() -> int:
               f"{size / catch_up:6.1f} stations/s, "
               f"{catch_up_stages.readings_written / catch_up:6.0f} readings/s "
               f"({catch_up_stages.readings_written} written; {stats_text(job4)})")
+        print("\nOne new upstream hour, per-station objects beside the job-level merge:")
+        figures.update(hourly_side_by_side(bench, source, server, size, 1))
         print_stages({"first harvest": first_stages.rows(size),
                       "one more hour": hourly_stages.rows(size)},
                      {"first harvest": elapsed * 1000 / size,

@@ -7,8 +7,11 @@ database; this script empties that database (CKAN, DataStore, its Solr site) bef
 itself. It loads the judged catalogue of ``tests/dataset/search_judgements.json``, asks each
 judged query through package_search as the /dataset page does (ours: every word must match,
 ``edismax``), and again with ``defType=dismax`` (CKAN's default, which our hook leaves alone),
-then prints precision@10 and recall of each query and their means. Nothing is asserted here:
-tests/dataset/test_search_judged.py holds the means.
+then prints precision@10 and recall of each query and their means. For the queries with phrase
+answers it prints, with Solr's phrase ranking (the ``pf``/``ps`` of dev/solr/solrconfig.xml) and
+without it (``pf`` emptied), whether the phrase answers lead and the nDCG@10; package_search
+refuses ``pf``, so both go to Solr directly with the parameters package_search sends. Nothing is
+asserted here: tests/dataset/test_search_judged.py holds the means.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import os
 import sys
 from pathlib import Path
 from types import ModuleType
+from collections.abc import Callable
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +39,42 @@ def search_quality() -> ModuleType:
     sys.modules[spec.name] = module  # dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
+
+
+def solr_searcher(phrase_ranking: bool) -> Callable[[str], list[str]]:
+    """The judged query as package_search sends it to Solr (our rewrite, CKAN's fields, filters
+    and sort), with or without Solr's phrase ranking."""
+    import ckan.plugins.toolkit as tk
+    from ckan.lib.search.common import make_connection
+    from ckan.lib.search.query import QUERY_FIELDS
+
+    from ckanext.pm25.dataset.text_search import every_word_must_match
+
+    connection = make_connection(decode_dates=False)
+    filters = [f'+site_id:"{tk.config["ckan.site_id"]}"', "+state:active", "+dataset_type:dataset"]
+
+    def search(query: str) -> list[str]:
+        params = {**every_word_must_match({"q": query}), "qf": QUERY_FIELDS, "tie": "0.1", "q.op": "AND",
+                  "df": "text", "fq": filters, "fl": "name", "rows": 50,
+                  "sort": tk.config.get("ckan.search.default_package_sort")}
+        if not phrase_ranking:
+            params["pf"] = ""
+        return [doc["name"] for doc in connection.search(**params).docs]
+    return search
+
+
+def print_phrase_ranking(judged: list[Any], without: list[Any], with_: list[Any],
+                         mean: Callable[[list[float]], float]) -> None:
+    print(f"\n{'query with phrase answers':<28} {'lead w/o pf':>11} {'nDCG@10':>8}   "
+          f"{'lead with pf':>12} {'nDCG@10':>8}")
+    for before, after in zip(without, with_, strict=True):
+        print(f"{before.query:<28} {before.phrase_answers_lead!s:>11} {before.ndcg_at_10:8.3f}   "
+              f"{after.phrase_answers_lead!s:>12} {after.ndcg_at_10:8.3f}")
+    same = [j.returned for j in judged] == [j.returned for j in with_]
+    print(f"{len(with_)} queries: phrase answers lead in {sum(j.phrase_answers_lead for j in without)} "
+          f"without phrase ranking, {sum(j.phrase_answers_lead for j in with_)} with it; mean nDCG@10 "
+          f"{mean([j.ndcg_at_10 for j in without]):.3f} -> {mean([j.ndcg_at_10 for j in with_]):.3f} "
+          f"(Solr's answer with pf {'is' if same else 'is NOT'} package_search's order)")
 
 
 def main() -> int:
@@ -67,6 +107,13 @@ def main() -> int:
         return mean([j.precision_at_10 for j in judged]), mean([j.recall for j in judged])
     print(f"\n{len(ours)} queries, means: ours P@10 {means(ours)[0]:.3f} recall {means(ours)[1]:.3f}; "
           f"CKAN's dismax P@10 {means(stock)[0]:.3f} recall {means(stock)[1]:.3f}")
+    phrased = quality.with_phrase_answers(ours)
+    queries = {j.query for j in phrased}
+
+    def judge_phrased(search: Callable[[str], list[str]]) -> list[Any]:
+        return [j for j in judge(search) if j.query in queries]
+    print_phrase_ranking(phrased, judge_phrased(solr_searcher(phrase_ranking=False)),
+                         judge_phrased(solr_searcher(phrase_ranking=True)), mean)
     reset_everything()
     return 0
 

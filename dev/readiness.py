@@ -57,6 +57,14 @@ def _process_gone(pid_file: Path | None) -> bool:
     return not Path("/proc", pid_file.read_text().strip()).exists()
 
 
+def _is_cloud_collection(base: str, name: str) -> bool:
+    """SolrCloud: CKAN's URL names a collection, whose cores are named after its shards."""
+    try:
+        return name in _get_json(f"{base}/admin/collections?action=LIST&wt=json").get("collections", [])
+    except (urllib.error.URLError, OSError):
+        return False
+
+
 def check_solr(core_url: str, ckan_version: str, pid_file: Path | None) -> str:
     base, core = core_url.rstrip("/").rsplit("/", 1)
     try:
@@ -71,7 +79,7 @@ def check_solr(core_url: str, ckan_version: str, pid_file: Path | None) -> str:
     if failure:
         raise NotReady(f"core '{core}' failed to load: {failure}",
                        "fix the core's configuration (schema.xml, solrconfig.xml) and restart Solr", final=True)
-    if not status.get("status", {}).get(core):
+    if not status.get("status", {}).get(core) and not _is_cloud_collection(base, core):
         raise NotReady(f"core '{core}' is not loaded yet", "wait, or check that the core exists")
     try:
         _get_json(f"{core_url}/select?q=*:*&rows=0&wt=json")

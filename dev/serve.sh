@@ -52,7 +52,14 @@ http {
   include /etc/nginx/mime.types;
   types { application/geo+json geojson; }
   default_type application/octet-stream;
-  access_log $PM25_LOGS/nginx-$PORT-access.log combined buffer=64k flush=5s;
+  # "combined", with any lat= or lon= in the request line and the referer cut after its second
+  # decimal: a person's location is never logged precisely (readings/coarse_point.py)
+  map \$request \$pm25_request_lat { "~^(?<head>.*[?&]lat=[-+]?[0-9]+[.][0-9][0-9])[0-9]+(?<tail>.*)" "\$head\$tail"; default \$request; }
+  map \$pm25_request_lat \$pm25_request { "~^(?<head>.*[?&]lon=[-+]?[0-9]+[.][0-9][0-9])[0-9]+(?<tail>.*)" "\$head\$tail"; default \$pm25_request_lat; }
+  map \$http_referer \$pm25_referer_lat { "~^(?<head>.*[?&]lat=[-+]?[0-9]+[.][0-9][0-9])[0-9]+(?<tail>.*)" "\$head\$tail"; default \$http_referer; }
+  map \$pm25_referer_lat \$pm25_referer { "~^(?<head>.*[?&]lon=[-+]?[0-9]+[.][0-9][0-9])[0-9]+(?<tail>.*)" "\$head\$tail"; default \$pm25_referer_lat; }
+  log_format pm25 '\$remote_addr - \$remote_user [\$time_local] "\$pm25_request" \$status \$body_bytes_sent "\$pm25_referer" "\$http_user_agent"';
+  access_log $PM25_LOGS/nginx-$PORT-access.log pm25 buffer=64k flush=5s;
   sendfile on;
   tcp_nopush on;
   keepalive_timeout 65;

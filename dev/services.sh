@@ -55,7 +55,9 @@ stop_postgres() {
 psql_admin() { as_postgres psql -h "$PG_RUN" -p "$PM25_PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
 
 # Roles and databases: one CKAN database and one DataStore database per name suffix
-# ("dev" for the portal, "test" for the test suite, "test_N" for parallel test slots).
+# ("dev" for the portal, "test" for the test suite, "test_N" for parallel test slots); a test
+# suffix also gets "ckan_<suffix>_national", the database of the national catalogue that the
+# suite's harvest tests start beside the portal (tests/dataset/national_ckan.py).
 ensure_databases() {
   local suffix
   psql_admin -d postgres <<SQL
@@ -69,7 +71,9 @@ DO \$\$BEGIN
 END\$\$;
 SQL
   for suffix in "$@"; do
-    for db in "ckan_$suffix" "datastore_$suffix"; do
+    local dbs=("ckan_$suffix" "datastore_$suffix")
+    [[ "$suffix" != test* ]] || dbs+=("ckan_${suffix}_national")
+    for db in "${dbs[@]}"; do
       if [ -z "$(psql_admin -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
         psql_admin -d postgres -c "CREATE DATABASE $db OWNER ckan_default ENCODING 'UTF8' TEMPLATE template0"
       fi
@@ -102,18 +106,20 @@ ckan_schema_xml() {
 }
 
 write_solr_home() {
-  local conf="$SOLR_HOME/ckan/conf"
-  mkdir -p "$conf"
+  local conf="$SOLR_HOME/ckan/conf" staged="$SOLR_HOME/ckan/conf.new" changed=0 file
+  rm -rf "$staged"
+  mkdir -p "$conf" "$staged"
   echo '<solr/>' >"$SOLR_HOME/solr.xml"
   echo 'name=ckan' >"$SOLR_HOME/ckan/core.properties"
-  cp "$PM25_ROOT/dev/solr/solrconfig.xml" "$conf/solrconfig.xml"
-  touch "$conf/protwords.txt" "$conf/synonyms.txt"
-  "$VENV/bin/python" "$PM25_ROOT/dev/solr/make_schema.py" "$(ckan_schema_xml)" "$conf/schema.xml.new"
-  if ! cmp -s "$conf/schema.xml.new" "$conf/schema.xml"; then
-    mv "$conf/schema.xml.new" "$conf/schema.xml"
-    return 1   # the schema changed: a running Solr must reload the core
-  fi
-  rm -f "$conf/schema.xml.new"
+  cp "$PM25_ROOT/dev/solr/solrconfig.xml" "$staged/solrconfig.xml"
+  touch "$staged/protwords.txt" "$staged/synonyms.txt"
+  # schema.xml and the stopwords_th.txt it reads
+  "$VENV/bin/python" "$PM25_ROOT/dev/solr/make_schema.py" "$(ckan_schema_xml)" "$staged/schema.xml"
+  for file in "$staged"/*; do
+    cmp -s "$file" "$conf/${file##*/}" || { cp "$file" "$conf/"; changed=1; }
+  done
+  rm -rf "$staged"
+  [ "$changed" = 0 ]   # 1: the core's configuration changed, a running Solr must reload the core
 }
 
 start_solr() {
@@ -122,7 +128,7 @@ start_solr() {
   write_solr_home || schema_changed=1
   if pid_alive "$SOLR_PID"; then
     if [ "$schema_changed" = 1 ]; then
-      say "Solr schema changed (CKAN $CKAN_PIN): reloading core ckan"
+      say "Solr configuration changed (CKAN $CKAN_PIN): reloading core ckan"
       curl -fsS "http://127.0.0.1:$PM25_SOLR_PORT/solr/admin/cores?action=RELOAD&core=ckan" >/dev/null \
         || die "Solr could not reload core ckan: see $PM25_LOGS/solr.log"
     fi

@@ -9,4 +9,5 @@ for pidfile in "$PM25_VAR"/run/*.pid; do
   fi
   rm -f "$pidfile"
 done
+bash "$PM25_ROOT/dev/cluster.sh" stop
 bash "$PM25_ROOT/dev/services.sh" stop

@@ -129,7 +129,7 @@ site_ckan config-tool "$ini" "${options[@]}"
 
 # 3. Solr: the README's schema over the core's, then the core reloaded
 run_block "$checkout" "$(block 3 | sed "s|<ckan>|$ckan_dir|g")"
-cp "$checkout/schema.xml" "$SOLR_HOME/$core/conf/schema.xml"
+cp "$checkout/schema.xml" "$checkout/stopwords_th.txt" "$SOLR_HOME/$core/conf/"
 solr_cores RELOAD "core=$core" || die "Solr did not take the README's schema: see $PM25_LOGS/solr.log"
 
 # 4. the databases

@@ -6,6 +6,7 @@ import click
 from ckanext.pm25.demo.cli import demo
 from ckanext.pm25.harvesters.cli import harvest
 from ckanext.pm25.participation.cli import alerts
+from ckanext.pm25.provinces.boundaries_cli import boundaries
 from ckanext.pm25.provinces.cli import provinces
 from ckanext.pm25.readings.cli import summary
 
@@ -15,7 +16,7 @@ def pm25() -> None:
     """PM2.5 platform administration."""
 
 
-for command in (provinces, summary, harvest, demo, alerts):
+for command in (provinces, summary, harvest, demo, alerts, boundaries):
     pm25.add_command(command)
 
 

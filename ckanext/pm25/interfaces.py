@@ -16,6 +16,13 @@ class IPm25Readings(Interface):
         """`rows` are the upserted DataStore rows (columns of
         ckanext.pm25.harvesters.normalise.DATASTORE_COLUMNS) of the station dataset `dataset`."""
 
+    def stations_readings_stored(self, batches: list[tuple[dict[str, Any], str, list[dict[str, Any]]]],
+                                 ) -> None:
+        """Readings of several stations stored in one merge: (dataset, resource id, rows) each,
+        as for :meth:`readings_stored`, which this calls once per station unless overridden."""
+        for dataset, resource_id, rows in batches:
+            self.readings_stored(dataset, resource_id, rows)
+
     def station_status_changed(self, dataset: dict[str, Any]) -> None:
         """A station dataset was marked active/inactive, or moved (new geometry and provinces)."""
 

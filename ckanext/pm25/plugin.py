@@ -30,7 +30,7 @@ from ckanext.pm25.readings.embed_headers import EmbedHeaders
 from ckanext.pm25.readings.cache_headers import CacheHeaders
 from ckanext.pm25.readings import helpers as readings_helpers
 from ckanext.pm25.readings import hooks as readings_hooks
-from ckanext.pm25.readings import hotspot_actions, hotspot_views
+from ckanext.pm25.readings import hotspot_actions, hotspot_views, point_privacy
 from ckanext.pm25.readings import views as readings_views
 
 LICENSES_FILE = Path(__file__).parent / "schemas" / "licenses.json"
@@ -107,6 +107,7 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
         if hasattr(app, "extensions"):  # the Flask app
             csrf_guard.note_exempt_views(app)
             log_privacy.install()  # no requester's address in the API's debug log
+            point_privacy.install()  # no precise location in the request log (readings/)
             # the embeddable widget's headers, settled after CKAN's after-request handler and
             # the session's cookie (readings/embed_headers.py)
             app.wsgi_app = EmbedHeaders(app.wsgi_app)
@@ -151,6 +152,10 @@ class Pm25Plugin(DefaultTranslation, plugins.SingletonPlugin):
 
     def readings_stored(self, dataset: dict[str, Any], resource_id: str, rows: list[dict[str, Any]]) -> None:
         readings_hooks.readings_stored(dataset, resource_id, rows)
+
+    def stations_readings_stored(self, batches: list[tuple[dict[str, Any], str, list[dict[str, Any]]]],
+                                 ) -> None:
+        readings_hooks.stations_readings_stored(batches)
 
     def station_status_changed(self, dataset: dict[str, Any]) -> None:
         readings_hooks.station_status_changed(dataset)

@@ -11,7 +11,7 @@ from tests.harvesters.harvesting import make_source, now_thai_hour, run_job
 from tests.upstream.gistda import GistdaServer
 
 PHRAE = "54"
-MUEANG_PHRAE, NO_MEAN = "5401", "5411"  # the imitation serves no 24-hour mean for every 11th district
+MUEANG_PHRAE, NO_MEAN = "5401", "5408"  # the model serves Nong Muang Khai without a 24-hour mean
 CONTACT = {"maintainer_email": "pm25@example.go.th"}
 GISTDA = "สำนักงานพัฒนาเทคโนโลยีอวกาศและภูมิสารสนเทศ (GISTDA), PM2.5 model"  # the source's default data_source
 
@@ -32,6 +32,7 @@ def gistda_model(allow_upstream: Any, clean_db: None, clean_index: None) -> Iter
     with GistdaServer(now_local=now_thai_hour()) as gistda:
         gistda.only_provinces = {PHRAE}
         gistda.district_overrides[MUEANG_PHRAE] = {"pm25Avg24hrs": 20.0}
+        gistda.district_overrides[NO_MEAN] = {"pm25Avg24hrs": None}
         allow_upstream(gistda.url)
         source = make_source(gistda.url, "pm25_gistda", CONTACT, name="gistda")
         run_job(source)

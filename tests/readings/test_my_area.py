@@ -81,6 +81,27 @@ class TestFromAName:
         assert [(s["name"], s["distance_km"]) for s in result["stations"]] == [
             ("air4thai-l1", None), ("air4thai-l2", None)]
 
+    @pytest.mark.parametrize("place", ["Mae Mo", "อำเภอแม่เมาะ", "แม่เมาะ, ลำปาง", "Amphoe Mae Mo, Lampang"])
+    def test_a_district_no_model_reports_gives_its_province_and_says_so(self, known: Known, place: str) -> None:
+        result = my_area(place=place)  # the known readings have no GISTDA model: the gazetteer's district
+        assert result["province"]["code"] == "TH-52" and result["province"]["latest"]["pm25_24h"] == 38.5
+        district = result["district"]
+        assert (district["code"], district["name_th"], district["name_en"]) == ("5202", "แม่เมาะ", "Mae Mo")
+        assert district["latest"]["status"] == "no_data" and district["latest"]["pm25"] is None
+        assert [s["name"] for s in result["stations"]] == ["air4thai-l1", "air4thai-l2"]
+
+    def test_a_bangkok_khet_by_its_name(self, known: Known) -> None:
+        for place in ("Bang Rak", "เขตบางรัก", "Khet Bang Rak"):
+            result = my_area(place=place)
+            assert result["province"]["code"] == "TH-10" and result["district"]["code"] == "1004"
+
+    def test_a_district_name_two_provinces_share_asks_for_the_province(self, known: Known) -> None:
+        assert refusal(place="Chom Thong") == {"place": [
+            "Several districts are called Chom Thong: add the province after a comma, as in Chom Thong, TH-10 "
+            "(Chom Thong (TH-10), Chom Thong (TH-50))"]}
+        result = my_area(place="Chom Thong, Chiang Mai")
+        assert result["province"]["code"] == "TH-50" and result["district"]["code"] == "5002"
+
     def test_an_unknown_place_is_refused_with_its_name(self, known: Known) -> None:
         assert refusal(place="Atlantis") == {"place": ["No province or district is called Atlantis"]}
         assert refusal(place="Mae Mo, Atlantis") == {"place": ["No province is called Atlantis"]}
@@ -112,6 +133,15 @@ class TestPage:
         assert "ETag" not in response.headers
         api = app.get("/api/3/action/pm25_my_area?lat=18.30&lon=99.50")
         assert api.status_code == 200 and api.headers["Cache-Control"].startswith("private")
+
+    def test_a_district_no_model_reports_in_thai_and_english(self, known: Known, app: Any) -> None:
+        english = app.get("/en/pm25/my-area?place=Mae+Mo").get_data(as_text=True)
+        district = english.split('data-district="5202"', 1)[1].split("</section>", 1)[0]
+        assert "<h2>Mae Mo</h2>" in district and "No model estimate for this district yet." in district
+        assert ">Lampang</a>" in english and '<span class="pm25-latest-mean">38.5</span>' in english
+        thai = app.get("/pm25/my-area?place=อำเภอแม่เมาะ").get_data(as_text=True)
+        district = thai.split('data-district="5202"', 1)[1].split("</section>", 1)[0]
+        assert "<h2>แม่เมาะ</h2>" in district and "ยังไม่มีค่าประมาณจากแบบจำลองของอำเภอนี้" in district
 
     def test_a_named_place_is_shared_like_the_other_pages(self, known: Known, app: Any) -> None:
         assert_shared(app.get("/en/pm25/my-area?place=Lampang"), max_age=60)

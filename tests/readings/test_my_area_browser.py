@@ -46,7 +46,7 @@ def test_my_location_gives_the_nearest_stations(portal: str, located: Any, artif
 
     WebDriverWait(located, 30).until(lambda driver: "lat=" in driver.current_url)
     asked = parse_qs(urlsplit(located.current_url).query)
-    assert asked == {"lat": ["18.3"], "lon": ["99.5"]}  # rounded to about 1 km before it leaves
+    assert asked == {"lat": ["18.30"], "lon": ["99.49"]}  # cut after two decimals (about 1 km) before it leaves
     rows = located.find_elements(By.CSS_SELECTOR, ".pm25-my-area-stations tbody tr")
     assert rows[0].get_attribute("data-station") == "air4thai-l1"
     assert "Lampang" in located.find_element(By.CSS_SELECTOR, ".pm25-my-area-province h2").text

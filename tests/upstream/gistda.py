@@ -3,6 +3,6 @@ use it; this module is the tests' import path."""
 from __future__ import annotations
 
 from ckanext.pm25.demo.upstream.gistda import (DISTRICT, FORECAST, PROVINCES, GistdaServer,
-                                               generated_districts)
+                                               model_districts)
 
-__all__ = ["DISTRICT", "FORECAST", "PROVINCES", "GistdaServer", "generated_districts"]
+__all__ = ["DISTRICT", "FORECAST", "PROVINCES", "GistdaServer", "model_districts"]

@@ -6,26 +6,25 @@ about dust or about Lampang matched. ``edismax`` (splitting after analysis, ``so
 default) applies ``mm`` to the words the tokenizer found, so with ``mm=100%`` every word must
 match, in Thai as in English (``PM2.5`` no longer matches anything that merely holds a "5").
 
-``mm`` at 100% would make an English stop word ("air quality *in* Lampang") a word every result
-must hold, and a query-side stop filter cannot help: ``name`` and ``tags`` are string fields
-that keep the word as a clause of their own. So English stop words are left out of a plain query
-before it reaches Solr. Pure: no CKAN.
+``mm`` at 100% would make a stop word ("air quality *in* Lampang", ``PM2.5 ของ เชียงใหม่``) a
+word every result must hold, and a query-side stop filter cannot help: ``name`` and ``tags`` are
+string fields that keep the word as a clause of their own. So the stop words of
+:mod:`stop_words` standing as words of their own are left out of a plain query before it reaches
+Solr; inside unspaced Thai (``ฝุ่นของลำปาง``) Solr's query-side stop filter on the text fields,
+written from the same list, drops them after the Thai tokenizer has found them. Pure: no CKAN.
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
-# Lucene's English stop set (EnglishAnalyzer.ENGLISH_STOP_WORDS_SET), less the operators.
-ENGLISH_STOP_WORDS = frozenset({
-    "a", "an", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
-    "no", "of", "on", "such", "that", "the", "their", "then", "there", "these", "they", "this",
-    "to", "was", "will", "with", "and", "or", "not",
-})
+from ckanext.pm25.dataset.stop_words import STOP_WORDS
+
 OPERATORS = frozenset({"AND", "OR", "NOT"})
 # Query syntax a user typed on purpose (a field, a phrase, a group, a boost, a wildcard, …).
 _SYNTAX = re.compile(r'[:"(){}\[\]^~*?\\]|(?:^|\s)[+-]')
 MATCH_ALL = frozenset({"*:*", '""', "''"})
+_THAI = re.compile("[\u0e00-\u0e7f]")
 
 
 def is_plain(query: str) -> bool:
@@ -34,9 +33,22 @@ def is_plain(query: str) -> bool:
 
 
 def without_stop_words(query: str) -> str:
-    """The query without English stop words; the query as it is if nothing else is left."""
-    kept = [word for word in query.split() if word.lower() not in ENGLISH_STOP_WORDS]
-    return " ".join(kept) if kept else query
+    """The query without its words that are stop words (Thai or English)."""
+    return " ".join(word for word in query.split() if word.lower() not in STOP_WORDS)
+
+
+def is_stop_words_only(word: str) -> bool:
+    """``word`` is a stop word, or Thai stop words written together (``ข้อมูลของ``): Solr's query
+    analyzer would leave nothing of it to search for. English is written with spaces ("bean" is
+    not "be" "an")."""
+    word = word.lower()
+    if not _THAI.search(word):
+        return word in STOP_WORDS
+    # can_end[i]: word[:i] is stop words written together
+    can_end = [True] + [False] * len(word)
+    for end in range(1, len(word) + 1):
+        can_end[end] = any(can_end[start] and word[start:end] in STOP_WORDS for start in range(end))
+    return bool(word) and can_end[-1]
 
 
 def every_word_must_match(search_params: dict[str, Any]) -> dict[str, Any]:
@@ -48,8 +60,12 @@ def every_word_must_match(search_params: dict[str, Any]) -> dict[str, Any]:
         return search_params
     if "defType" in search_params:
         return search_params
+    if is_plain(query):
+        if all(is_stop_words_only(word) for word in query.split()):
+            # Nothing left to search for ("ข้อมูล", data): every dataset, as for an empty box.
+            search_params["q"] = "*:*"
+            return search_params
+        search_params["q"] = without_stop_words(query)
     search_params["defType"] = "edismax"
     search_params.setdefault("mm", "100%")
-    if is_plain(query):
-        search_params["q"] = without_stop_words(query)
     return search_params

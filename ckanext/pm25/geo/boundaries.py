@@ -110,21 +110,20 @@ def _shape_geometry(shape_: Any) -> dict[str, Any] | None:
     return None if shape_.shapeType == 0 else shape_.__geo_interface__  # 0: null shape
 
 
-def _choose_shapefile(folder: Path) -> Path:
+def _choose_shapefile(folder: Path, level: str) -> Path:
     shapefiles = sorted(folder.rglob("*.shp"))
     if len(shapefiles) == 1:
         return shapefiles[0]
-    level_one = [path for path in shapefiles if "adm1" in path.name.lower()]
-    if len(level_one) == 1:
-        return level_one[0]
-    raise BoundaryError(
-        N_("The archive must contain one province-level Shapefile; found: %(names)s."),
-        {"names": ", ".join(path.name for path in shapefiles) or "-"},
-        code="ambiguous_archive",
-    )
+    of_level = [path for path in shapefiles if level in path.name.lower()]
+    if len(of_level) == 1:
+        return of_level[0]
+    message = (N_("The archive must contain one district-level Shapefile; found: %(names)s.") if level == "adm2"
+               else N_("The archive must contain one province-level Shapefile; found: %(names)s."))
+    raise BoundaryError(message, {"names": ", ".join(path.name for path in shapefiles) or "-"},
+                        code="ambiguous_archive")
 
 
-def _read(path: Path) -> tuple[list[Record], CRS | None, str]:
+def _read(path: Path, level: str = "adm1") -> tuple[list[Record], CRS | None, str]:
     suffix = path.suffix.lower()
     if suffix in (".geojson", ".json"):
         return (*_read_geojson(path), "GeoJSON")
@@ -137,7 +136,7 @@ def _read(path: Path) -> tuple[list[Record], CRS | None, str]:
                 if Path(member).is_absolute() or ".." in Path(member).parts:
                     raise BoundaryError(N_("The archive contains unsafe paths."), code="unsafe_archive")
             archive.extractall(folder)
-            return (*_read_shapefile(_choose_shapefile(Path(folder))), "Shapefile (zip)")
+            return (*_read_shapefile(_choose_shapefile(Path(folder), level)), "Shapefile (zip)")
     raise BoundaryError(
         N_("Unsupported boundary file type %(suffix)s: use GeoJSON, .shp or a .zip of a Shapefile."),
         {"suffix": suffix or "-"},
@@ -163,7 +162,15 @@ def _resolve_crs(declared: CRS | None, option: CRS | None, file_format: str) -> 
     )
 
 
-def _code_value(value: Any) -> str | int | None:
+def read_records(path: Path, crs: int | str | None, level: str) -> tuple[list[Record], CRS, str]:
+    """The features of a GeoJSON or Shapefile (``level``, e.g. ``adm2``, picks the Shapefile of a
+    COD-AB archive), the CRS they are in, and the file's format."""
+    records, declared, file_format = _read(path, level)
+    return records, _resolve_crs(declared, _crs_option(crs), file_format.split(" ")[0]), file_format
+
+
+def code_value(value: Any) -> str | int | None:
+    """A code field's value as read (a Shapefile's numeric field gives floats: 5201.0 is 5201)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value if isinstance(value, (str, int)) else None
@@ -175,7 +182,7 @@ def _detect_code_field(records: list[Record]) -> str:
         name = names.get(candidate.casefold())
         if name is None:
             continue
-        values = [_code_value(properties.get(name)) for properties, _ in records]
+        values = [code_value(properties.get(name)) for properties, _ in records]
         if sum(normalise_code(value) is not None for value in values) * 2 >= len(records):
             return name
     raise BoundaryError(
@@ -185,12 +192,12 @@ def _detect_code_field(records: list[Record]) -> str:
     )
 
 
-def _polygonal(geometry: BaseGeometry) -> BaseGeometry:
+def polygonal(geometry: BaseGeometry) -> BaseGeometry:
     polygons = [part for part in shapely.get_parts(geometry) if part.geom_type in ("Polygon", "MultiPolygon")]
     return shapely.union_all(polygons) if polygons else shapely.Polygon()
 
 
-def _inside_extent(geometry: BaseGeometry) -> bool:
+def inside_extent(geometry: BaseGeometry) -> bool:
     min_x, min_y, max_x, max_y = geometry.bounds
     lon_min, lat_min, lon_max, lat_max = THAILAND_EXTENT
     return (min_x >= lon_min - EXTENT_MARGIN and max_x <= lon_max + EXTENT_MARGIN
@@ -213,8 +220,7 @@ def load_boundaries(
     and refused otherwise.
     """
     source_path = Path(path)
-    records, declared, file_format = _read(source_path)
-    source_crs = _resolve_crs(declared, _crs_option(crs), file_format.split(" ")[0])
+    records, source_crs, file_format = read_records(source_path, crs, "adm1")
     if not records:
         raise _problem_error(["the file has no features"])
     field_name = code_field or _detect_code_field(records)
@@ -231,7 +237,7 @@ def load_boundaries(
     seen: set[str] = set()
     for number, (properties, geometry_data) in enumerate(records, start=1):
         raw_code = properties.get(field_name)
-        code = normalise_code(_code_value(raw_code))
+        code = normalise_code(code_value(raw_code))
         if code is None:
             unknown.append(str(raw_code))
             continue
@@ -254,10 +260,10 @@ def load_boundaries(
                 invalid.append(code)
                 problems.append(f"{code} is not a valid geometry ({reason})")
                 continue
-            geometry = _polygonal(shapely.make_valid(geometry))
+            geometry = polygonal(shapely.make_valid(geometry))
             warnings.append(f"{code} was not a valid geometry ({reason}) and was repaired with make_valid")
             log.warning("Boundary file %s: %s", source_path.name, warnings[-1])
-        if not _inside_extent(geometry):
+        if not inside_extent(geometry):
             problems.append(f"{code} lies outside Thailand (is the coordinate system {source_crs.name} right?)")
             continue
         parts.setdefault(code, []).append(geometry)

@@ -34,6 +34,7 @@ from ckanext.pm25.geo import provinces
 from ckanext.pm25.provinces import located
 from ckanext.pm25.geo.errors import GeoError
 from ckanext.pm25.harvesters import budget, locks, objects, publishing, recording, settings, site_user, stages
+from ckanext.pm25.harvesters.recorded_messages import CANNOT_HARVEST, CANNOT_IMPORT, english
 from ckanext.pm25.harvesters.datasets import (agency_dataset, agency_guid, agency_package_id,
                                               bbox_polygon, tag_names, upstream_spatial)
 from ckanext.pm25.harvesters.http import FetchError, fetch_json, make_session
@@ -96,7 +97,7 @@ class AgencyCkanHarvester(stages.Pm25HarvesterBase):
         try:
             publishing.publisher_for(job.source, config)
         except ValueError as error:
-            recording.record_gather_error(job, f"Cannot harvest: {error}")
+            recording.record_gather_error(job, english(CANNOT_HARVEST, error=error))
             return []
         listing, complete = self._listing(job, config)
         ours = {guid: (package_id, modified)
@@ -257,7 +258,7 @@ class AgencyCkanHarvester(stages.Pm25HarvesterBase):
             try:
                 publisher = publishing.publisher_for(obj.source, config)
             except ValueError as error:
-                recording.record_object_error(obj, f"Cannot import: {error}", "Import")
+                recording.record_object_error(obj, english(CANNOT_IMPORT, error=error), "Import")
                 return False
             upstream = content["dataset"]
             dataset_fields, resource_fields = publishing.schema_fields()

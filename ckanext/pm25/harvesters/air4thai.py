@@ -24,18 +24,24 @@ follows the same reading.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 
+from ckan import model
+
 from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.pm25.common.messages import N_
-from ckanext.pm25.harvesters import budget, objects, publishing, recording, settings
-from ckanext.pm25.harvesters.datasets import AIR4THAI, station_package_id, store_resource_id
+from ckanext.pm25.harvesters import budget, objects, publishing, recording, settings, station_batches
+from ckanext.pm25.harvesters.recorded_messages import CANNOT_HARVEST, english
+from ckanext.pm25.harvesters.datasets import (AIR4THAI, Publisher, series_id, station_package_id,
+                                              store_resource_id)
 from ckanext.pm25.harvesters.http import FetchError, HttpPolicy, fetch_json
-from ckanext.pm25.harvesters.normalise import (HourLabel, Issue, PayloadError, Reading, parse_air4thai_history,
+from ckanext.pm25.harvesters.normalise import (HourLabel, Issue, PayloadError, Reading, Station,
+                                               parse_air4thai_history,
                                                parse_air4thai_latest, reading_to_row)
 from ckanext.pm25.harvesters.series import history_window, reading_from_row
 from ckanext.pm25.harvesters.source_config import Air4ThaiConfig, parse_air4thai_config
@@ -43,6 +49,8 @@ from ckanext.pm25.harvesters.station_import import (StationHarvesterBase, future
                                                     last_hourly, station_from, stored_readings,
                                                     window_rows)
 from ckanext.pm25.common.times import HOUR, THAI_TZ, floor_hour, utcnow
+from ckanext.pm25.measurements import series_reads
+from ckanext.pm25.measurements.station_rows import PM25, station_row
 
 LATEST_PATH = "/services/getNewAQI_JSON.php"
 HISTORY_PATHS = {"webV2": "/webV2/history/api/data.php", "forweb": "/forweb/getHistoryData.php"}
@@ -86,9 +94,9 @@ class Air4ThaiHarvester(StationHarvesterBase):
 
     def gather(self, job: HarvestJob, config: Air4ThaiConfig) -> list[str]:
         try:
-            publishing.publisher_for(job.source, config)
+            publisher = publishing.publisher_for(job.source, config)
         except ValueError as error:
-            recording.record_gather_error(job, f"Cannot harvest: {error}")
+            recording.record_gather_error(job, english(CANNOT_HARVEST, error=error))
             return []
         url = base_url(job.source.url) + LATEST_PATH
         now = utcnow()
@@ -123,30 +131,95 @@ class Air4ThaiHarvester(StationHarvesterBase):
                 issues.setdefault(issue.station_id, []).append(asdict(issue))
         readings = {reading.station_id: reading for reading in latest.readings}
         seen_at = now.isoformat()
+        steady = station_batches.steady_stations(job.source_id, (
+            self._candidate(station, readings.get(station.station_id), job, publisher)
+            for station in latest.stations), self.station_network)
+        guids: list[str] = []
 
         def items() -> Iterator[dict[str, Any]]:
             # A generator: harvest objects are written in chunks, never all held at once.
             for station in latest.stations:
                 reading = readings.get(station.station_id)
+                guids.append(GUID_PREFIX + station.station_id)
                 yield {"guid": GUID_PREFIX + station.station_id, "content": json.dumps({
                     "station": asdict(station),
                     "latest": reading_to_row(reading) if reading else None,
                     "issues": issues.get(station.station_id, []),
                     "seen_at": seen_at,
                 }, ensure_ascii=False)}
-            yield from self._gone(job.source_id, {GUID_PREFIX + s.station_id
-                                                  for s in latest.stations})
+            for gone in self._gone(job.source_id, {GUID_PREFIX + s.station_id for s in latest.stations}):
+                guids.append(gone["guid"])
+                yield gone
 
-        return objects.insert_objects(job, items())
+        ids = objects.insert_objects(job, items())
+        return station_batches.queue_batches(job, ids, guids, steady)
+
+    @staticmethod
+    def _candidate(station: Station, reading: Reading | None, job: HarvestJob,
+                   publisher: Publisher) -> station_batches.Candidate:
+        snapshot = reading_to_row(reading) if reading else None
+        day = None if snapshot is None or "future" in snapshot["quality_flag"].split(",") \
+            else str(snapshot["datetime_local"])[:10]
+        return station_batches.Candidate(
+            guid=GUID_PREFIX + station.station_id, station_id=station.station_id,
+            key=station_batches.steady_key(json.loads(json.dumps(asdict(station))), job.source.config,
+                                           publisher), day=day)
 
     # --- fetch -------------------------------------------------------------------------------
 
     def fetch(self, obj: HarvestObject, config: Air4ThaiConfig) -> bool:
+        batch = station_batches.batch_of(obj)
+        if batch is None:
+            return self._fetch_station(obj, config)
+        return self._fetch_batch(obj, batch, config)
+
+    def _fetch_batch(self, leader: HarvestObject, members: list[HarvestObject],
+                     config: Air4ThaiConfig) -> bool:
+        """Every member's history fetched, their newest stored hours read in one query per
+        store; a member's failure is its own. The leader's import runs whatever its own fetch
+        did (its members wait for it)."""
+        members = station_batches.claim_members(leader, members)
+        stations = {m.id: station_from(json.loads(m.content or "{}")["station"]) for m in members}
+        privacy: dict[str, bool] = {package_id: bool(private) for package_id, private in model.Session.query(
+            model.Package.id, model.Package.private).filter(
+            model.Package.id.in_([m.package_id for m in members]))}
+        last: dict[str, dict[str, Any]] = {}
+        for private in set(map(bool, privacy.values())):
+            last.update(series_reads.last_measured(
+                store_resource_id(leader.harvest_source_id, private),
+                [series_id(station.station_id, self.station_network) for station in stations.values()], PM25))
+        # the leader last, each member's fetch timed on its own: the job's time budget adds up
+        # its objects' fetch times, and a batch's wait must not count once per member; what
+        # the job has spent is read once and counted on from there
+        spent_before, clock = budget.spent(leader.job), time.monotonic()
+        for member in [*members[1:], leader]:
+            station = stations[member.id]
+            member.fetch_started = datetime.utcnow()
+            stored = last.get(series_id(station.station_id, self.station_network))
+            try:
+                outcome = self._fetch_station(member, config, [station_row(stored, station.station_id)]
+                                              if stored else [],
+                                              spent_so_far=spent_before + time.monotonic() - clock,
+                                              save=False)
+            except Exception as error:  # recorded on this station; the batch goes on
+                model.Session.rollback()
+                recording.record_object_error(member, f"Unexpected error in fetch: {error!r}", "Fetch")
+                outcome = False
+            if member is not leader:
+                station_batches.finished(member, outcome, "FETCH")
+                member.save()
+        return True
+
+    def _fetch_station(self, obj: HarvestObject, config: Air4ThaiConfig,
+                       recent: list[dict[str, Any]] | None = None, *, spent_so_far: float | None = None,
+                       save: bool = True) -> bool:
+        """One station's fetch; ``recent`` (its newest stored hourly row) and ``spent_so_far`` (what the
+        job has spent) when the caller knows them; ``save=False`` leaves the commit to it."""
         content = json.loads(obj.content or "{}")
         if content.get("gone"):
             return True
         spent = budget.spent_before_fetch(obj, "before this station was fetched; its stored readings are unchanged and "
-                                          "it is fetched again next run")
+                                          "it is fetched again next run", spent_so_far)
         if spent is None:
             return False
         station = station_from(content["station"])
@@ -155,8 +228,9 @@ class Air4ThaiHarvester(StationHarvesterBase):
         snapshot = self._snapshot_reading(content.get("latest"))
         latest_time = snapshot.datetime_utc if snapshot else floor_hour(now)
         package_id = station_package_id(obj.harvest_source_id, station.station_id)
-        recent = stored_readings(store_resource_id(obj.harvest_source_id, is_private(package_id)),
-                         station.station_id, config.max_catchup_hours)
+        if recent is None:
+            recent = stored_readings(store_resource_id(obj.harvest_source_id, is_private(package_id)),
+                                     station.station_id, config.max_catchup_hours)
         last_stored = last_hourly(recent)
         window = history_window(latest_time, last_stored, backfill_hours=config.backfill_hours,
                                 revisit_hours=config.revisit_hours,
@@ -167,7 +241,8 @@ class Air4ThaiHarvester(StationHarvesterBase):
             return False  # the job's time budget ran out: left as stored, for the next run
         content.update(window_rows(history, snapshot, window))
         obj.content = json.dumps(content, ensure_ascii=False)
-        obj.save()
+        if save:
+            obj.save()
         return True
 
     @staticmethod

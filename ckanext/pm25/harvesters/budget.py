@@ -18,6 +18,7 @@ from ckan import model
 from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.pm25.harvesters import recording
 from ckanext.pm25.harvesters.http import HttpPolicy
+from ckanext.pm25.harvesters.recorded_messages import OUT_OF_TIME, english
 
 KEY = "ckanext.pm25.harvest.job_time_budget"
 
@@ -57,14 +58,15 @@ def within(policy: HttpPolicy, spent_seconds: float) -> HttpPolicy:
 
 def stopped(spent_seconds: float, what: str) -> str:
     """The error recorded when the budget runs out."""
-    return (f"Stopped after {spent_seconds:.0f} s: the job's time budget ({KEY} = "
-            f"{seconds():.0f} s) ran out {what}")
+    return english(OUT_OF_TIME, seconds=f"{spent_seconds:.0f}", key=KEY, budget=f"{seconds():.0f}",
+                   while_doing=what)
 
 
-def spent_before_fetch(obj: HarvestObject, what: str) -> float | None:
-    """Seconds the job has spent before ``obj`` is fetched, or None, with ``what`` recorded as the
-    object's fetch error, when the budget has already run out."""
-    spent_seconds = spent(obj.job, obj)
+def spent_before_fetch(obj: HarvestObject, what: str, known: float | None = None) -> float | None:
+    """Seconds the job has spent before ``obj`` is fetched (``known`` when the caller keeps
+    count), or None, with ``what`` recorded as the object's fetch error, when the budget has
+    already run out."""
+    spent_seconds = spent(obj.job, obj) if known is None else known
     if spent_seconds < seconds():
         return spent_seconds
     recording.record_object_error(obj, stopped(spent_seconds, what), "Fetch")

@@ -32,6 +32,7 @@ from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.pm25.common.messages import N_
 from ckanext.pm25.common.times import floor_hour, utcnow
 from ckanext.pm25.harvesters import api_keys, budget, objects, publishing, recording, settings
+from ckanext.pm25.harvesters.recorded_messages import CANNOT_HARVEST, english
 from ckanext.pm25.harvesters.datasets import (StationNetwork, station_package_id,
                                               store_resource_id)
 from ckanext.pm25.harvesters.dustboy_normalise import Parsed, parse_series, parse_stations, seen_note
@@ -95,7 +96,7 @@ class DustBoyHarvester(StationHarvesterBase):
         try:
             publisher = publishing.publisher_for(job.source, config)
         except ValueError as error:
-            recording.record_gather_error(job, f"Cannot harvest: {error}")
+            recording.record_gather_error(job, english(CANNOT_HARVEST, error=error))
             return []
         key = api_keys.api_key(SOURCE_TYPE, publisher.source_name)
         if key is None:

@@ -29,6 +29,7 @@ from ckanext.pm25.common.messages import N_
 from ckanext.pm25.common.times import utcnow
 from ckanext.pm25.harvesters import (api_keys, budget, network, objects, publishing, recording,
                                      settings, stages)
+from ckanext.pm25.harvesters.recorded_messages import CANNOT_HARVEST, CANNOT_IMPORT, english
 from ckanext.pm25.harvesters.datasets import DEFAULT_LICENSE
 from ckanext.pm25.harvesters.firms_csv import parse_firms_csv
 from ckanext.pm25.harvesters.http import FetchError, fetch_text
@@ -92,7 +93,7 @@ class FirmsHarvester(stages.Pm25HarvesterBase):
         try:
             publishing.publisher_for(job.source, config)
         except ValueError as error:
-            recording.record_gather_error(job, f"Cannot harvest: {error}")
+            recording.record_gather_error(job, english(CANNOT_HARVEST, error=error))
             return []
         key, _ = _key_and_scrub(job.source_id)
         if key is None:
@@ -147,7 +148,7 @@ class FirmsHarvester(stages.Pm25HarvesterBase):
         try:
             publisher = publishing.publisher_for(obj.source, config)
         except ValueError as error:
-            recording.record_object_error(obj, f"Cannot import: {error}", "Import")
+            recording.record_object_error(obj, english(CANNOT_IMPORT, error=error), "Import")
             return False
         try:
             parsed = parse_firms_csv(content.get("csv") or "", sensor)

@@ -37,6 +37,7 @@ from ckanext.pm25.common.times import thai_day_start, utcnow
 from ckanext.pm25.geo import provinces
 from ckanext.pm25.harvesters import (budget, network, objects, publishing, recording, settings,
                                      stages)
+from ckanext.pm25.harvesters.recorded_messages import CANNOT_HARVEST, CANNOT_IMPORT, english
 from ckanext.pm25.harvesters.datasets import (DEFAULT_LICENSE, Publisher, network_dataset,
                                               network_package_id)
 from ckanext.pm25.harvesters.gistda_records import (AreaSeries, DistrictForecast, Parsed,
@@ -134,7 +135,7 @@ class GistdaHarvester(stages.Pm25HarvesterBase):
         try:
             publishing.publisher_for(job.source, config)
         except ValueError as error:
-            recording.record_gather_error(job, f"Cannot harvest: {error}")
+            recording.record_gather_error(job, english(CANNOT_HARVEST, error=error))
             return []
         url = base_url(job.source.url) + PROVINCES_PATH
         now = utcnow()
@@ -249,7 +250,7 @@ class GistdaHarvester(stages.Pm25HarvesterBase):
         try:
             publisher = publishing.publisher_for(obj.source, config)
         except ValueError as error:
-            recording.record_object_error(obj, f"Cannot import: {error}", "Import")
+            recording.record_object_error(obj, english(CANNOT_IMPORT, error=error), "Import")
             return False
         series = [series_from_json(content["province"]),
                   *(series_from_json(item) for item in content.get("districts") or [])]

@@ -86,17 +86,19 @@ def stand_for(obj: HarvestObject, package_id: str) -> None:
 
 
 def make_current(obj: HarvestObject, package_id: str, fingerprint: str | None = None, *,
-                 commit: bool = True) -> None:
+                 commit: bool = True, extras: dict[str, str] | None = None) -> None:
     """This object now stands for the dataset; earlier objects of the same item do not.
     ``commit=False`` flushes only, for the import stage's last step: ckanext-harvest commits
-    the object (its state and report status) as soon as the stage returns."""
+    the object (its state and report status) as soon as the stage returns. ``extras`` are
+    kept on the object beside the fingerprint."""
     _supersede(obj, package_id)
-    if fingerprint is not None:
-        extra = next((e for e in obj.extras if e.key == FINGERPRINT_KEY), None)
+    kept = {**({FINGERPRINT_KEY: fingerprint} if fingerprint is not None else {}), **(extras or {})}
+    for key, value in kept.items():
+        extra = next((e for e in obj.extras if e.key == key), None)
         if extra is None:
-            obj.extras.append(HarvestObjectExtra(key=FINGERPRINT_KEY, value=fingerprint))
+            obj.extras.append(HarvestObjectExtra(key=key, value=value))
         else:
-            extra.value = fingerprint
+            extra.value = value
     if commit:
         obj.save()
         return

@@ -40,6 +40,7 @@ from ckanext.pm25.common.times import HOUR, floor_hour, parse_utc, utcnow
 from ckanext.pm25.geo.provinces import Province
 from ckanext.pm25.harvesters import (api_keys, budget, objects, openaq_links, publishing,
                                      rate_limits, recording, settings)
+from ckanext.pm25.harvesters.recorded_messages import CANNOT_HARVEST, english
 from ckanext.pm25.harvesters.datasets import Publisher, store_resource_id
 from ckanext.pm25.harvesters.http import FetchError, FetchResult, HttpPolicy, fetch_json, make_session
 from ckanext.pm25.harvesters.normalise import PayloadError, Station, reading_to_row
@@ -160,7 +161,7 @@ class OpenAQHarvester(StationHarvesterBase):
         try:
             publisher = publishing.publisher_for(job.source, config)
         except ValueError as error:
-            recording.record_gather_error(job, f"Cannot harvest: {error}")
+            recording.record_gather_error(job, english(CANNOT_HARVEST, error=error))
             return []
         policy = budget.within(settings.http_policy(config.http), budget.spent_in_gather(job))
         client = self._client(job.source_id, publisher.source_name, policy, config)

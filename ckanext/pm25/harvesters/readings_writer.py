@@ -51,6 +51,21 @@ def notify_readings_stored(obj: HarvestObject, dataset: dict[str, Any], resource
                                                f"hook of {plugin.name} failed: {error!r}", "Import")
 
 
+def notify_stations_readings_stored(obj: HarvestObject,
+                                    batches: list[tuple[dict[str, Any], str, list[dict[str, Any]]]]) -> None:
+    """The hooks told of a batch's stations at once; a failure is recorded against ``obj``."""
+    if not batches:
+        return
+    for plugin in plugins.PluginImplementations(IPm25Readings):
+        try:
+            plugin.stations_readings_stored(batches)
+        except Exception as error:  # as for one station: recorded, the readings stay stored
+            model.Session.rollback()
+            log.exception("stations_readings_stored hook of %s failed", plugin.name)
+            recording.record_object_error(obj, f"The readings were stored, but the readings_stored "
+                                               f"hook of {plugin.name} failed: {error!r}", "Import")
+
+
 def notify_station_status_changed(obj: HarvestObject, dataset: dict[str, Any]) -> None:
     for plugin in plugins.PluginImplementations(IPm25Readings):
         try:

@@ -20,10 +20,12 @@ from ckanext.harvest.model import (HarvestGatherError, HarvestJob, HarvestObject
                                    HarvestObjectExtra)
 from ckanext.pm25.harvesters.http import FetchError, FetchResult
 from ckanext.pm25.harvesters.normalise import Issue, PayloadError
+from ckanext.pm25.harvesters.recorded_messages import (FETCH_FAILED, HTTP_FALLBACK, UNUSABLE,
+                                                       UPSTREAM_SEPARATOR, english)
 
 log = logging.getLogger(__name__)
 
-FALLBACK_NOTICE = "Notice: plain-http fallback used"
+FALLBACK_NOTICE = "Notice: plain-http fallback used"  # how HTTP_FALLBACK begins
 NOTE_KEY = "pm25_note"
 # Issue codes that are already visible as a reading's quality_flag: not reported as errors.
 VALUE_FLAG_CODES = frozenset({"missing", "sentinel", "non_numeric", "negative", "out_of_range"})
@@ -40,7 +42,7 @@ def _with_upstream(message: str, url: str | None, snippet: str | None) -> str:
     if url:
         text += f" [{url}]"
     if snippet:
-        text += f"\nUpstream: {snippet}"
+        text += f"{UPSTREAM_SEPARATOR}{snippet}"
     return text
 
 
@@ -77,12 +79,12 @@ def record_object_note(obj: HarvestObject, message: str, *, snippet: str | None 
 
 def fetch_failure(what: str, error: FetchError) -> tuple[str, str | None, str | None]:
     status = f" (HTTP {error.status})" if error.status and error.kind != "http_status" else ""
-    return (f"Could not fetch {what}: {error.kind}: {error.message}{status}", error.url,
-            error.snippet or None)
+    return (english(FETCH_FAILED, what=what, kind=error.kind, detail=f"{error.message}{status}"),
+            error.url, error.snippet or None)
 
 
 def payload_failure(what: str, error: PayloadError) -> tuple[str, None, str | None]:
-    return f"Unusable {what}: {error.message}", None, error.snippet or None
+    return english(UNUSABLE, what=what, detail=error.message), None, error.snippet or None
 
 
 def upstream_failure(what: str, error: FetchError | PayloadError, url: str) -> tuple[str, str | None, str | None]:
@@ -108,9 +110,7 @@ def report_fallback(job_id: str, result: FetchResult) -> None:
     if exists:
         return
     job = HarvestJob.get(job_id)
-    record_gather_error(job, f"{FALLBACK_NOTICE}: the https certificate could not be verified, "
-                             f"so data was fetched over unencrypted http as this source's "
-                             f"allow_http_fallback permits", url=result.final_url)
+    record_gather_error(job, english(HTTP_FALLBACK), url=result.final_url)
 
 
 def record_issues(obj: HarvestObject, issues: Iterable[Issue], stage: str) -> int:

@@ -15,6 +15,7 @@ from ckan import model
 from ckanext.harvest.interfaces import IHarvester
 from ckanext.harvest.model import HarvestJob, HarvestObject
 from ckanext.pm25.harvesters import job_create, notes
+from ckanext.pm25.harvesters.recorded_messages import INVALID_CONFIG, UNEXPECTED, english
 from ckanext.pm25.harvesters.recording import record_gather_error, record_object_error
 from ckanext.pm25.harvesters.settings import translated
 from ckanext.pm25.harvesters.source_url import actions_for
@@ -65,15 +66,15 @@ class Pm25HarvesterBase(plugins.SingletonPlugin):
         try:
             config = self.parse_config(harvest_job.source.config)
         except ConfigError as error:
-            record_gather_error(harvest_job, f"Invalid source configuration: {error}")
+            record_gather_error(harvest_job, english(INVALID_CONFIG, error=error))
             return []
         try:
             return self.gather(harvest_job, config)
         except Exception as error:
             model.Session.rollback()
             log.exception("gather of job %s failed", harvest_job.id)
-            record_gather_error(harvest_job, f"Unexpected error in gather: {error!r}\n"
-                                             f"{_last_frames()}")
+            record_gather_error(harvest_job, english(UNEXPECTED, stage="gather",
+                                                     error=f"{error!r}\n{_last_frames()}"))
             return []
 
     def fetch_stage(self, harvest_object: HarvestObject) -> bool | str:
@@ -87,15 +88,15 @@ class Pm25HarvesterBase(plugins.SingletonPlugin):
         try:
             config = self.parse_config(obj.source.config)
         except ConfigError as error:
-            record_object_error(obj, f"Invalid source configuration: {error}", name)
+            record_object_error(obj, english(INVALID_CONFIG, error=error), name)
             return False
         try:
             return stage(obj, config)
         except Exception as error:
             model.Session.rollback()
             log.exception("%s of harvest object %s (%s) failed", name, obj.id, obj.guid)
-            record_object_error(obj, f"Unexpected error in {name.lower()}: {error!r}\n"
-                                     f"{_last_frames()}", name)
+            record_object_error(obj, english(UNEXPECTED, stage=name.lower(),
+                                             error=f"{error!r}\n{_last_frames()}"), name)
             return False
 
 

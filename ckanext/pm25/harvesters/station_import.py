@@ -28,13 +28,17 @@ from ckanext.pm25.geo import geometry, provinces
 from ckanext.pm25.geo.errors import GeoError
 from ckanext.pm25.geo.lookup import Placement
 from ckanext.pm25.harvesters import (locks, network, objects, publishing, readings_writer, recording,
-                                      site_user, solr_commits, stages, station_privacy)
+                                      site_user, solr_commits, stages, station_batches, station_privacy)
+from ckanext.pm25.harvesters.recorded_messages import CANNOT_IMPORT, english
 from ckanext.pm25.harvesters.datasets import (AIR4THAI, DEFAULT_LICENSE, Publisher, StationNetwork,
                                               bounded_name, fingerprint, hourly_resource,
                                               hourly_resource_id, series_id, station_dataset,
                                               station_name, station_package_id,
                                               store_resource_id)
+from ckanext.pm25.measurements import series_reads
+from ckanext.pm25.measurements.bulk import merge
 from ckanext.pm25.measurements.links import series_download_url
+from ckanext.pm25.measurements.station_rows import PM25, measurement, station_row
 from ckanext.pm25.harvesters.normalise import Reading, Station, reading_to_row
 from ckanext.pm25.harvesters.series import HistoryWindow, changed_rows, with_rolling_means, without_hours
 from ckanext.pm25.harvesters.source_config import StationSourceConfig
@@ -104,11 +108,17 @@ class StationHarvesterBase(stages.Pm25HarvesterBase):
     # --- import ------------------------------------------------------------------------------
 
     def do_import(self, obj: HarvestObject, config: StationSourceConfig) -> bool | str:
+        batch = station_batches.batch_of(obj)
+        if batch is not None:
+            return self._import_batch(obj, batch, config)
+        return self._import_one(obj, config)
+
+    def _import_one(self, obj: HarvestObject, config: StationSourceConfig) -> bool | str:
         content = json.loads(obj.content or "{}")
         try:
             publisher = publishing.publisher_for(obj.source, config)
         except ValueError as error:
-            recording.record_object_error(obj, f"Cannot import: {error}", "Import")
+            recording.record_object_error(obj, english(CANNOT_IMPORT, error=error), "Import")
             return False
         station_id = content["station_id"] if content.get("gone") \
             else self._station(content).station_id
@@ -222,8 +232,115 @@ class StationHarvesterBase(stages.Pm25HarvesterBase):
                 obj, dataset or {}, resource_id, written))
         if status_changed and dataset is not None:
             readings_writer.notify_station_status_changed(obj, dataset)
-        objects.make_current(obj, package_id, digest)
+        objects.make_current(obj, package_id, digest, extras={station_batches.STEADY_KEY: station_batches.steady_key(
+            content[self.content_key], obj.source.config, publisher)})
         return True if (metadata_changed or new or changed) else "unchanged"
+
+    # --- the job-level merge of steady stations (station_batches.py) ------------------------
+
+    def _import_batch(self, leader: HarvestObject, members: list[HarvestObject],
+                      config: StationSourceConfig) -> bool | str:
+        """Every member's new or changed hours merged with one COPY per store, the summary told
+        once; a member whose dataset must change after all is imported on its own."""
+        outcomes: dict[str, bool | str] = {}
+        try:
+            outcomes = self._merge_batch(leader, members, config)
+        except Exception as error:  # said on every member left; the leader's own by stages.py
+            model.Session.rollback()
+            for member in members:
+                if member is not leader and member.state != "ERROR" and member.id not in outcomes:
+                    recording.record_object_error(member, f"Not imported: the import of its batch "
+                                                          f"failed: {error!r}", "Import")
+            raise
+        finally:
+            for member in members:
+                if member is leader:
+                    continue
+                if member.state != "ERROR":
+                    station_batches.finished(member, outcomes.get(member.id, False), "IMPORT")
+                model.Session.add(member)
+            model.Session.commit()
+        return outcomes.get(leader.id, False)
+
+    def _merge_batch(self, leader: HarvestObject, members: list[HarvestObject],
+                     config: StationSourceConfig) -> dict[str, bool | str]:
+        try:
+            publisher = publishing.publisher_for(leader.source, config)
+        except ValueError as error:
+            for member in members:
+                recording.record_object_error(member, english(CANNOT_IMPORT, error=error), "Import")
+            return {}
+        stores = self._stores(publisher, config)
+        fetched = [m for m in members if m.state != "ERROR"]
+        contents = {m.id: json.loads(m.content or "{}") for m in fetched}
+        packages = {row.id: row for row in model.Session.query(
+            model.Package.id, model.Package.name, model.Package.state, model.Package.private,
+            model.Package.extras).filter(model.Package.id.in_([m.package_id for m in fetched]))}
+        links: dict[str, str] = {resource_id: url for resource_id, url in model.Session.query(
+            model.Resource.id, model.Resource.url).filter(
+            model.Resource.id.in_([hourly_resource_id(m.package_id) for m in fetched]),
+            model.Resource.state == "active")}
+        outcomes: dict[str, bool | str] = {}
+        by_store: dict[str, list[HarvestObject]] = {}
+        alone: list[HarvestObject] = []
+        for member in fetched:
+            if member is not leader:
+                station_batches.importing(member)
+            content = contents[member.id]
+            if "window" not in content:  # the leader's own fetch failed (recorded on it)
+                outcomes[member.id] = False
+                continue
+            package = packages.get(member.package_id)
+            station = self._station(content)
+            days = [str(row["datetime_local"])[:10] for row in content.get("rows") or []]
+            if package is None or not station_batches.within_coverage(package.state, package.extras, days) \
+                    or links.get(hourly_resource_id(package.id)) != station_batches.expected_link(
+                        member.harvest_source_id, package.id, bool(package.private), station.station_id,
+                        self.station_network):
+                alone.append(member)
+            else:
+                by_store.setdefault(stores.of(bool(package.private)), []).append(member)
+        for store_id, batch in by_store.items():
+            outcomes.update(self._merge_store(leader, store_id, batch, contents, packages, config,
+                                              publisher))
+        station_batches.make_current([m for m in fetched if outcomes.get(m.id)])
+        for member in alone:
+            outcomes[member.id] = self._import_one(member, config)
+        return outcomes
+
+    def _merge_store(self, leader: HarvestObject, store_id: str, batch: list[HarvestObject],
+                     contents: dict[str, dict[str, Any]], packages: dict[str, Any],
+                     config: StationSourceConfig, publisher: Publisher) -> dict[str, bool | str]:
+        """One COPY + merge of the batch's hours into one store, compared first with the stored
+        hours of the batch's windows (one query)."""
+        series = {m.id: series_id(self._station(contents[m.id]).station_id, self.station_network)
+                  for m in batch}
+        since = min(parse_utc(contents[m.id]["window"]["store_start"]) for m in batch) - 48 * HOUR
+        stored = series_reads.rows_since(store_id, list(series.values()), PM25, since)
+        written: dict[str, list[dict[str, Any]]] = {}
+        measurements = []
+        for member in batch:
+            content = contents[member.id]
+            station_id = self._station(content).station_id
+            new, changed = changed_rows(content.get("rows") or [], [
+                station_row(record, station_id) for record in stored.get(series[member.id], [])])
+            rows = [*new, *without_hours(changed, content.get("fill_only") or [])]
+            source, licence = self._provenance(content, config, publisher)
+            written[member.id] = rows
+            measurements += [measurement(row, series_id=series[member.id], source=source, licence=licence)
+                             for row in rows]
+        try:
+            if measurements:
+                merge(store_id, measurements)
+        except Exception as error:  # the whole store's batch is as it was: said on each station
+            for member in batch:
+                recording.record_object_error(member, f"The readings could not be stored: {error!r}; "
+                                                      f"stored data left as it was", "Import")
+            return {member.id: False for member in batch}
+        readings_writer.notify_stations_readings_stored(leader, [
+            (_dataset_fields(packages[m.package_id]), hourly_resource_id(m.package_id), rows)
+            for m in batch if (rows := written[m.id])])
+        return {m.id: True if written[m.id] else "unchanged" for m in batch}
 
     def _geography(self, obj: HarvestObject, station: Station, existing: dict[str, Any] | None,
                    ) -> tuple[str | None, list[provinces.Province]]:
@@ -300,6 +417,12 @@ def window_stored_rows(store_id: str, station_id: str, content: dict[str, Any],
     window = content.get("window") or {}
     hours = _hours_between(window.get("store_start"), window.get("end"))
     return stored_readings(store_id, station_id, hours + 48, station_network)
+
+
+def _dataset_fields(package: Any) -> dict[str, Any]:
+    """A station dataset as the summary hooks read it, from its ``package`` row."""
+    return {**(package.extras or {}), "id": package.id, "name": package.name,
+            "state": package.state, "private": package.private}
 
 
 def _existing(package_id: str) -> dict[str, Any] | None:

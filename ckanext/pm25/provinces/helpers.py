@@ -11,6 +11,7 @@ from flask import request
 from ckanext.pm25.geo import provinces
 from ckanext.pm25.geo.provinces import by_code
 from ckanext.pm25.provinces.labels import PROVINCE_FACET, REGION_FACET, province_label, region_label
+from ckanext.pm25.provinces.leaflet_scripts import pm25_leaflet_scripts
 from ckanext.pm25.provinces.map_tiles import pm25_map_tiles
 from ckanext.pm25.provinces.query import SearchParameterError, parse_province_codes
 from ckanext.pm25.provinces.search import BBOX_PARAM, PROVINCE_PARAM
@@ -91,4 +92,5 @@ HELPERS: dict[str, Callable[..., Any]] = {
     "pm25_search_filters": pm25_search_filters,
     "pm25_province_map_state": pm25_province_map_state,
     "pm25_map_tiles": pm25_map_tiles,
+    "pm25_leaflet_scripts": pm25_leaflet_scripts,
 }

@@ -13,8 +13,9 @@ from sqlalchemy.engine import Connection, Row
 from ckanext.pm25.geo import provinces
 from ckanext.pm25.provinces.labels import current_language
 from ckanext.pm25.readings import schemas
+from ckanext.pm25.provinces.districts import district_index
 from ckanext.pm25.provinces.gazetteer import gazetteer
-from ckanext.pm25.readings import hooks, my_area, queries, service, trends
+from ckanext.pm25.readings import hooks, my_area, queries, read_engine, service, trends
 from ckanext.pm25.readings.queries import StationFilter
 from ckanext.pm25.aqi import THAI_24H_STANDARD
 from ckanext.pm25.common.times import PeriodError, floor_hour, thai_day, thai_day_start
@@ -55,7 +56,7 @@ def pm25_province_list(context: Context, data_dict: DataDict) -> list[dict[str, 
     """
     tk.check_access("pm25_province_list", context, data_dict)
     _validated(data_dict, schemas.province_list_schema(), context)
-    with hooks.reading() as conn:
+    with read_engine.replica_reading() as conn:
         return service.province_records(conn, hooks.freshness(), current_language())
 
 
@@ -82,7 +83,7 @@ def pm25_province_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     period = _period(data)
     province = provinces.by_code(data["id"])
     assert province is not None
-    with hooks.reading() as conn:
+    with read_engine.replica_reading() as conn:
         return service.province_show(conn, province, period, data["aggregate"], hooks.freshness(),
                                      current_language())
 
@@ -112,7 +113,7 @@ def pm25_station_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
     filters = StationFilter(province=data.get("province"), bbox=data.get("bbox"),
                             organization=data.get("organization"), active=data.get("active"),
                             kind=data.get("kind"), source=data.get("source"))
-    with hooks.reading() as conn:
+    with read_engine.replica_reading() as conn:
         return service.station_list(conn, filters, data["limit"], data["offset"], hooks.freshness(),
                                     current_language())
 
@@ -136,7 +137,7 @@ def _stations(conn: Connection, wanted: list[str], field: str) -> list[Row]:
 def _measurements(context: Context, data_dict: DataDict, paginated: bool) -> dict[str, Any]:
     data = _validated(data_dict, schemas.measurements_schema(), context)
     period = _period(data)
-    with hooks.reading() as conn:
+    with read_engine.replica_reading() as conn:
         stations = _stations(conn, data["stations"], "stations")
         return service.measurements(conn, stations, period, data["aggregate"],
                                     data["limit"] if paginated else None, data["offset"] if paginated else 0,
@@ -196,7 +197,7 @@ def pm25_trends(context: Context, data_dict: DataDict) -> dict[str, Any]:
     now = hooks.now()
     today = thai_day(now)
     period = Period(thai_day_start(trends.first_day(today, data["years"])), floor_hour(now) + timedelta(hours=1))
-    with hooks.reading() as conn:
+    with read_engine.replica_reading() as conn:
         if "province" in data:
             province = provinces.find_province(data["province"])
             assert province is not None  # validated
@@ -223,7 +224,10 @@ def pm25_my_area(context: Context, data_dict: DataDict) -> dict[str, Any]:
     :param limit: how many stations (1 to 20, default 5)
     :returns: {``province``: the province's record as in ``pm25_province_list`` (its value, band
         and health advice, and its model estimate), ``district``: the named district's model
-        estimate ({``code``, ``name_th``, ``name_en``, ``latest``}) or null, ``location``:
+        estimate ({``code``, ``name_th``, ``name_en``, ``latest``}) or null; for a point, the district
+        it lies in when the site has loaded district boundaries (``ckan pm25 boundaries districts``),
+        ``no_district`` saying why there is none (``no_district_boundaries``, ``outside_districts``;
+        null otherwise), ``location``:
         {``lon``, ``lat``} or null, ``stations``: station records as in ``pm25_station_list``,
         the nearest active ones to the point with ``distance_km``, or the province's active ones
         (``distance_km`` null) for a place}
@@ -236,9 +240,9 @@ def pm25_my_area(context: Context, data_dict: DataDict) -> dict[str, Any]:
         raise tk.ValidationError({missing: [tk._("Give both lat and lon")]})
     if not has_point and "place" not in data:
         raise tk.ValidationError({"place": [tk._("Give a place name, or a location as lat and lon")]})
-    with hooks.reading() as conn:
+    with read_engine.replica_reading() as conn:
         try:
-            area = (my_area.area_at(gazetteer(), data["lon"], data["lat"]) if has_point
+            area = (my_area.area_at(conn, gazetteer(), district_index(), data["lon"], data["lat"]) if has_point
                     else my_area.area_named(conn, data["place"]))
         except my_area.AreaError as error:
             raise tk.ValidationError({error.field: [tk._(error.message) % error.values]}) from None

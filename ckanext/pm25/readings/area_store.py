@@ -72,6 +72,13 @@ def district_models(conn: Connection, province: str) -> list[Row]:
     return list(conn.execute(query.order_by(area_latest.c.code)))
 
 
+def district_model(conn: Connection, code: str) -> Row | None:
+    """The newest modelled value of one district (DOPA code), of any published model source."""
+    query = sa.select(area_latest).where(area_latest.c.kind == "district", area_latest.c.code == code,
+                                         _active_sources())
+    return conn.execute(query.order_by(area_latest.c.hour_utc.desc().nullslast()).limit(1)).first()
+
+
 def all_district_models(conn: Connection) -> list[Row]:
     """Every modelled district of a published source, by code."""
     query = sa.select(area_latest).where(area_latest.c.kind == "district", _active_sources())

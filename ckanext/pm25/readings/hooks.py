@@ -60,6 +60,15 @@ def readings_stored(dataset: dict[str, Any], resource_id: str, rows: list[dict[s
     log.debug("Summary: %s readings of %s", count, dataset.get("name"))
 
 
+def stations_readings_stored(batches: list[tuple[dict[str, Any], str, list[dict[str, Any]]]]) -> None:
+    """Several stations' readings in one transaction, the touched aggregates refreshed once."""
+    low_cost = low_cost_in_mean()
+    with writing() as conn:
+        count = store.record_many(conn, [(store.station_info(dataset, low_cost_in_mean=low_cost),
+                                          resource_id, rows) for dataset, resource_id, rows in batches])
+    log.debug("Summary: %s readings of %s stations", count, len(batches))
+
+
 def areas_stored(areas: list[dict[str, Any]]) -> None:
     with writing() as conn:
         count = area_store.record_areas(conn, areas)

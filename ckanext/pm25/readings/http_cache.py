@@ -23,7 +23,7 @@ from sqlalchemy.exc import ProgrammingError
 
 from ckanext.pm25 import __version__
 from ckanext.pm25.geo.provinces import find_province
-from ckanext.pm25.readings import hooks
+from ckanext.pm25.readings import hooks, read_engine
 from ckanext.pm25.readings.actions import ACTIONS
 from ckanext.pm25.readings.cache_headers import MARK, PRIVATE, CachePolicy, Validator, make_validator
 from ckanext.pm25.readings.stamps import data_stamp
@@ -93,7 +93,7 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 def _validator(target: _Target) -> Validator | None:
     try:
-        with hooks.reading() as conn:
+        with read_engine.replica_reading() as conn:
             stamp = data_stamp(conn, province=target.province, station=target.station)
     except ProgrammingError as error:
         if hooks.is_unmigrated(error):

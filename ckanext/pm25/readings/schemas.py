@@ -15,6 +15,7 @@ from ckanext.pm25.common.times import PeriodError, parse_instant, read_instant
 from ckanext.pm25.dataset import dates
 from ckanext.pm25.geo import provinces
 from ckanext.pm25.provinces.query import SearchParameterError, parse_bbox
+from ckanext.pm25.readings.coarse_point import coarse
 from ckanext.pm25.readings.station_kinds import pm25_station_kind, pm25_station_source
 
 AGGREGATES = ("hour", "day")
@@ -189,7 +190,7 @@ def _coordinate(low: float, high: float) -> Callable[[Any, Context], Any]:
         if isinstance(value, bool) or not low <= number <= high:  # NaN fails both comparisons
             raise tk.Invalid(tk._("Must be a number of degrees from %(low)s to %(high)s")
                              % {"low": int(low), "high": int(high)})
-        return number
+        return coarse(number)  # a person's location is used (and logged) only coarse
     return pm25_coordinate
 
 

@@ -20,24 +20,29 @@ this.ckan.module('pm25-aqi-map', function ($) {
   }
 
   return {
-    options: {url: null, provinceUrl: '/province/CODE', provinces: '{}', lang: 'th', failed: '', tiles: null},
+    options: {url: null, provinceUrl: '/province/CODE', provinces: '{}', lang: 'th', failed: '', tiles: null,
+              leaflet: '[]'},
 
     initialize: function () {
       $.proxyAll(this, /_on/);
       this.provinces = readJSON(this.options.provinces, {});
-      var container = this.el.find('.pm25-aqi-map-canvas')[0] || this.el[0];
-      this.map = L.map(container, {zoomSnap: 0.25, scrollWheelZoom: false, minZoom: 4, maxZoom: 10});
+      this.container = this.el.find('.pm25-aqi-map-canvas')[0] || this.el[0];
+      // Leaflet, the map and its outlines (140 kB, 77 shapes to draw) only once the map is about
+      // to be seen: on a phone it is below the fold, and the table has the same figures
+      var module = this;
+      pm25Maps.whenNear(this.container, function () {
+        pm25Maps.leaflet(module.options.leaflet, module._onLeaflet, module._onFail);
+      });
+    },
+
+    _onLeaflet: function () {
+      this.map = L.map(this.container, {zoomSnap: 0.25, scrollWheelZoom: false, minZoom: 4, maxZoom: 10});
       this.map.attributionControl.setPrefix(false);
       this.map.attributionControl.addAttribution('Natural Earth');
       pm25Maps.base(this.map, this.options.tiles);
       this.map.setView([13.0, 101.0], 5);
-      container.pm25Map = this.map;
-      // the outlines (140 kB, 77 shapes to draw) only once the map is about to be seen: on a
-      // phone it is below the fold, and the table has the same figures
-      var module = this;
-      pm25Maps.whenNear(container, function () {
-        $.getJSON(module.options.url).done(module._onOutlines).fail(module._onFail);
-      });
+      pm25Maps.made(this.container, this.map);
+      $.getJSON(this.options.url).done(this._onOutlines).fail(this._onFail);
     },
 
     teardown: function () { if (this.map) { this.map.remove(); } },

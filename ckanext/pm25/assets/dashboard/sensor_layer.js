@@ -1,14 +1,13 @@
 /* The low-cost sensor layer of the dashboard map: each sensor of /pm25/sensors.geojson a small
  * ringed dot filled with the Thai AQI colour of its latest value, on the map of the element
- * named by `map` (pm25-aqi-map keeps its Leaflet map on its canvas as `pm25Map`); the checkbox
+ * named by `map` (pm25-aqi-map keeps its Leaflet map on its canvas as `pm25Map`, made when near:
+ * pm25Maps.withMap waits for it); the checkbox
  * shows or hides the layer. The tooltip writes the value, so colour never carries meaning alone;
  * clicking a dot opens the sensor's dataset, and so does Enter on it by keyboard (pm25Maps.keyboard:
  * the sensors are a stop of their own after the provinces').
  */
 this.ckan.module('pm25-sensor-layer', function ($) {
   'use strict';
-
-  var TRIES = 100;
 
   function escape(text) { return $('<span>').text(text === null || text === undefined ? '' : String(text)).html(); }
 
@@ -17,23 +16,19 @@ this.ckan.module('pm25-sensor-layer', function ($) {
 
     initialize: function () {
       $.proxyAll(this, /_on/);
-      this.tries = 0;
       this.toggle = this.el.find('.pm25-sensor-toggle-input');
       this.toggle.on('change', this._onToggle);
-      $.getJSON(this.options.url).done(this._onSensors);
-    },
-
-    map: function () {
       var canvas = $('#' + this.options.map).find('.pm25-aqi-map-canvas')[0];
-      return canvas ? canvas.pm25Map : null;
+      if (!canvas) { return; }
+      // the sensors only once their map is made (when near, see pm25-aqi-map)
+      var module = this;
+      pm25Maps.withMap(canvas, function (map) {
+        module.map = map;
+        $.getJSON(module.options.url).done(module._onSensors);
+      });
     },
 
     _onSensors: function (collection) {
-      var map = this.map();
-      if (!map) {
-        if (this.tries++ < TRIES) { window.setTimeout(this._onSensors.bind(this, collection), 100); }
-        return;
-      }
       var places = [];
       this.layer = L.geoJSON(collection, {
         pointToLayer: function (feature, latlng) {
@@ -59,9 +54,8 @@ this.ckan.module('pm25-sensor-layer', function ($) {
     },
 
     _onToggle: function () {
-      var map = this.map();
-      if (!this.layer || !map) { return; }
-      if (this.toggle.is(':checked')) { this.layer.addTo(map); } else { map.removeLayer(this.layer); }
+      if (!this.layer || !this.map) { return; }
+      if (this.toggle.is(':checked')) { this.layer.addTo(this.map); } else { this.map.removeLayer(this.layer); }
     }
   };
 });

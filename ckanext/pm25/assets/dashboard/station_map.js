@@ -14,17 +14,24 @@ this.ckan.module('pm25-station-map', function ($) {
   function escape(text) { return $('<span>').text(text === null || text === undefined ? '' : String(text)).html(); }
 
   return {
-    options: {stations: null, outlines: null, province: '', lang: 'th', failed: '', tiles: null},
+    options: {stations: null, outlines: null, province: '', lang: 'th', failed: '', tiles: null, leaflet: '[]'},
 
     initialize: function () {
       $.proxyAll(this, /_on/);
-      var container = this.el.find('.pm25-station-map-canvas')[0] || this.el[0];
-      this.map = L.map(container, {zoomSnap: 0.25, scrollWheelZoom: false, minZoom: 4, maxZoom: 14});
+      this.container = this.el.find('.pm25-station-map-canvas')[0] || this.el[0];
+      var module = this;
+      pm25Maps.whenNear(this.container, function () {
+        pm25Maps.leaflet(module.options.leaflet, module._onLeaflet, module._onFail);
+      });
+    },
+
+    _onLeaflet: function () {
+      this.map = L.map(this.container, {zoomSnap: 0.25, scrollWheelZoom: false, minZoom: 4, maxZoom: 14});
       this.map.attributionControl.setPrefix(false);
       this.map.attributionControl.addAttribution('Natural Earth');
       pm25Maps.base(this.map, this.options.tiles);
       this.map.setView([13.0, 101.0], 5);
-      container.pm25Map = this.map;
+      pm25Maps.made(this.container, this.map);
       var module = this;
       $.when($.getJSON(this.options.outlines), $.getJSON(this.options.stations))
         .done(function (outlines, stations) { module._onData(outlines[0], stations[0]); })

@@ -26,10 +26,14 @@ this.ckan.module('pm25-hotspot-layer', function ($) {
       $.proxyAll(this, /_on/);
       var holder = document.getElementById(this.options.map);
       var canvas = holder && (holder.querySelector('.pm25-aqi-map-canvas') || holder);
-      this.map = canvas && canvas.pm25Map;
-      if (!this.map) { return; }
-      this.map.attributionControl.addAttribution('NASA FIRMS');
-      $.getJSON(this.options.url).done(this._onHotspots).fail(this._onFail);
+      if (!canvas) { return; }
+      // the hotspots only once their map is made (when near, see pm25-aqi-map)
+      var module = this;
+      pm25Maps.withMap(canvas, function (map) {
+        module.map = map;
+        map.attributionControl.addAttribution('NASA FIRMS');
+        $.getJSON(module.options.url).done(module._onHotspots).fail(module._onFail);
+      });
     },
 
     teardown: function () { if (this.layer && this.map) { this.map.removeLayer(this.layer); } },

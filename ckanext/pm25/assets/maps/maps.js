@@ -8,6 +8,14 @@
  *   seen (at once where the browser cannot tell), so a map below the fold of a phone's screen
  *   fetches and draws its outlines only if the reader scrolls towards it.
  *
+ * pm25Maps.leaflet(urls, ready, failed): ready() once Leaflet is there, fetching it first from
+ *   `urls` (h.pm25_leaflet_scripts, a map's data-module-leaflet) where the page did not load it,
+ *   once for all the maps of the page; failed() if a script cannot be fetched.
+ *
+ * pm25Maps.made(canvas, map) and pm25Maps.withMap(canvas, use): a map made late (when near, on
+ *   Leaflet fetched then) is kept on its canvas as `pm25Map`; the layers drawn over it (sensors,
+ *   hotspots) wait for it with withMap rather than for a fixed time.
+ *
  * pm25Maps.keyboard(places): the places a click opens (areas, markers), reached and opened
  *   without a mouse. The places are one stop of the Tab order (the last one focused, else the
  *   first); the arrow keys move between them in the given order (the order of the table beside
@@ -50,6 +58,40 @@ window.pm25Maps = (function () {
       start();
     }, {rootMargin: '50% 0px'});
     observer.observe(element);
+  }
+
+  var leafletWaiting = null;
+
+  function leaflet(urls, ready, failed) {
+    if (window.L) { ready(); return; }
+    if (leafletWaiting) { leafletWaiting.push({ready: ready, failed: failed}); return; }
+    leafletWaiting = [{ready: ready, failed: failed}];
+    var scripts = parsed(urls);
+    if (!Array.isArray(scripts)) { scripts = []; }
+    function settle(outcome) {
+      var waiting = leafletWaiting;
+      leafletWaiting = null;
+      waiting.forEach(function (wait) { if (wait[outcome]) { wait[outcome](); } });
+    }
+    function next(index) {
+      if (index >= scripts.length) { settle(window.L ? 'ready' : 'failed'); return; }
+      var script = document.createElement('script');
+      script.src = scripts[index];
+      script.onload = function () { next(index + 1); };
+      script.onerror = function () { settle('failed'); };
+      document.head.appendChild(script);
+    }
+    next(0);
+  }
+
+  function made(canvas, map) {
+    canvas.pm25Map = map;
+    canvas.dispatchEvent(new CustomEvent('pm25:map'));
+  }
+
+  function withMap(canvas, use) {
+    if (canvas.pm25Map) { use(canvas.pm25Map); return; }
+    canvas.addEventListener('pm25:map', function () { use(canvas.pm25Map); }, {once: true});
   }
 
   function keyboard(places) {
@@ -125,5 +167,5 @@ window.pm25Maps = (function () {
     return {refresh: rove};
   }
 
-  return {base: base, whenNear: whenNear, keyboard: keyboard};
+  return {base: base, whenNear: whenNear, leaflet: leaflet, made: made, withMap: withMap, keyboard: keyboard};
 })();

@@ -1,11 +1,13 @@
 /* "My area": the "use my location" button, shown only where the browser can locate. The browser
- * asks the person first; the position, rounded to two decimals (about 1 km), goes to the page as
- * lat and lon. A refusal or failure is said in words, and the typed name still works.
+ * asks the person first; the position, cut after its second decimal (about 1 km; the server and
+ * the logs cut the same way: readings/coarse_point.py), goes to the page as lat and lon. A refusal
+ * or failure is said in words, and the typed name still works.
  */
 this.ckan.module('pm25-my-area', function ($) {
   'use strict';
 
-  function rounded(value) { return Math.round(value * 100) / 100; }
+  // on the decimal text (not value * 100, which floating point can put just below a step)
+  function coarse(value) { return value.toFixed(6).replace(/^(-?\d+\.\d{2})\d*$/, '$1'); }
 
   return {
     options: {locating: '', refused: ''},
@@ -26,8 +28,8 @@ this.ckan.module('pm25-my-area', function ($) {
 
     _onPosition: function (position) {
       var url = new URL(this.el.attr('action'), window.location.href);
-      url.searchParams.set('lat', rounded(position.coords.latitude));
-      url.searchParams.set('lon', rounded(position.coords.longitude));
+      url.searchParams.set('lat', coarse(position.coords.latitude));
+      url.searchParams.set('lon', coarse(position.coords.longitude));
       window.location.assign(url.toString());
     },
 

@@ -19,11 +19,11 @@ from ckanext.pm25.demo.upstream.air4thai import (DEFAULT_STATIONS, PROVINCE_CENT
                                                  Air4ThaiServer, StationSpec)
 from ckanext.pm25.demo.upstream.dustboy import DEFAULT_SENSORS, DustBoyServer, Sensor
 from ckanext.pm25.demo.upstream.firms import DEMO_MAP_KEY, Detection, FirmsServer, demo_detections
-from ckanext.pm25.demo.upstream.gistda import GistdaServer, generated_districts
+from ckanext.pm25.demo.upstream.gistda import GistdaServer, model_districts
 from ckanext.pm25.demo.upstream.openaq import LocationSpec, OpenAQServer
 from ckanext.pm25.demo.upstream.server import Fault, ImitationServer, RecordedRequest, Reply
 
 __all__ = ["DEFAULT_SENSORS", "DEFAULT_STATIONS", "DEMO_MAP_KEY", "PROVINCE_CENTRES", "Air4ThaiServer",
            "Detection", "DustBoyServer", "Fault", "FirmsServer", "GistdaServer", "ImitationServer",
            "LocationSpec", "OpenAQServer", "RecordedRequest", "Reply", "Sensor", "StationSpec",
-           "demo_detections", "generated_districts"]
+           "demo_detections", "model_districts"]

@@ -1,10 +1,7 @@
 """An imitation of GISTDA's PM2.5 model service (reference/sources.md section 2) on 127.0.0.1.
 
-Every province (77, from ``geo/data/provinces.csv``) and 928 districts. The repository holds no
-district list, so the districts are generated: Bangkok's 50 khet (DOPA 1001–1050) and 878
-amphoe spread over the other 76 provinces (11 or 12 each, DOPA ``<province><nn>``), the first
-named after the province's seat (เมือง…/Mueang …), the others (and the khet) numbered. Plausible codes and
-names, not the real gazetteer.
+Every province (77, from ``geo/data/provinces.csv``) and the 928 real districts (DOPA codes
+and Thai and English names from ``geo/data/districts.csv``), each with made-up values.
 
 Endpoints (the field names of the reference; the shapes around them are this imitation's):
 
@@ -34,13 +31,11 @@ from functools import cache
 from typing import Any
 
 from ckanext.pm25.demo.upstream.server import ImitationServer, RecordedRequest, Reply
-from ckanext.pm25.geo import provinces
+from ckanext.pm25.geo import districts, provinces
 
 PROVINCES = "/rest/getPm25byProvince"
 DISTRICT = "/rest/getPM25byAmphoe24hrs"
 FORECAST = "/rest/getPm25byAmphoePred3"
-BANGKOK_KHET = 50
-DISTRICTS_OUTSIDE_BANGKOK = 878
 THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
                "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
 ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -57,27 +52,15 @@ class DistrictSpec:
 
 
 @cache
-def generated_districts() -> tuple[DistrictSpec, ...]:
-    """928 DOPA-coded districts: 50 in Bangkok, 11 or 12 in each other province."""
-    others = [p for p in provinces.all_provinces() if p.code != "TH-10"]
-    share, extra = divmod(DISTRICTS_OUTSIDE_BANGKOK, len(others))
-    districts = []
+def model_districts() -> tuple[DistrictSpec, ...]:
+    """The 928 districts of the gazetteer, each with a typical value of its own."""
+    specs = []
     for index, province in enumerate(provinces.all_provinces()):
-        count = BANGKOK_KHET if province.code == "TH-10" \
-            else share + (1 if others.index(province) < extra else 0)
-        for number in range(1, count + 1):
-            code = f"{province.dopa}{number:02d}"
-            if province.code == "TH-10":
-                name_th, name_en = f"เขตที่ {number}", f"Bangkok Khet {number}"
-            elif number == 1:
-                name_th, name_en = f"เมือง{province.name_th}", f"Mueang {province.name_en}"
-            else:
-                name_th, name_en = f"อำเภอที่ {number} {province.name_th}", \
-                    f"{province.name_en} District {number}"
-            base = 18 + (int(code) * 7919 % 40) + (25 if province.region == "north" else 0)
-            districts.append(DistrictSpec(code, str(province.dopa), name_th, name_en,
-                                          float(base) + index % 3))
-    return tuple(districts)
+        for district in districts.districts_of(province.code):
+            base = 18 + (int(district.code) * 7919 % 40) + (25 if province.region == "north" else 0)
+            specs.append(DistrictSpec(district.code, str(province.dopa), district.name_th,
+                                      district.name_en, float(base) + index % 3))
+    return tuple(specs)
 
 
 def _value(base: float, hour: datetime) -> float:
@@ -114,7 +97,7 @@ class GistdaServer(ImitationServer):
         self.now_local = (now_local or datetime(2026, 12, 7, 17)).replace(
             minute=0, second=0, microsecond=0, tzinfo=None)
         self.timestamps = timestamps
-        self.districts = generated_districts()
+        self.districts = model_districts()
         self.province_overrides: dict[str, dict[str, Any]] = {}  # by DOPA province code
         self.district_overrides: dict[str, dict[str, Any]] = {}  # by DOPA district code
         self.forecast_overrides: dict[str, dict[str, Any]] = {}  # by DOPA district code

@@ -6,7 +6,6 @@ from contextlib import contextmanager
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.datastore.tests.conftest import clean_datastore  # noqa: F401  (re-exported fixture)
 
+from tests import portal_clock
 from tests.database import reset_database
 from tests.loaded_plugins import load_plugins, app_for_this_config
 from tests.logs import logs_folder
@@ -111,13 +111,12 @@ def serving(site_url: str, log_name: str, env: dict[str, str] | None = None,
     process with ``env``, logging to ``log_name`` in the suite's log folder; yields the URL once
     it answers."""
     port = _port_from_site_url(site_url)
-    ckan = shutil.which("ckan", path=os.path.dirname(sys.executable)) or "ckan"
+    # `ckan` through tests/portal_clock.py, so that a test holding the site's clock holds the portal's
+    command = [sys.executable, str(Path(portal_clock.__file__)), "-c", str(ini), "run", "-H", "127.0.0.1",
+               "-p", str(port), "--disable-reloader", "--threaded"]
+    env = {**(os.environ if env is None else env), portal_clock.CLOCK_FILE: str(portal_clock.clock_file())}
     with open(logs_folder() / log_name, "w") as log:
-        process = subprocess.Popen(
-            [ckan, "-c", str(ini), "run", "-H", "127.0.0.1", "-p", str(port),
-             "--disable-reloader", "--threaded"],
-            stdout=log, stderr=subprocess.STDOUT, env=env,
-        )
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         _wait_for_http(f"{site_url}/api/3/action/status_show", process, timeout=90)
         yield site_url

@@ -31,6 +31,7 @@ from ckan.tests import factories
 
 from ckanext.pm25.readings import hooks
 from tests.readings.stations import create_station, this_hour
+from tests import portal_clock
 from tests.database import reset_stores
 
 HOUR = timedelta(hours=1)
@@ -73,14 +74,18 @@ def known(reset_db: Any, reset_index: Any, migrate_db_for: Any) -> Iterator[Know
 
 
 @pytest.fixture(autouse=True)
-def clock_in_the_hour_of_known(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The site's clock stays in the hour ``known`` was built for: a module that runs across the
-    turn of an hour would otherwise see its "last 24 hours" move by one under its data."""
+def clock_in_the_hour_of_known(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The site's clock stays in the hour ``known`` was built for, in this process and in the
+    portals the browser tests read: a module that runs across the turn of an hour would otherwise
+    see its "last 24 hours" move by one under its data."""
     if "known" not in request.fixturenames:
+        yield
         return
     last_moment = request.getfixturevalue("known").now + HOUR - timedelta(microseconds=1)
     real_now = hooks.now
     monkeypatch.setattr(hooks, "now", lambda: min(real_now(), last_moment))
+    with portal_clock.hold(last_moment):
+        yield
 
 
 def build_known(sysadmin: dict[str, Any], pcd: dict[str, Any], cmu: dict[str, Any]) -> Known:

@@ -64,7 +64,8 @@ def expected_link(source_id: str, package_id: str, private: bool, station_id: st
 
 def steady_stations(source_id: str, candidates: Iterable[Candidate],
                     network: StationNetwork) -> dict[str, str]:
-    """GUID → package id of the candidates that are steady (read in three queries)."""
+    """GUID → package id of the candidates that are steady (read in three queries; on CKAN 2.11 each
+    dataset's extras are one more)."""
     wanted = {candidate.guid: candidate for candidate in candidates if candidate.day}
     if not wanted:
         return {}
@@ -77,8 +78,9 @@ def steady_stations(source_id: str, candidates: Iterable[Candidate],
              if package_id and key == wanted[guid].key}
     if not keyed:
         return {}
-    packages = {row.id: row for row in model.Session.query(
-        model.Package.id, model.Package.state, model.Package.private, model.Package.extras).filter(
+    # whole rows: a dataset's extras are a column on CKAN 2.12 but an association proxy on 2.11,
+    # which a column query cannot select
+    packages = {package.id: package for package in model.Session.query(model.Package).filter(
         model.Package.id.in_(list(keyed.values())))}
     links: dict[str, str] = {resource_id: url for resource_id, url in model.Session.query(
         model.Resource.id, model.Resource.url).filter(

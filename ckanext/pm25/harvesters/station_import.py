@@ -273,9 +273,9 @@ class StationHarvesterBase(stages.Pm25HarvesterBase):
         stores = self._stores(publisher, config)
         fetched = [m for m in members if m.state != "ERROR"]
         contents = {m.id: json.loads(m.content or "{}") for m in fetched}
-        packages = {row.id: row for row in model.Session.query(
-            model.Package.id, model.Package.name, model.Package.state, model.Package.private,
-            model.Package.extras).filter(model.Package.id.in_([m.package_id for m in fetched]))}
+        # whole rows: extras are a column on CKAN 2.12, an association proxy on 2.11
+        packages = {package.id: package for package in model.Session.query(model.Package).filter(
+            model.Package.id.in_([m.package_id for m in fetched]))}
         links: dict[str, str] = {resource_id: url for resource_id, url in model.Session.query(
             model.Resource.id, model.Resource.url).filter(
             model.Resource.id.in_([hourly_resource_id(m.package_id) for m in fetched]),

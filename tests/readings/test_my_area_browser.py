@@ -34,8 +34,9 @@ def set_permission(browser: Any, portal: str, setting: str) -> None:
 
 
 def press_use_my_location(browser: Any) -> None:
+    """The button the page's script shows once it runs (deferred, after the page is parsed)."""
     button = browser.find_element(By.CSS_SELECTOR, ".pm25-my-area-locate button")
-    assert button.is_displayed()
+    WebDriverWait(browser, 30).until(lambda driver: button.is_displayed())
     button.click()
 
 

@@ -7,6 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+# raised by tk.navl_validate, which the toolkit does not export
+from ckan.lib.navl.dictization_functions import DataError
 from ckan.types import AuthResult, Context, DataDict
 from sqlalchemy.engine import Connection, Row
 
@@ -23,7 +25,13 @@ from ckanext.pm25.readings.series import Period, period_between
 
 
 def _validated(data_dict: DataDict, schema: dict[str, Any], context: Context) -> dict[str, Any]:
-    data, errors = tk.navl_validate(dict(data_dict), schema, context)
+    try:
+        data, errors = tk.navl_validate(dict(data_dict), schema, context)
+    except DataError:
+        # a list mixing objects and other values: CKAN's own answer (400) echoes the data back and
+        # fails (500) when it holds a number JSON cannot write, such as Infinity
+        raise tk.ValidationError({"__junk": [tk._("These parameters cannot take data of this shape "
+                                                  "(a list mixing objects and other values)")]}) from None
     if errors:
         raise tk.ValidationError(errors)
     return data
